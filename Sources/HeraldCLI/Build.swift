@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import HeraldCore
+
+struct Build: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render the static site into public/ (all or nothing).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("Output folder (default: public/ in the site).", valueName: "dir"))
+    var out: String?
+
+    @Flag(name: .shortAndLong, help: "Print nothing on success.")
+    var quiet = false
+
+    func run() async throws {
+        try Console.run {
+            let layout = try global.layout()
+            let now = try global.resolvedNow()
+            let output = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            let report = try SiteBuilder(layout: layout).build(.init(now: now, output: output))
+            if !quiet {
+                print("built \(report.files) files into \(report.output.path) (\(report.write.written) written, \(report.write.unchanged) unchanged, \(report.write.removed) removed; \(report.incidents) incidents, \(report.maintenances) maintenance)")
+            }
+        }
+    }
+}

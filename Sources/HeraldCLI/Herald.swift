@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import HeraldCore
+
+/// `herald [--site DIR] COMMAND`
+public struct Herald: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "herald",
+        abstract: "Status pages and blameless postmortems from a folder of records.",
+        version: "0.1.0",
+        subcommands: [Build.self]
+    )
+
+    @OptionGroup public var global: GlobalOptions
+
+    public init() {}
+}
+
+/// Options every command accepts, before or after the command name.
+public struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The site folder (default: the nearest folder upward holding content/site.yml).", valueName: "dir"))
+    public var site: String?
+
+    @Option(name: .long, help: ArgumentHelp("Fix \"now\" (RFC 3339, HH:MM UTC or -15m); default SOURCE_DATE_EPOCH or the clock.", valueName: "time"))
+    public var now: String?
+
+    public init() {}
+
+    /// The site to work on.
+    public func layout() throws -> SiteLayout {
+        if let site {
+            let url = URL(fileURLWithPath: site, isDirectory: true)
+            let layout = SiteLayout(root: url)
+            guard FileManager.default.fileExists(atPath: layout.siteFile.path) else {
+                throw CLIError("\(site): not a Herald site (expected \(layout.siteFile.path))")
+            }
+            return layout
+        }
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        guard let layout = SiteLayout.find(from: cwd) else {
+            throw CLIError("no Herald site here (expected content/site.yml in this folder or above; use --site DIR or herald init)")
+        }
+        return layout
+    }
+
+    public func resolvedNow() throws -> Timestamp {
+        do { return try TimeInput.now(option: now) } catch let error as HeraldError { throw CLIError("--now: \(error.message)") }
+    }
+}
+
+/// An error the CLI prints as one line before exiting with status 1.
+public struct CLIError: Error, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Writes to standard error.
+enum Console {
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Runs `body`, turning Herald's errors into readable output and exit status 1.
+    static func run<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DiagnosticsError {
+            for diagnostic in error.diagnostics { Console.error(diagnostic.formatted) }
+            let count = error.diagnostics.filter { $0.severity == .error }.count
+            Console.error("herald: \(count) error\(count == 1 ? "" : "s"); nothing was written")
+            throw ExitCode(1)
+        } catch let error as HeraldError {
+            Console.error("herald: error: \(error.message)")
+            throw ExitCode(1)
+        } catch let error as CLIError {
+            Console.error("herald: error: \(error.message)")
+            throw ExitCode(1)
+        }
+    }
+}

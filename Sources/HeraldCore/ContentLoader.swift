@@ -1,0 +1,498 @@
+import Foundation
+import Yams
+
+/// Stage 1 and 2: reads `content/` and parses it into `SiteContent`, collecting every problem in
+/// every file before failing, so a user fixes everything in one pass.
+public struct ContentLoader: Sendable {
+    public var layout: SiteLayout
+
+    public init(layout: SiteLayout) { self.layout = layout }
+
+    /// Loads the whole site. Throws `DiagnosticsError` with every error found.
+    public func load() throws -> SiteContent {
+        let (content, diagnostics) = loadCollecting()
+        if let content, !diagnostics.hasErrors { return content }
+        throw DiagnosticsError(diagnostics)
+    }
+
+    /// Loads as much as possible; returns the content (when site.yml could be read) and all problems.
+    public func loadCollecting() -> (SiteContent?, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        guard let settings = loadSettings(into: &diagnostics) else { return (nil, diagnostics) }
+        let people = loadPeople(into: &diagnostics)
+
+        let incidentIDs = recordFolders(layout.incidents, kind: "incidents", into: &diagnostics)
+        let incidentResults = parallelMap(incidentIDs) { id in loadIncident(id, settings: settings) }
+        var incidents: [Incident] = []
+        for (incident, problems) in incidentResults {
+            diagnostics += problems
+            if let incident { incidents.append(incident) }
+        }
+
+        let maintenanceIDs = recordFolders(layout.maintenance, kind: "maintenance", into: &diagnostics)
+        let maintenanceResults = parallelMap(maintenanceIDs) { id in loadMaintenance(id, settings: settings) }
+        var maintenances: [Maintenance] = []
+        for (maintenance, problems) in maintenanceResults {
+            diagnostics += problems
+            if let maintenance { maintenances.append(maintenance) }
+        }
+
+        let known = Set(incidentIDs)
+        let postmortemFiles = markdownFiles(in: layout.postmortems)
+        let postmortemResults = parallelMap(postmortemFiles) { url in loadPostmortem(url, incidents: known) }
+        var postmortems: [Postmortem] = []
+        for (postmortem, problems) in postmortemResults {
+            diagnostics += problems
+            if let postmortem { postmortems.append(postmortem) }
+        }
+
+        let content = SiteContent(
+            settings: settings, people: people, incidents: incidents, maintenances: maintenances,
+            postmortems: postmortems)
+        return (content, diagnostics.sortedForOutput())
+    }
+
+    // MARK: - site.yml and people.yml
+
+    func loadSettings(into diagnostics: inout [Diagnostic]) -> SiteSettings? {
+        let path = layout.relativePath(layout.siteFile)
+        guard let text = readText(layout.siteFile, path: path, into: &diagnostics) else { return nil }
+        let fields = YAMLFields(yaml: text, path: path, lineOffset: 0)
+        defer { diagnostics += fields.problems }
+        guard fields.isValid else { return nil }
+
+        let title = fields.string("title", required: true) ?? ""
+        var baseURL = fields.string("base_url", required: true) ?? "https://status.example.com/"
+        if let url = URL(string: baseURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil {
+            if !baseURL.hasSuffix("/") { baseURL += "/" }
+        } else if fields.has("base_url") {
+            fields.error(fields.line("base_url"), "base_url '\(baseURL)' must be an absolute http(s) URL, e.g. https://status.example.com/")
+        }
+        let support = fields.string("support", required: true) ?? ""
+        var staleAfter: Int64 = 30 * 60
+        if let text = fields.string("stale_after") {
+            if let seconds = DurationText.parse(text), seconds > 0 {
+                staleAfter = seconds
+            } else {
+                fields.error(fields.line("stale_after"), "stale_after '\(text)' is not a duration (expected e.g. 30m, 1h, 45m)")
+            }
+        }
+        let description = fields.string("description")
+
+        var components: [Component] = []
+        var groups: [ComponentGroup] = []
+        var seen: Set<String> = []
+        for (index, entry) in (fields.mappings("components") ?? []).enumerated() {
+            let line = entry.rootLine
+            let id = entry.string("id", required: true) ?? ""
+            let name = entry.string("name") ?? id
+            let group = entry.string("group")
+            let componentDescription = entry.string("description")
+            entry.rejectUnknownKeys(expected: ["id", "name", "group", "description"])
+            fields.absorb(entry)
+            if id.isEmpty { continue }
+            if !Self.isComponentID(id) {
+                fields.error(line, "component id '\(id)' may only hold lowercase a-z, 0-9, '-' and '_'")
+                continue
+            }
+            if !seen.insert(id).inserted {
+                fields.error(line, "component id '\(id)' is used twice")
+                continue
+            }
+            components.append(Component(id: id, name: name, group: group, description: componentDescription, position: index + 1))
+            if let group {
+                if let at = groups.firstIndex(where: { $0.name == group }) {
+                    groups[at].componentIDs.append(id)
+                } else {
+                    groups.append(ComponentGroup(name: group, componentIDs: [id]))
+                }
+            }
+        }
+        if components.isEmpty, !fields.problems.hasErrors {
+            fields.error(fields.line("components"), "site.yml lists no components (expected at least one under 'components:')")
+        }
+
+        var roles = fields.strings("roles") ?? []
+        for builtIn in ["incident-lead", "messenger", "responder"] where !roles.contains(builtIn) {
+            roles.append(builtIn)
+        }
+        var messages = Self.defaultMessages
+        for pair in fields.pairs("messages") ?? [] {
+            let known = IncidentStatus.allCases.map(\.rawValue) + MaintenanceStatus.allCases.map(\.rawValue)
+            if !known.contains(pair.key) {
+                fields.error(pair.line, "unknown message '\(pair.key)' (expected \(expected(known)))")
+                continue
+            }
+            messages[pair.key] = pair.value
+        }
+
+        var check = CheckSettings()
+        if let node = fields.node("check"), case .mapping(let map) = node {
+            let section = YAMLFields(mapping: map, path: path, lineOffset: 0)
+            check.disabled = Set(section.strings("disable") ?? [])
+            if let length = section.int("max_update_length") { check.maxUpdateLength = length }
+            if let days = section.int("postmortem_due_days") { check.postmortemDueDays = days }
+            section.rejectUnknownKeys(expected: ["disable", "max_update_length", "postmortem_due_days"])
+            fields.absorb(section)
+        }
+        fields.rejectUnknownKeys(expected: [
+            "title", "base_url", "support", "stale_after", "description", "components", "roles", "messages", "check",
+        ])
+        return SiteSettings(
+            title: title, baseURL: baseURL, support: support, staleAfter: staleAfter, description: description,
+            components: components, groups: groups, roles: roles, messages: messages, check: check)
+    }
+
+    static func isComponentID(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 64
+            && id.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 95 }
+    }
+
+    /// Used when site.yml names no canned text for a status.
+    public static let defaultMessages: [String: String] = [
+        "investigating":
+            "We are aware of an issue affecting {components} and are investigating. If you need help, contact {support}.",
+        "identified": "We have identified the cause of the issue affecting {components} and are working on a fix.",
+        "monitoring": "A fix has been applied to {components}. We are monitoring the results.",
+        "resolved": "This incident has been resolved.",
+        "scheduled": "Maintenance of {components} is scheduled.",
+        "in_progress": "Scheduled maintenance of {components} is in progress.",
+        "verifying": "Maintenance of {components} is complete; we are verifying the results.",
+        "completed": "The scheduled maintenance has been completed.",
+    ]
+
+    func loadPeople(into diagnostics: inout [Diagnostic]) -> [Person] {
+        guard FileManager.default.fileExists(atPath: layout.peopleFile.path) else { return [] }
+        let path = layout.relativePath(layout.peopleFile)
+        guard let text = readText(layout.peopleFile, path: path, into: &diagnostics) else { return [] }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            diagnostics.append(YAMLFields.diagnostic(for: error, path: path, lineOffset: 0))
+            return []
+        } catch {
+            diagnostics.append(.error(path, 1, "could not read YAML: \(error)"))
+            return []
+        }
+        guard let node else { return [] }
+        guard case .sequence(let list) = node else {
+            diagnostics.append(.error(path, node.mark?.line ?? 1, "people.yml must be a list of '- name: …' entries"))
+            return []
+        }
+        var people: [Person] = []
+        for item in list {
+            guard case .mapping(let map) = item else {
+                diagnostics.append(.error(path, item.mark?.line ?? 1, "each person must be a mapping with 'name:' and optional 'aliases:'"))
+                continue
+            }
+            let fields = YAMLFields(mapping: map, path: path, lineOffset: 0)
+            let name = fields.string("name", required: true)
+            let aliases = fields.strings("aliases") ?? []
+            fields.rejectUnknownKeys(expected: ["name", "aliases"])
+            diagnostics += fields.problems
+            if let name, !name.isEmpty { people.append(Person(name: name, aliases: aliases.filter { !$0.isEmpty })) }
+        }
+        return people
+    }
+
+    // MARK: - Records
+
+    func recordFolders(_ folder: URL, kind: String, into diagnostics: inout [Diagnostic]) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        var ids: [String] = []
+        for name in names.sorted() where !name.hasPrefix(".") {
+            var isDirectory: ObjCBool = false
+            let url = folder.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+            if !isDirectory.boolValue {
+                diagnostics.append(.error(layout.relativePath(url), 0, "unexpected file (expected one folder per record: content/\(kind)/<id>/)"))
+                continue
+            }
+            if let problem = RecordID.problem(name) {
+                diagnostics.append(.error(layout.relativePath(url), 0, problem))
+                continue
+            }
+            ids.append(name)
+        }
+        return ids
+    }
+
+    func markdownFiles(in folder: URL) -> [URL] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+        return names.sorted().filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.map { folder.appendingPathComponent($0) }
+    }
+
+    func loadIncident(_ id: String, settings: SiteSettings) -> (Incident?, [Diagnostic]) {
+        let folder = layout.incidentFolder(id)
+        var diagnostics: [Diagnostic] = []
+        let mainURL = folder.appendingPathComponent("incident.md")
+        let mainPath = layout.relativePath(mainURL)
+        guard let file = readFrontMatter(mainURL, missing: "incident folder has no incident.md", into: &diagnostics) else {
+            return (nil, diagnostics)
+        }
+        let fields = YAMLFields(yaml: file.yaml, path: mainPath, lineOffset: 1)
+        let title = fields.string("title", required: true)
+        var severity: Severity?
+        if let text = fields.string("severity", required: true) {
+            severity = Severity(rawValue: text)
+            if severity == nil {
+                fields.error(fields.line("severity"), "unknown severity '\(text)' (expected \(expected(Severity.allCases.map(\.rawValue))))")
+            }
+        }
+        let components = checkComponents(fields, settings: settings)
+        let impactStarted = fields.time("impact_started")
+        let upstream = fields.bool("upstream") ?? false
+        var roles: [(String, String)] = []
+        for pair in fields.pairs("roles") ?? [] {
+            if !settings.roles.contains(pair.key) {
+                fields.error(pair.line, "unknown role '\(pair.key)' (expected \(expected(settings.roles)))")
+            }
+            roles.append((pair.key, pair.value))
+        }
+        fields.rejectUnknownKeys(expected: ["title", "severity", "components", "impact_started", "upstream", "roles"])
+        diagnostics += fields.problems
+
+        let events = loadEvents(in: folder, statuses: IncidentStatus.allCases.map(\.rawValue), otherKind: MaintenanceStatus.allCases.map(\.rawValue), recordKind: "incident", settings: settings, into: &diagnostics)
+        if events.allSatisfy({ !$0.isPublic }) && !diagnostics.hasErrors {
+            diagnostics.append(.error(mainPath, 0, "incident has no public update (expected at least one event file with 'status:')"))
+        }
+        guard let title, let severity, !diagnostics.hasErrors else { return (nil, diagnostics) }
+        let incident = Incident(
+            id: id, title: title, severity: severity, components: components, impactStarted: impactStarted,
+            upstream: upstream, roles: roles, summary: file.body, events: events)
+        return (incident, diagnostics)
+    }
+
+    func loadMaintenance(_ id: String, settings: SiteSettings) -> (Maintenance?, [Diagnostic]) {
+        let folder = layout.maintenanceFolder(id)
+        var diagnostics: [Diagnostic] = []
+        let mainURL = folder.appendingPathComponent("maintenance.md")
+        let mainPath = layout.relativePath(mainURL)
+        guard let file = readFrontMatter(mainURL, missing: "maintenance folder has no maintenance.md", into: &diagnostics) else {
+            return (nil, diagnostics)
+        }
+        let fields = YAMLFields(yaml: file.yaml, path: mainPath, lineOffset: 1)
+        let title = fields.string("title", required: true)
+        let components = checkComponents(fields, settings: settings)
+        let start = fields.time("scheduled_start", required: true)
+        let end = fields.time("scheduled_end", required: true)
+        if let start, let end, end <= start {
+            fields.error(fields.line("scheduled_end"), "scheduled_end \(end.rfc3339) is not after scheduled_start \(start.rfc3339)")
+        }
+        fields.rejectUnknownKeys(expected: ["title", "components", "scheduled_start", "scheduled_end"])
+        diagnostics += fields.problems
+        let events = loadEvents(in: folder, statuses: MaintenanceStatus.allCases.map(\.rawValue), otherKind: IncidentStatus.allCases.map(\.rawValue), recordKind: "maintenance", settings: settings, into: &diagnostics)
+        guard let title, let start, let end, !diagnostics.hasErrors else { return (nil, diagnostics) }
+        return (Maintenance(id: id, title: title, components: components, scheduledStart: start, scheduledEnd: end, summary: file.body, events: events), diagnostics)
+    }
+
+    func checkComponents(_ fields: YAMLFields, settings: SiteSettings) -> [String] {
+        guard let ids = fields.strings("components") else { return [] }
+        let known = settings.components.map(\.id)
+        var result: [String] = []
+        for id in ids {
+            if known.contains(id) {
+                if !result.contains(id) { result.append(id) }
+            } else {
+                fields.error(fields.line("components"), unknownComponent(id, known: known))
+            }
+        }
+        return result
+    }
+
+    func unknownComponent(_ id: String, known: [String]) -> String {
+        let guess = closest(id, in: known).map { "; did you mean '\($0)'?" } ?? ""
+        return "unknown component '\(id)' (expected one of \(expected(known)))\(guess)"
+    }
+
+    static let eventFields = ["status", "kind", "at", "by", "components", "milestone", "role", "person"]
+
+    func loadEvents(in folder: URL, statuses: [String], otherKind: [String], recordKind: String, settings: SiteSettings, into diagnostics: inout [Diagnostic]) -> [Event] {
+        let mainName = recordKind == "incident" ? "incident.md" : "maintenance.md"
+        var events: [Event] = []
+        for url in markdownFiles(in: folder) where url.lastPathComponent != mainName {
+            let path = layout.relativePath(url)
+            guard let file = readFrontMatter(url, missing: "", into: &diagnostics) else { continue }
+            let fields = YAMLFields(yaml: file.yaml, path: path, lineOffset: 1)
+            let at = fields.time("at", required: true)
+            let by = fields.string("by")
+            let kindText = fields.string("kind") ?? (fields.has("status") ? "update" : nil)
+            var kind: Event.Kind?
+            switch kindText {
+            case "update":
+                if let status = fields.string("status", required: true) {
+                    if statuses.contains(status) {
+                        var changes: [Event.ComponentChange] = []
+                        for pair in fields.pairs("components") ?? [] {
+                            let known = settings.components.map(\.id)
+                            guard known.contains(pair.key) else {
+                                fields.error(pair.line, unknownComponent(pair.key, known: known))
+                                continue
+                            }
+                            guard let value = ComponentStatus(rawValue: pair.value), ComponentStatus.writable.contains(value) else {
+                                fields.error(pair.line, "unknown component status '\(pair.value)' (expected \(expected(ComponentStatus.writable.map(\.rawValue))))")
+                                continue
+                            }
+                            changes.append(Event.ComponentChange(id: pair.key, status: value))
+                        }
+                        kind = .update(status: status, components: changes)
+                    } else if otherKind.contains(status) {
+                        fields.error(fields.line("status"), "'\(status)' is not a \(recordKind) status (expected \(expected(statuses)))")
+                    } else {
+                        fields.error(fields.line("status"), "unknown status '\(status)' (expected \(expected(statuses)))")
+                    }
+                }
+                if file.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    fields.error(file.bodyLine, "public update has no message (expected the text below the front matter)")
+                }
+            case "note":
+                var milestone: Milestone?
+                if let text = fields.string("milestone") {
+                    milestone = Milestone(rawValue: text)
+                    if milestone == nil {
+                        fields.error(fields.line("milestone"), "unknown milestone '\(text)' (expected \(expected(Milestone.allCases.map(\.rawValue))))")
+                    }
+                }
+                kind = .note(milestone: milestone)
+            case "role":
+                let role = fields.string("role", required: true)
+                let person = fields.string("person", required: true)
+                if let role, !settings.roles.contains(role) {
+                    fields.error(fields.line("role"), "unknown role '\(role)' (expected \(expected(settings.roles)))")
+                }
+                if let role, let person { kind = .role(role: role, person: person) }
+            case nil:
+                fields.error(1, "event has neither 'status:' (a public update) nor 'kind:' (note or role)")
+            case let other?:
+                fields.error(fields.line("kind"), "unknown kind '\(other)' (expected update, note, role)")
+            }
+            fields.rejectUnknownKeys(expected: Self.eventFields)
+            diagnostics += fields.problems
+            if let at, let kind, !fields.problems.hasErrors {
+                events.append(Event(fileName: url.lastPathComponent, at: at, by: by, kind: kind, body: file.body, bodyLine: file.bodyLine))
+            }
+        }
+        events.sort { ($0.at, $0.fileName) < ($1.at, $1.fileName) }
+        return events
+    }
+
+    func loadPostmortem(_ url: URL, incidents: Set<String>) -> (Postmortem?, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        let path = layout.relativePath(url)
+        let stem = String(url.lastPathComponent.dropLast(3))
+        guard let file = readFrontMatter(url, missing: "", into: &diagnostics) else { return (nil, diagnostics) }
+        let fields = YAMLFields(yaml: file.yaml, path: path, lineOffset: 1)
+        let incident = fields.string("incident") ?? stem
+        if incident != stem {
+            fields.error(fields.line("incident"), "incident '\(incident)' does not match the file name (expected '\(stem)')")
+        } else if !incidents.contains(incident) {
+            let guess = closest(incident, in: Array(incidents)).map { "; did you mean '\($0)'?" } ?? ""
+            fields.error(fields.line("incident"), "postmortem for unknown incident '\(incident)'\(guess)")
+        }
+        var status = PostmortemStatus.draft
+        if let text = fields.string("status", required: true) {
+            if let value = PostmortemStatus(rawValue: text) {
+                status = value
+            } else {
+                fields.error(fields.line("status"), "unknown postmortem status '\(text)' (expected \(expected(PostmortemStatus.allCases.map(\.rawValue))))")
+            }
+        }
+        var published: Timestamp?
+        if let text = fields.string("published") {
+            published = Timestamp.parse(date: text) ?? (try? Timestamp.parse(rfc3339: text))
+            if published == nil {
+                fields.error(fields.line("published"), "published '\(text)' is not a date (expected YYYY-MM-DD)")
+            }
+        }
+        let summary = fields.string("summary") ?? ""
+        let authors = fields.strings("authors") ?? []
+        var timeline: [Postmortem.TimelineEntry] = []
+        for entry in fields.mappings("timeline") ?? [] {
+            let at = entry.time("at", required: true)
+            let text = entry.string("text", required: true)
+            var milestone: Milestone?
+            if let m = entry.string("milestone") {
+                milestone = Milestone(rawValue: m)
+                if milestone == nil {
+                    entry.error(entry.line("milestone"), "unknown milestone '\(m)' (expected \(expected(Milestone.allCases.map(\.rawValue))))")
+                }
+            }
+            entry.rejectUnknownKeys(expected: ["at", "text", "milestone"])
+            fields.absorb(entry)
+            if let at, let text { timeline.append(.init(at: at, text: text, milestone: milestone, line: entry.rootLine)) }
+        }
+        var actions: [Postmortem.ActionItem] = []
+        for entry in fields.mappings("action_items") ?? [] {
+            let title = entry.string("title", required: true)
+            var type = Postmortem.ActionType.prevent
+            if let t = entry.string("type", required: true) {
+                if let value = Postmortem.ActionType(rawValue: t) { type = value } else {
+                    entry.error(entry.line("type"), "unknown action item type '\(t)' (expected \(expected(Postmortem.ActionType.allCases.map(\.rawValue))))")
+                }
+            }
+            var itemStatus = Postmortem.ActionStatus.open
+            if let s = entry.string("status") {
+                if let value = Postmortem.ActionStatus(rawValue: s) { itemStatus = value } else {
+                    entry.error(entry.line("status"), "unknown action item status '\(s)' (expected \(expected(Postmortem.ActionStatus.allCases.map(\.rawValue))))")
+                }
+            }
+            let owner = entry.string("owner")
+            let link = entry.string("link")
+            entry.rejectUnknownKeys(expected: ["title", "type", "owner", "status", "link"])
+            fields.absorb(entry)
+            if let title { actions.append(.init(title: title, type: type, owner: owner, status: itemStatus, link: link)) }
+        }
+        fields.rejectUnknownKeys(expected: ["incident", "status", "published", "summary", "authors", "timeline", "action_items", "title"])
+        diagnostics += fields.problems
+        guard !diagnostics.hasErrors else { return (nil, diagnostics) }
+        return (Postmortem(incidentID: incident, path: path, status: status, published: published, summary: summary, authors: authors, timeline: timeline, actionItems: actions, body: file.body, bodyLine: file.bodyLine), diagnostics)
+    }
+
+    // MARK: - Files
+
+    func readText(_ url: URL, path: String, into diagnostics: inout [Diagnostic]) -> String? {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            diagnostics.append(.error(path, 0, FileManager.default.fileExists(atPath: url.path) ? "cannot read file" : "file is missing"))
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            diagnostics.append(.error(path, 0, "file is not UTF-8 text"))
+            return nil
+        }
+        return text
+    }
+
+    func readFrontMatter(_ url: URL, missing: String, into diagnostics: inout [Diagnostic]) -> FrontMatterFile? {
+        let path = layout.relativePath(url)
+        if !missing.isEmpty, !FileManager.default.fileExists(atPath: url.path) {
+            diagnostics.append(.error(path, 0, missing))
+            return nil
+        }
+        guard let text = readText(url, path: path, into: &diagnostics) else { return nil }
+        switch FrontMatterFile.split(text, path: path) {
+        case .success(let file): return file
+        case .failure(let problem):
+            diagnostics.append(problem)
+            return nil
+        }
+    }
+}
+
+/// Maps `items` with `transform` on all cores, keeping order.
+func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+    if items.count < 2 { return items.map(transform) }
+    let box = ResultBox<R>(count: items.count)
+    DispatchQueue.concurrentPerform(iterations: items.count) { index in
+        box.set(index, transform(items[index]))
+    }
+    return box.values()
+}
+
+/// Slots written once each from concurrent iterations; distinct indices never race.
+private final class ResultBox<R>: @unchecked Sendable {
+    private var storage: [R?]
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: R) { storage.withUnsafeMutableBufferPointer { $0[index] = value } }
+    func values() -> [R] { storage.map { $0! } }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// One problem found in a site, compiler-style: `path:line: severity: message [code]`.
+public struct Diagnostic: Error, Sendable, Hashable, Codable {
+    public enum Severity: String, Sendable, Codable, Comparable {
+        case error, warning
+        public static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
+    }
+
+    /// Path relative to the site folder, e.g. `content/incidents/x/y.md`.
+    public var path: String
+    /// 1-based line in the file, or 0 when the problem concerns the whole file.
+    public var line: Int
+    public var severity: Severity
+    public var message: String
+    /// Stable rule code (`herald check`), e.g. `stale`; empty for plain load errors.
+    public var code: String
+    public var hint: String?
+
+    public init(path: String, line: Int, severity: Severity = .error, message: String, code: String = "", hint: String? = nil) {
+        self.path = path
+        self.line = line
+        self.severity = severity
+        self.message = message
+        self.code = code
+        self.hint = hint
+    }
+
+    public static func error(_ path: String, _ line: Int, _ message: String, code: String = "") -> Diagnostic {
+        Diagnostic(path: path, line: line, severity: .error, message: message, code: code)
+    }
+
+    /// `content/incidents/x/y.md:3: error: unknown status 'resolvd' (expected …)`
+    public var formatted: String {
+        let location = line > 0 ? "\(path):\(line)" : path
+        var text = "\(location): \(severity.rawValue): \(message)"
+        if !code.isEmpty { text += " [\(code)]" }
+        if let hint { text += "\n  hint: \(hint)" }
+        return text
+    }
+}
+
+extension Array where Element == Diagnostic {
+    /// Sorted by path, then line, then message, so output is stable across runs and machines.
+    public func sortedForOutput() -> [Diagnostic] {
+        sorted { a, b in
+            if a.path != b.path { return a.path < b.path }
+            if a.line != b.line { return a.line < b.line }
+            return a.message < b.message
+        }
+    }
+
+    public var hasErrors: Bool { contains { $0.severity == .error } }
+}
+
+/// Thrown by a stage that found problems in the content; carries every one of them.
+public struct DiagnosticsError: Error, CustomStringConvertible, Sendable {
+    public var diagnostics: [Diagnostic]
+    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics.sortedForOutput() }
+    public var description: String { diagnostics.map(\.formatted).joined(separator: "\n") }
+}
+
+/// A failure that is not about content (disk, permissions, a missing site): one clear sentence.
+public struct HeraldError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Lists the valid values for an error message: `investigating, identified, monitoring, resolved`.
+func expected<S: Sequence>(_ values: S) -> String where S.Element == String {
+    values.joined(separator: ", ")
+}

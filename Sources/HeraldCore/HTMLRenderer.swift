@@ -1,0 +1,230 @@
+import Foundation
+
+/// Renders the human-readable pages: the status page, incident and maintenance pages, the history
+/// and the 404 page. Internal links are relative and point at `…/index.html`, so the site works under
+/// any path and from `file://`.
+public struct HTMLRenderer: OutputRenderer {
+    public init() {}
+
+    public func render(_ context: RenderContext) -> [OutputFile] {
+        var jobs: [@Sendable () -> OutputFile] = []
+        jobs.append { statusPage(context) }
+        jobs.append { notFoundPage(context) }
+        for incident in context.incidents { jobs.append { incidentPage(incident, context) } }
+        for maintenance in context.maintenances { jobs.append { maintenancePage(maintenance, context) } }
+        jobs += historyPages(context)
+        var files = parallelMap(jobs) { $0() }
+        for (name, bytes) in context.theme.assets.sorted(by: { $0.key < $1.key }) {
+            files.append(OutputFile(path: "assets/" + name, bytes: bytes))
+        }
+        return files
+    }
+
+    // MARK: - Shared pieces
+
+    /// `""` for a page at the root, `"../../"` for `incidents/x/index.html`.
+    static func root(of path: String) -> String {
+        String(repeating: "../", count: path.split(separator: "/").count - 1)
+    }
+
+    static func page(_ context: RenderContext, path: String, title: String, section: String) -> PageView {
+        let root = root(of: path)
+        let directory = path.hasSuffix("index.html") ? String(path.dropLast("index.html".count)) : path
+        let settings = context.settings
+        return PageView(
+            title: title == settings.title ? title : "\(title) · \(settings.title)",
+            root: root, siteTitle: settings.title, siteDescription: settings.description ?? "",
+            canonical: context.absoluteURL(directory), feedAtom: context.absoluteURL("history.atom"),
+            feedRSS: context.absoluteURL("history.rss"), generated: TimeView(context.now), support: settings.support,
+            section: section, isStatus: section == "status", isHistory: section == "history",
+            isPostmortems: section == "postmortems", headExtra: context.headExtra)
+    }
+
+    static func incidentPath(_ id: String) -> String { "incidents/\(id)/index.html" }
+    static func maintenancePath(_ id: String) -> String { "maintenance/\(id)/index.html" }
+    static func postmortemPath(_ id: String) -> String { "postmortems/\(id)/index.html" }
+    static func monthPath(_ key: String) -> String { "history/\(key)/index.html" }
+
+    static func updateView(_ update: PreparedUpdate, context: RenderContext, incident: Bool) -> UpdateView {
+        var changes: [ComponentChangeView] = []
+        if case .update(_, let components) = update.event.kind {
+            changes = components.map {
+                ComponentChangeView(name: context.settings.component($0.id)?.name ?? $0.id, status: $0.status.rawValue, statusLabel: $0.status.label)
+            }
+        }
+        let label = incident
+            ? (IncidentStatus(rawValue: update.status)?.label ?? update.status)
+            : (MaintenanceStatus(rawValue: update.status)?.label ?? update.status)
+        return UpdateView(status: update.status, statusLabel: label, at: TimeView(update.event.at), html: update.html, text: update.text, components: changes, hasComponents: !changes.isEmpty)
+    }
+
+    static func componentView(_ component: Component, status: ComponentStatus, uptime: UptimeView?) -> ComponentView {
+        ComponentView(
+            id: component.id, name: component.name, description: component.description ?? "", status: status.rawValue,
+            statusLabel: status.label, icon: icon(status), uptime: uptime)
+    }
+
+    /// A text symbol beside every status, so status is never told by colour alone.
+    static func icon(_ status: ComponentStatus) -> String {
+        switch status {
+        case .operational: "✓"
+        case .underMaintenance: "⚙"
+        case .degradedPerformance: "!"
+        case .partialOutage: "▲"
+        case .majorOutage: "✕"
+        }
+    }
+
+    /// An incident as shown in a list or card on the page at `from`.
+    static func incidentView(_ prepared: PreparedIncident, context: RenderContext, from: String) -> IncidentView {
+        let state = prepared.state
+        let root = root(of: from)
+        let end = state.resolvedAt ?? context.now
+        let components = state.affectedComponents.compactMap { id -> ComponentView? in
+            guard let component = context.settings.component(id) else { return nil }
+            return componentView(component, status: state.componentStatus[id] ?? .operational, uptime: nil)
+        }
+        let updates = prepared.updates.reversed().map { updateView($0, context: context, incident: true) }
+        return IncidentView(
+            id: state.id, title: prepared.title, url: root + incidentPath(state.id), severity: state.incident.severity.rawValue,
+            severityLabel: state.incident.severity.rawValue.capitalized + " impact", status: state.status.rawValue,
+            statusLabel: state.status.label, isOpen: state.isOpen, reopened: state.reopened, upstream: state.incident.upstream,
+            started: TimeView(state.startedAt), created: TimeView(state.createdAt), resolved: state.resolvedAt.map(TimeView.init),
+            duration: DurationText.format(end.seconds - state.startedAt.seconds),
+            componentNames: prepared.componentNames.joined(separator: ", "), components: components,
+            summaryHTML: prepared.summaryHTML, hasSummary: !prepared.summaryHTML.isEmpty, updates: updates,
+            latest: updates.first, postmortemURL: state.postmortem.map { _ in root + postmortemPath(state.id) })
+    }
+
+    static func maintenanceView(_ prepared: PreparedMaintenance, context: RenderContext, from: String) -> MaintenanceView {
+        let state = prepared.state
+        let m = state.maintenance
+        let updates = prepared.updates.reversed().map { updateView($0, context: context, incident: false) }
+        return MaintenanceView(
+            id: state.id, title: prepared.title, url: root(of: from) + maintenancePath(state.id), status: state.status.rawValue,
+            statusLabel: state.status.label, isActive: state.isActive, scheduledStart: TimeView(m.scheduledStart),
+            scheduledEnd: TimeView(m.scheduledEnd), window: DurationText.format(m.scheduledEnd.seconds - m.scheduledStart.seconds),
+            componentNames: prepared.componentNames.joined(separator: ", "), summaryHTML: prepared.summaryHTML,
+            hasSummary: !prepared.summaryHTML.isEmpty, updates: updates, hasUpdates: !updates.isEmpty)
+    }
+
+    // MARK: - Pages
+
+    func statusPage(_ context: RenderContext) -> OutputFile {
+        let path = "index.html"
+        let model = context.model
+        let uptime = UptimeCalculator(context: context)
+        var groups: [GroupView] = []
+        var grouped: Set<String> = []
+        for group in context.settings.groups {
+            let components = group.componentIDs.compactMap { context.settings.component($0) }
+            grouped.formUnion(group.componentIDs)
+            groups.append(GroupView(name: group.name, hasName: true, components: components.map {
+                Self.componentView($0, status: model.componentStatus[$0.id] ?? .operational, uptime: uptime.view(for: $0.id))
+            }))
+        }
+        let ungrouped = context.settings.components.filter { !grouped.contains($0.id) }
+        if !ungrouped.isEmpty {
+            groups.insert(GroupView(name: "", hasName: false, components: ungrouped.map {
+                Self.componentView($0, status: model.componentStatus[$0.id] ?? .operational, uptime: uptime.view(for: $0.id))
+            }), at: 0)
+        }
+        let active = context.incidents.filter(\.state.isOpen).map { Self.incidentView($0, context: context, from: path) }
+        let maintenanceByID = Dictionary(uniqueKeysWithValues: context.maintenances.map { ($0.id, $0) })
+        let activeMaintenance = model.activeMaintenances.compactMap { maintenanceByID[$0.id] }.map { Self.maintenanceView($0, context: context, from: path) }
+        let upcoming = model.upcomingMaintenances.compactMap { maintenanceByID[$0.id] }.map { Self.maintenanceView($0, context: context, from: path) }
+
+        // The last 14 days, today first; each day lists the incidents that began on it.
+        let today = context.now.startOfDay
+        let oldest = today.adding(seconds: -13 * 86_400)
+        var byDay: [Int64: [IncidentView]] = [:]
+        for prepared in context.incidents {
+            let day = prepared.state.createdAt.startOfDay
+            if day < oldest { break }  // newest first: nothing older follows
+            if day > today { continue }
+            byDay[day.seconds, default: []].append(Self.incidentView(prepared, context: context, from: path))
+        }
+        let days = (0..<14).map { offset -> DayView in
+            let day = today.adding(seconds: -Int64(offset) * 86_400)
+            let incidents = byDay[day.seconds] ?? []
+            return DayView(date: day.date, label: day.longDate, incidents: incidents, isEmpty: incidents.isEmpty)
+        }
+        let view = StatusPageView(
+            page: Self.page(context, path: path, title: context.settings.title, section: "status"),
+            overallIndicator: model.overall.indicator, overallDescription: model.overall.description,
+            overallIcon: model.overall.indicator == "none" ? "✓" : model.overall.indicator == "maintenance" ? "⚙" : "!",
+            active: active, hasActive: !active.isEmpty, activeMaintenance: activeMaintenance, upcomingMaintenance: upcoming,
+            hasMaintenance: !(activeMaintenance.isEmpty && upcoming.isEmpty), groups: groups, days: days)
+        return OutputFile(path: path, text: context.theme.render("index", view))
+    }
+
+    func incidentPage(_ prepared: PreparedIncident, _ context: RenderContext) -> OutputFile {
+        let path = Self.incidentPath(prepared.id)
+        let view = IncidentPageView(
+            page: Self.page(context, path: path, title: prepared.title, section: "history"),
+            incident: Self.incidentView(prepared, context: context, from: path))
+        return OutputFile(path: path, text: context.theme.render("incident", view))
+    }
+
+    func maintenancePage(_ prepared: PreparedMaintenance, _ context: RenderContext) -> OutputFile {
+        let path = Self.maintenancePath(prepared.id)
+        let view = MaintenancePageView(
+            page: Self.page(context, path: path, title: prepared.title, section: "status"),
+            maintenance: Self.maintenanceView(prepared, context: context, from: path))
+        return OutputFile(path: path, text: context.theme.render("maintenance", view))
+    }
+
+    func notFoundPage(_ context: RenderContext) -> OutputFile {
+        // Served for any missing path, so relative links would break: use base_url's path instead.
+        var page = Self.page(context, path: "404.html", title: "Page not found", section: "")
+        page.root = URL(string: context.settings.baseURL)?.path ?? "/"
+        if !page.root.hasSuffix("/") { page.root += "/" }
+        return OutputFile(path: "404.html", text: context.theme.render("not-found", NotFoundPageView(page: page)))
+    }
+
+    /// `history/index.html` (the latest three months in full, then every month) and one page per month.
+    func historyPages(_ context: RenderContext) -> [@Sendable () -> OutputFile] {
+        var months: [String] = []
+        var byMonth: [String: [PreparedIncident]] = [:]
+        for prepared in context.incidents {
+            let key = prepared.state.monthKey
+            if byMonth[key] == nil { months.append(key) }
+            byMonth[key, default: []].append(prepared)
+        }
+        let frozenMonths = months
+        let frozen = byMonth
+        @Sendable func label(_ key: String) -> String {
+            let parts = key.split(separator: "/")
+            return "\(Timestamp.monthNames[Int(parts[1])! - 1]) \(parts[0])"
+        }
+        @Sendable func link(_ key: String, from: String) -> MonthLinkView {
+            let count = frozen[key]?.count ?? 0
+            return MonthLinkView(label: label(key), url: Self.root(of: from) + Self.monthPath(key), count: count, countLabel: count == 1 ? "1 incident" : "\(count) incidents")
+        }
+        @Sendable func section(_ key: String, from: String) -> HistoryMonthView {
+            let incidents = (frozen[key] ?? []).map { Self.incidentView($0, context: context, from: from) }
+            return HistoryMonthView(label: label(key), url: Self.root(of: from) + Self.monthPath(key), anchor: key.replacingOccurrences(of: "/", with: "-"), incidents: incidents, isEmpty: incidents.isEmpty)
+        }
+        var jobs: [@Sendable () -> OutputFile] = []
+        jobs.append {
+            let path = "history/index.html"
+            let view = HistoryPageView(
+                page: Self.page(context, path: path, title: "Incident history", section: "history"), heading: "Incident history",
+                months: frozenMonths.map { link($0, from: path) }, hasMonths: !frozenMonths.isEmpty,
+                sections: frozenMonths.prefix(3).map { section($0, from: path) }, previous: nil, next: nil)
+            return OutputFile(path: path, text: context.theme.render("history", view))
+        }
+        for (index, key) in frozenMonths.enumerated() {
+            jobs.append {
+                let path = Self.monthPath(key)
+                let view = HistoryPageView(
+                    page: Self.page(context, path: path, title: "Incidents in \(label(key))", section: "history"),
+                    heading: "Incidents in \(label(key))", months: [], hasMonths: false, sections: [section(key, from: path)],
+                    previous: index + 1 < frozenMonths.count ? link(frozenMonths[index + 1], from: path) : nil,
+                    next: index > 0 ? link(frozenMonths[index - 1], from: path) : nil)
+                return OutputFile(path: path, text: context.theme.render("history", view))
+            }
+        }
+        return jobs
+    }
+}

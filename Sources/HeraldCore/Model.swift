@@ -1,0 +1,217 @@
+import Foundation
+
+// MARK: - Vocabulary
+
+public enum Severity: String, CaseIterable, Sendable, Codable, Comparable {
+    case critical, major, minor
+
+    var rank: Int { self == .critical ? 3 : self == .major ? 2 : 1 }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+
+    /// The component status an open incident implies unless an update says otherwise.
+    public var defaultComponentStatus: ComponentStatus {
+        switch self {
+        case .critical: .majorOutage
+        case .major: .partialOutage
+        case .minor: .degradedPerformance
+        }
+    }
+}
+
+public enum IncidentStatus: String, CaseIterable, Sendable, Codable {
+    case investigating, identified, monitoring, resolved
+    public var label: String { rawValue.capitalized }
+}
+
+public enum MaintenanceStatus: String, CaseIterable, Sendable, Codable {
+    case scheduled, inProgress = "in_progress", verifying, completed
+    public var label: String {
+        switch self {
+        case .scheduled: "Scheduled"
+        case .inProgress: "In progress"
+        case .verifying: "Verifying"
+        case .completed: "Completed"
+        }
+    }
+}
+
+public enum ComponentStatus: String, CaseIterable, Sendable, Codable {
+    case operational
+    case underMaintenance = "under_maintenance"
+    case degradedPerformance = "degraded_performance"
+    case partialOutage = "partial_outage"
+    case majorOutage = "major_outage"
+
+    /// Badness, for "worst of": maintenance ranks above operational, below any outage.
+    public var rank: Int {
+        switch self {
+        case .operational: 0
+        case .underMaintenance: 1
+        case .degradedPerformance: 2
+        case .partialOutage: 3
+        case .majorOutage: 4
+        }
+    }
+
+    public var label: String {
+        switch self {
+        case .operational: "Operational"
+        case .underMaintenance: "Under maintenance"
+        case .degradedPerformance: "Degraded performance"
+        case .partialOutage: "Partial outage"
+        case .majorOutage: "Major outage"
+        }
+    }
+
+    /// Values allowed in content files (maintenance state is derived, not written).
+    public static let writable: [ComponentStatus] = [.operational, .degradedPerformance, .partialOutage, .majorOutage]
+}
+
+public enum Milestone: String, CaseIterable, Sendable, Codable {
+    case impactStarted = "impact-started", detected, acknowledged, mitigated, resolved
+}
+
+// MARK: - Site settings
+
+public struct Component: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var group: String?
+    public var description: String?
+    /// 1-based order in site.yml.
+    public var position: Int
+}
+
+public struct ComponentGroup: Sendable, Hashable {
+    public var name: String
+    public var componentIDs: [String]
+}
+
+/// Settings for `herald check`, read from site.yml's optional `check:` section.
+public struct CheckSettings: Sendable, Hashable {
+    public var disabled: Set<String> = []
+    public var maxUpdateLength = 600
+    public var postmortemDueDays = 7
+}
+
+public struct SiteSettings: Sendable {
+    public var title: String
+    /// Absolute, always ending in `/`.
+    public var baseURL: String
+    public var support: String
+    public var staleAfter: Int64
+    public var description: String?
+    public var components: [Component]
+    public var groups: [ComponentGroup]
+    public var roles: [String]
+    public var messages: [String: String]
+    public var check: CheckSettings
+
+    public func component(_ id: String) -> Component? { components.first { $0.id == id } }
+}
+
+public struct Person: Sendable, Hashable {
+    public var name: String
+    public var aliases: [String]
+}
+
+// MARK: - Records
+
+/// One event file of an incident or a maintenance.
+public struct Event: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// A public update; `status` is an incident or maintenance status.
+        case update(status: String, components: [ComponentChange])
+        case note(milestone: Milestone?)
+        case role(role: String, person: String)
+    }
+
+    public struct ComponentChange: Sendable, Hashable {
+        public var id: String
+        public var status: ComponentStatus
+    }
+
+    /// File name, e.g. `20261122T140500Z-identified-k3f9.md`; the tiebreak for equal times.
+    public var fileName: String
+    public var at: Timestamp
+    public var by: String?
+    public var kind: Kind
+    /// Markdown body (the public message for updates).
+    public var body: String
+    public var bodyLine: Int
+
+    public var isPublic: Bool { if case .update = kind { true } else { false } }
+    public var status: String? { if case .update(let status, _) = kind { status } else { nil } }
+    public var milestone: Milestone? { if case .note(let m) = kind { m } else { nil } }
+}
+
+public struct Incident: Sendable {
+    public var id: String
+    public var title: String
+    public var severity: Severity
+    public var components: [String]
+    public var impactStarted: Timestamp?
+    public var upstream: Bool
+    public var roles: [(role: String, person: String)]
+    public var summary: String
+    public var events: [Event]
+
+    /// Public updates, oldest first.
+    public var updates: [Event] { events.filter(\.isPublic) }
+}
+
+public struct Maintenance: Sendable {
+    public var id: String
+    public var title: String
+    public var components: [String]
+    public var scheduledStart: Timestamp
+    public var scheduledEnd: Timestamp
+    public var summary: String
+    public var events: [Event]
+
+    public var updates: [Event] { events.filter(\.isPublic) }
+}
+
+public enum PostmortemStatus: String, CaseIterable, Sendable {
+    case draft, inReview = "in-review", published
+}
+
+public struct Postmortem: Sendable {
+    public struct TimelineEntry: Sendable {
+        public var at: Timestamp
+        public var text: String
+        public var milestone: Milestone?
+        public var line: Int
+    }
+
+    public enum ActionType: String, CaseIterable, Sendable { case prevent, mitigate, detect, process }
+    public enum ActionStatus: String, CaseIterable, Sendable { case open, done }
+
+    public struct ActionItem: Sendable {
+        public var title: String
+        public var type: ActionType
+        public var owner: String?
+        public var status: ActionStatus
+        public var link: String?
+    }
+
+    public var incidentID: String
+    public var path: String
+    public var status: PostmortemStatus
+    public var published: Timestamp?
+    public var summary: String
+    public var authors: [String]
+    public var timeline: [TimelineEntry]
+    public var actionItems: [ActionItem]
+    public var body: String
+    public var bodyLine: Int
+}
+
+/// Everything read from `content/`: the input of every later stage.
+public struct SiteContent: Sendable {
+    public var settings: SiteSettings
+    public var people: [Person]
+    public var incidents: [Incident]
+    public var maintenances: [Maintenance]
+    public var postmortems: [Postmortem]
+}

@@ -1,0 +1,123 @@
+import Foundation
+import HeraldMarkdown
+
+/// One file of the generated site: a path relative to the output folder and its bytes.
+public struct OutputFile: Sendable, Equatable {
+    public var path: String
+    public var bytes: [UInt8]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+
+    public init(path: String, text: String) {
+        self.path = path
+        self.bytes = Array(text.utf8)
+    }
+}
+
+/// Produces some of the site's files from the render context. Renderers are independent of each
+/// other and pure, so the site renderer runs them in parallel.
+public protocol OutputRenderer: Sendable {
+    func render(_ context: RenderContext) -> [OutputFile]
+}
+
+/// An incident's public texts, redacted and rendered once per build and shared by every page,
+/// feed and API file that shows it.
+public struct PreparedIncident: Sendable {
+    public var state: IncidentState
+    public var title: String
+    /// Public updates oldest first, message as HTML and plain text, redacted.
+    public var updates: [PreparedUpdate]
+    public var summaryHTML: String
+    public var componentNames: [String]
+    public var id: String { state.id }
+}
+
+public struct PreparedUpdate: Sendable {
+    public var event: Event
+    public var status: String
+    public var html: String
+    public var text: String
+}
+
+public struct PreparedMaintenance: Sendable {
+    public var state: MaintenanceState
+    public var title: String
+    public var updates: [PreparedUpdate]
+    public var summaryHTML: String
+    public var componentNames: [String]
+    public var id: String { state.id }
+}
+
+/// Everything a renderer may use. Built once per build by `SiteRenderer`.
+public struct RenderContext: Sendable {
+    public var model: SiteModel
+    public var theme: Theme
+    public var redactor: Redactor
+    /// Same order as `model.incidents` (newest first).
+    public var incidents: [PreparedIncident]
+    public var maintenances: [PreparedMaintenance]
+    /// Markup added to every page's head (the live-reload script of `herald serve`); empty for builds.
+    public var headExtra: String
+
+    public var settings: SiteSettings { model.settings }
+    public var now: Timestamp { model.now }
+
+    /// Absolute URL of a site path (`incidents/x/`) under base_url.
+    public func absoluteURL(_ path: String) -> String { settings.baseURL + path }
+
+    /// The prepared incident with `id`.
+    public func incident(_ id: String) -> PreparedIncident? { incidentIndex[id].map { incidents[$0] } }
+
+    var incidentIndex: [String: Int]
+
+    public init(model: SiteModel, theme: Theme, headExtra: String = "") {
+        self.model = model
+        self.theme = theme
+        self.headExtra = headExtra
+        let redactor = Redactor(people: model.content.people, support: model.settings.support)
+        self.redactor = redactor
+        let settings = model.settings
+        @Sendable func names(_ ids: [String]) -> [String] { ids.map { settings.component($0)?.name ?? $0 } }
+        self.incidents = parallelMap(model.incidents) { state in
+            let record = redactor.forRecord(roles: Self.roles(of: state.incident))
+            let updates = state.updates.map { event in
+                PreparedUpdate(
+                    event: event, status: event.status ?? "",
+                    html: Markdown.html(event.body, rewriter: record),
+                    text: Markdown.plainText(event.body, rewriter: record))
+            }
+            return PreparedIncident(
+                state: state, title: record.redact(state.incident.title), updates: updates,
+                summaryHTML: Markdown.html(state.incident.summary, rewriter: record),
+                componentNames: names(state.affectedComponents))
+        }
+        self.maintenances = parallelMap(model.maintenances) { state in
+            let record = redactor.forRecord(roles: [])
+            let updates = state.updates.map { event in
+                PreparedUpdate(
+                    event: event, status: event.status ?? "",
+                    html: Markdown.html(event.body, rewriter: record),
+                    text: Markdown.plainText(event.body, rewriter: record))
+            }
+            return PreparedMaintenance(
+                state: state, title: record.redact(state.maintenance.title), updates: updates,
+                summaryHTML: Markdown.html(state.maintenance.summary, rewriter: record),
+                componentNames: names(state.maintenance.components))
+        }
+        var index: [String: Int] = [:]
+        for (offset, incident) in incidents.enumerated() { index[incident.id] = offset }
+        self.incidentIndex = index
+    }
+
+    /// Every role assignment of an incident: starting roles, then role events in time order.
+    public static func roles(of incident: Incident) -> [(role: String, person: String, since: Timestamp?)] {
+        var result: [(role: String, person: String, since: Timestamp?)] = incident.roles.map { ($0.role, $0.person, nil) }
+        for event in incident.events {
+            if case .role(let role, let person) = event.kind { result.append((role, person, event.at)) }
+        }
+        return result
+    }
+}

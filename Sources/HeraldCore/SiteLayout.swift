@@ -1,0 +1,94 @@
+import Foundation
+
+/// Where a site's folders are. Paths in diagnostics are relative to `root`.
+public struct SiteLayout: Sendable {
+    public var root: URL
+
+    public init(root: URL) { self.root = root.standardizedFileURL }
+
+    public var content: URL { root.appendingPathComponent("content", isDirectory: true) }
+    public var templates: URL { root.appendingPathComponent("templates", isDirectory: true) }
+    public var defaultOutput: URL { root.appendingPathComponent("public", isDirectory: true) }
+    public var siteFile: URL { content.appendingPathComponent("site.yml") }
+    public var peopleFile: URL { content.appendingPathComponent("people.yml") }
+    public var incidents: URL { content.appendingPathComponent("incidents", isDirectory: true) }
+    public var maintenance: URL { content.appendingPathComponent("maintenance", isDirectory: true) }
+    public var postmortems: URL { content.appendingPathComponent("postmortems", isDirectory: true) }
+
+    public func incidentFolder(_ id: String) -> URL { incidents.appendingPathComponent(id, isDirectory: true) }
+    public func maintenanceFolder(_ id: String) -> URL { maintenance.appendingPathComponent(id, isDirectory: true) }
+
+    /// `content/incidents/x/y.md` for a URL inside the site.
+    public func relativePath(_ url: URL) -> String {
+        let full = url.standardizedFileURL.path
+        let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
+    }
+
+    /// The nearest folder at or above `start` that holds `content/site.yml`.
+    public static func find(from start: URL) -> SiteLayout? {
+        var current = start.standardizedFileURL
+        while true {
+            let candidate = current.appendingPathComponent("content/site.yml")
+            if FileManager.default.fileExists(atPath: candidate.path) { return SiteLayout(root: current) }
+            let parent = current.deletingLastPathComponent()
+            if parent.path == current.path { return nil }
+            current = parent
+        }
+    }
+}
+
+/// Record ids: `YYYY-MM-DD-words`, lowercase a–z, 0–9 and `-`, at most 80 characters.
+public enum RecordID {
+    public static let maxLength = 80
+
+    /// Why `id` is not a valid id, or `nil` when it is.
+    public static func problem(_ id: String) -> String? {
+        if id.isEmpty { return "id is empty" }
+        if id.count > maxLength { return "id '\(id)' is longer than \(maxLength) characters" }
+        let allowed = id.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
+        guard allowed else {
+            return "id '\(id)' may only hold lowercase a-z, 0-9 and '-' (expected YYYY-MM-DD-words)"
+        }
+        let prefix = String(id.prefix(10))
+        guard id.count > 11, Timestamp.parse(date: prefix) != nil, id.dropFirst(10).first == "-",
+            !id.hasSuffix("-"), !id.contains("--")
+        else { return "id '\(id)' is not of the form YYYY-MM-DD-words" }
+        return nil
+    }
+
+    /// `2026-11-22-search-is-unavailable` from a date and a title.
+    public static func make(date: Timestamp, title: String) -> String {
+        var slug = ""
+        var lastWasDash = true
+        for scalar in title.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
+            if scalar.properties.generalCategory == .nonspacingMark { continue }
+            if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
+                slug.unicodeScalars.append(scalar)
+                lastWasDash = false
+            } else if !lastWasDash {
+                slug += "-"
+                lastWasDash = true
+            }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        var id = date.date + (slug.isEmpty ? "-incident" : "-" + slug)
+        if id.count > maxLength {
+            id = String(id.prefix(maxLength))
+            while id.hasSuffix("-") { id.removeLast() }
+        }
+        return id
+    }
+
+    /// `id`, or `id-2`, `id-3`… — the first that `taken` says is free.
+    public static func unique(_ id: String, taken: (String) -> Bool) -> String {
+        if !taken(id) { return id }
+        var n = 2
+        while true {
+            let suffix = "-\(n)"
+            let candidate = String(id.prefix(maxLength - suffix.count)) + suffix
+            if !taken(candidate) { return candidate }
+            n += 1
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// An incident with everything derived from its events: the input of every renderer.
+public struct IncidentState: Sendable {
+    public var incident: Incident
+    /// Public updates, oldest first.
+    public var updates: [Event]
+    public var status: IncidentStatus
+    public var isOpen: Bool { status != .resolved }
+    /// A `resolved` update was followed by a non-resolved one.
+    public var reopened: Bool
+    /// When impact began: `impact_started`, else the first event.
+    public var startedAt: Timestamp
+    /// First public update.
+    public var createdAt: Timestamp
+    /// Last public update.
+    public var updatedAt: Timestamp
+    public var monitoringAt: Timestamp?
+    /// The latest `resolved` update, when the incident is resolved.
+    public var resolvedAt: Timestamp?
+    /// Each affected component's status now (all operational once resolved).
+    public var componentStatus: [String: ComponentStatus]
+    /// Components named by the incident or any update, in first-seen order.
+    public var affectedComponents: [String]
+    /// The published postmortem, if any.
+    public var postmortem: Postmortem?
+
+    public var id: String { incident.id }
+    /// Month key `2026/11` of the start, for history pages.
+    public var monthKey: String {
+        let c = createdAt.civil
+        return "\(pad(c.year, 4))/\(pad(c.month))"
+    }
+}
+
+public struct MaintenanceState: Sendable {
+    public var maintenance: Maintenance
+    public var updates: [Event]
+    public var status: MaintenanceStatus
+    public var updatedAt: Timestamp
+    public var startedAt: Timestamp?
+    public var completedAt: Timestamp?
+    public var id: String { maintenance.id }
+    public var isActive: Bool { status == .inProgress || status == .verifying }
+    public var isUpcoming: Bool { status == .scheduled }
+}
+
+/// The page's overall status, in Statuspage's vocabulary.
+public struct OverallStatus: Sendable, Equatable {
+    /// `none`, `minor`, `major`, `critical` or `maintenance`.
+    public var indicator: String
+    public var description: String
+}
+
+/// Stage 3 output: the whole site assembled at one instant `now`.
+public struct SiteModel: Sendable {
+    public var content: SiteContent
+    public var now: Timestamp
+    /// Newest first (by first update, then id).
+    public var incidents: [IncidentState]
+    /// Newest first (by scheduled start, then id).
+    public var maintenances: [MaintenanceState]
+    public var componentStatus: [String: ComponentStatus]
+    public var overall: OverallStatus
+    /// Published postmortems by incident id.
+    public var publishedPostmortems: [String: Postmortem]
+
+    public var settings: SiteSettings { content.settings }
+    public var openIncidents: [IncidentState] { incidents.filter(\.isOpen) }
+    public var activeMaintenances: [MaintenanceState] { maintenances.filter(\.isActive) }
+    /// Soonest first.
+    public var upcomingMaintenances: [MaintenanceState] {
+        maintenances.filter(\.isUpcoming).sorted { ($0.maintenance.scheduledStart, $0.id) < ($1.maintenance.scheduledStart, $1.id) }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Mustache
+
+/// The Mustache templates and static assets a site renders with: the built-in theme, with any
+/// file in the site's `templates/` folder replacing the built-in file of the same name.
+public struct Theme: Sendable {
+    public let library: MustacheLibrary
+    /// Static files copied to `assets/` (CSS, icons).
+    public let assets: [String: [UInt8]]
+
+    /// Built-in templates by name (file name without `.mustache`).
+    public static let builtInTemplates: [String: [UInt8]] = [
+        "header": PackageResources.header_mustache,
+        "footer": PackageResources.footer_mustache,
+        "update": PackageResources.update_mustache,
+        "incident-card": PackageResources.incident_card_mustache,
+        "incident-line": PackageResources.incident_line_mustache,
+        "maintenance-card": PackageResources.maintenance_card_mustache,
+        "uptime": PackageResources.uptime_mustache,
+        "index": PackageResources.index_mustache,
+        "incident": PackageResources.incident_mustache,
+        "maintenance": PackageResources.maintenance_mustache,
+        "history": PackageResources.history_mustache,
+        "not-found": PackageResources.not_found_mustache,
+    ]
+
+    public static let builtInAssets: [String: [UInt8]] = [
+        "style.css": PackageResources.style_css,
+        "favicon.svg": PackageResources.favicon_svg,
+    ]
+
+    /// The built-in theme alone.
+    public static func builtIn() -> Theme {
+        // Built-in templates are tested; a parse failure here is a bug in Herald itself.
+        try! load(overrides: nil, layout: nil)
+    }
+
+    /// Loads the built-in theme with the overrides in `folder` (templates/*.mustache and
+    /// templates/assets/*). Template errors are reported with file and line.
+    public static func load(overrides folder: URL?, layout: SiteLayout?) throws -> Theme {
+        var sources: [String: (text: String, path: String)] = [:]
+        for (name, bytes) in builtInTemplates {
+            sources[name] = (String(decoding: bytes, as: UTF8.self), "built-in theme: \(name).mustache")
+        }
+        var assets = builtInAssets
+        var diagnostics: [Diagnostic] = []
+        if let folder, let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            for name in names.sorted() where name.hasSuffix(".mustache") && !name.hasPrefix(".") {
+                let url = folder.appendingPathComponent(name)
+                let path = layout?.relativePath(url) ?? url.path
+                guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+                    diagnostics.append(.error(path, 0, "cannot read template (expected UTF-8 text)"))
+                    continue
+                }
+                sources[String(name.dropLast(".mustache".count))] = (text, path)
+            }
+            let assetFolder = folder.appendingPathComponent("assets")
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: assetFolder.path))?.sorted() ?? [] where !name.hasPrefix(".") {
+                guard RecordID.isSafeFileName(name), let data = FileManager.default.contents(atPath: assetFolder.appendingPathComponent(name).path) else { continue }
+                assets[name] = [UInt8](data)
+            }
+        }
+        var templates: [String: MustacheTemplate] = [:]
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
+            do {
+                templates[name] = try MustacheTemplate(string: source.text)
+            } catch let error as MustacheTemplate.ParserError {
+                diagnostics.append(.error(source.path, error.context.lineNumber, "template error: \(error.error)"))
+            } catch {
+                diagnostics.append(.error(source.path, 0, "template error: \(error)"))
+            }
+        }
+        if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
+        return Theme(library: MustacheLibrary(templates: templates), assets: assets)
+    }
+
+    /// Renders template `name` with `view`.
+    public func render(_ name: String, _ view: Any) -> String {
+        library.render(view, withTemplate: name) ?? ""
+    }
+}
+
+extension RecordID {
+    /// A plain file name: no path separators, no leading dot, printable ASCII.
+    static func isSafeFileName(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix(".") && name.utf8.allSatisfy { $0 > 32 && $0 < 127 && $0 != 47 && $0 != 92 }
+    }
+}

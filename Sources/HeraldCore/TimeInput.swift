@@ -1,0 +1,42 @@
+import Foundation
+
+/// Times typed on the command line: RFC 3339 with an offset (`2026-11-22T15:05:00+01:00`),
+/// `HH:MM` (today, UTC), relative (`-15m`, `-1h30m`) or `now`.
+public enum TimeInput {
+    public static func parse(_ text: String, now: Timestamp) throws -> Timestamp {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed == "now" { return now }
+        if trimmed.hasPrefix("-") || trimmed.hasPrefix("+") {
+            guard let seconds = DurationText.parse(String(trimmed.dropFirst())) else {
+                throw HeraldError("'\(text)' is not a relative time (expected e.g. -15m, -1h30m)")
+            }
+            return now.adding(seconds: trimmed.hasPrefix("-") ? -seconds : seconds)
+        }
+        let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false)
+        if trimmed.count <= 5, parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
+            (0..<24).contains(hour), (0..<60).contains(minute), parts[1].count == 2
+        {
+            return now.startOfDay.adding(seconds: Int64(hour * 3600 + minute * 60))
+        }
+        do {
+            return try Timestamp.parse(rfc3339: trimmed)
+        } catch .missingZone {
+            throw HeraldError("time '\(text)' has no zone (expected RFC 3339 with Z or an offset, HH:MM in UTC, or -15m)")
+        } catch {
+            throw HeraldError("'\(text)' is not a time (expected RFC 3339 such as 2026-11-22T14:05:00Z, HH:MM in UTC, or -15m)")
+        }
+    }
+
+    /// "Now" for this process: `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
+    public static func now(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Timestamp {
+        let clock = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
+        if let option { return try parse(option, now: clock) }
+        if let epoch = environment["SOURCE_DATE_EPOCH"], !epoch.isEmpty {
+            guard let seconds = Int64(epoch) else {
+                throw HeraldError("SOURCE_DATE_EPOCH '\(epoch)' is not a number of seconds")
+            }
+            return Timestamp(seconds: seconds)
+        }
+        return clock
+    }
+}

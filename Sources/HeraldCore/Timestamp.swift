@@ -1,0 +1,241 @@
+import Foundation
+
+/// A point in time, whole seconds since 1970-01-01T00:00:00Z.
+///
+/// Herald stores and shows every time in UTC, so it needs no calendar or time-zone database:
+/// conversions use the proleptic Gregorian civil-date algorithms (H. Hinnant), which are exact,
+/// fast and independent of the machine's locale and zone.
+public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public var seconds: Int64
+
+    public init(seconds: Int64) { self.seconds = seconds }
+
+    public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
+        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.seconds < rhs.seconds }
+
+    public func adding(seconds delta: Int64) -> Timestamp { Timestamp(seconds: seconds + delta) }
+
+    public var description: String { rfc3339 }
+
+    // MARK: - Parsing
+
+    public enum ParseError: Error, Equatable {
+        case missingZone
+        case malformed
+    }
+
+    /// Parses RFC 3339 (`2026-11-22T14:05:00Z`, `2026-11-22T15:05:00+01:00`, optional fraction).
+    /// A time without a zone is refused: Herald never guesses one.
+    public static func parse(rfc3339 text: String) throws(ParseError) -> Timestamp {
+        let bytes = Array(text.utf8)
+        func digits(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= bytes.count else { return nil }
+            var value = 0
+            for index in start..<(start + count) {
+                let byte = bytes[index]
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard bytes.count >= 19,
+            let year = digits(0, 4), bytes[4] == 45,
+            let month = digits(5, 2), bytes[7] == 45,
+            let day = digits(8, 2),
+            bytes[10] == 84 || bytes[10] == 116 || bytes[10] == 32,
+            let hour = digits(11, 2), bytes[13] == 58,
+            let minute = digits(14, 2), bytes[16] == 58,
+            let second = digits(17, 2)
+        else { throw .malformed }
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
+            hour < 24, minute < 60, second < 61
+        else { throw .malformed }
+        var index = 19
+        if index < bytes.count, bytes[index] == 46 {  // fractional seconds: dropped
+            index += 1
+            let start = index
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+            guard index > start else { throw .malformed }
+        }
+        guard index < bytes.count else { throw .missingZone }
+        var offset = 0
+        switch bytes[index] {
+        case 90, 122:  // Z z
+            guard index + 1 == bytes.count else { throw .malformed }
+        case 43, 45:  // + -
+            guard index + 6 == bytes.count, let oh = digits(index + 1, 2), bytes[index + 3] == 58,
+                let om = digits(index + 4, 2), oh < 24, om < 60
+            else { throw .malformed }
+            offset = (oh * 3600 + om * 60) * (bytes[index] == 43 ? 1 : -1)
+        default:
+            throw .malformed
+        }
+        let local = Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: min(second, 59))
+        return Timestamp(seconds: local.seconds - Int64(offset))
+    }
+
+    /// Parses a calendar date `YYYY-MM-DD` as midnight UTC.
+    public static func parse(date text: String) -> Timestamp? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
+        else { return nil }
+        return Timestamp(year: year, month: month, day: day)
+    }
+
+    // MARK: - Civil fields
+
+    public struct Civil: Sendable, Equatable {
+        public var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
+    }
+
+    public var civil: Civil {
+        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let rest = Int(seconds - Int64(days) * 86_400)
+        let (y, m, d) = Self.civilFromDays(days)
+        return Civil(year: y, month: m, day: d, hour: rest / 3600, minute: rest % 3600 / 60, second: rest % 60)
+    }
+
+    /// Midnight UTC of this timestamp's day.
+    public var startOfDay: Timestamp {
+        Timestamp(seconds: seconds - ((seconds % 86_400) + 86_400) % 86_400)
+    }
+
+    // MARK: - Formatting
+
+    /// `2026-11-22T14:05:00Z`
+    public var rfc3339: String {
+        let c = civil
+        return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day))T\(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))Z"
+    }
+
+    /// `2026-11-22 14:05 UTC`
+    public var display: String {
+        let c = civil
+        return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)) UTC"
+    }
+
+    /// `14:05 UTC`
+    public var displayTime: String {
+        let c = civil
+        return "\(pad(c.hour)):\(pad(c.minute)) UTC"
+    }
+
+    /// `2026-11-22`
+    public var date: String {
+        let c = civil
+        return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day))"
+    }
+
+    /// `20261122T140500Z` (file names)
+    public var basic: String {
+        let c = civil
+        return "\(pad(c.year, 4))\(pad(c.month))\(pad(c.day))T\(pad(c.hour))\(pad(c.minute))\(pad(c.second))Z"
+    }
+
+    /// `22 November 2026`
+    public var longDate: String {
+        let c = civil
+        return "\(c.day) \(Self.monthNames[c.month - 1]) \(c.year)"
+    }
+
+    /// RFC 822 date for RSS: `Sun, 22 Nov 2026 14:05:00 +0000`
+    public var rfc822: String {
+        let c = civil
+        let days = Int((startOfDay.seconds) / 86_400)
+        let weekday = Self.weekdayNames[((days % 7) + 11) % 7]  // 1970-01-01 was a Thursday
+        let month = String(Self.monthNames[c.month - 1].prefix(3))
+        return "\(weekday), \(pad(c.day)) \(month) \(c.year) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second)) +0000"
+    }
+
+    public static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ]
+    static let weekdayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+    // MARK: - Civil algorithms
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}
+
+@inline(__always)
+func pad(_ value: Int, _ width: Int = 2) -> String {
+    let text = String(value)
+    return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+}
+
+/// A length of time as written in site.yml (`30m`, `1h30m`, `2d`, `45s`).
+public enum DurationText {
+    public static func parse(_ text: String) -> Int64? {
+        var total: Int64 = 0
+        var number: Int64 = 0
+        var sawDigit = false
+        var sawUnit = false
+        for char in text.trimmingCharacters(in: .whitespaces) {
+            if let digit = char.wholeNumberValue, char.isASCII {
+                number = number * 10 + Int64(digit)
+                sawDigit = true
+                continue
+            }
+            guard sawDigit else { return nil }
+            switch char {
+            case "s": total += number
+            case "m": total += number * 60
+            case "h": total += number * 3600
+            case "d": total += number * 86_400
+            default: return nil
+            }
+            number = 0
+            sawDigit = false
+            sawUnit = true
+        }
+        if sawDigit { return nil }
+        return sawUnit ? total : nil
+    }
+
+    /// `2h 05m`, `45m`, `3d 4h`: how long something lasted, for people.
+    public static func format(_ seconds: Int64) -> String {
+        let minutes = max(0, seconds) / 60
+        let days = minutes / 1440
+        let hours = minutes % 1440 / 60
+        let mins = minutes % 60
+        if days > 0 { return hours > 0 ? "\(days)d \(hours)h" : "\(days)d" }
+        if hours > 0 { return mins > 0 ? "\(hours)h \(pad(Int(mins)))m" : "\(hours)h" }
+        return "\(mins)m"
+    }
+}

@@ -1,0 +1,7 @@
+import ArgumentParser
+import HeraldCLI
+
+@main
+struct HeraldMain: AsyncMainProtocol {
+    typealias Command = Herald
+}
