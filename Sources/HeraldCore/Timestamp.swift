@@ -148,7 +148,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var rfc822: String {
         let c = civil
         let days = Int((startOfDay.seconds) / 86_400)
-        let weekday = Self.weekdayNames[((days % 7) + 11) % 7]  // 1970-01-01 was a Thursday
+        let weekday = Self.weekdayNames[((days % 7) + 10) % 7]  // 1970-01-01 was a Thursday (index 3)
         let month = String(Self.monthNames[c.month - 1].prefix(3))
         return "\(weekday), \(pad(c.day)) \(month) \(c.year) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second)) +0000"
     }
