@@ -315,6 +315,10 @@ public struct ContentLoader: Sendable {
             let path = layout.relativePath(url)
             guard let file = readFrontMatter(url, missing: "", into: &diagnostics) else { continue }
             let fields = YAMLFields(yaml: file.yaml, path: path, lineOffset: 1)
+            guard fields.isValid else {
+                diagnostics += fields.problems
+                continue
+            }
             let at = fields.time("at", required: true)
             let by = fields.string("by")
             let kindText = fields.string("kind") ?? (fields.has("status") ? "update" : nil)
