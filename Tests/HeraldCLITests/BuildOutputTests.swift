@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+@Suite("herald build output")
+struct BuildOutputTests {
+    let now = "2026-11-22T15:00:00Z"
+
+    @Test func deterministicByteForByte() throws {
+        let site = try TemporarySite()
+        #expect(try site.herald("build", "--now", now, "--out", "a").status == 0)
+        #expect(try site.herald("build", "--now", now, "--out", "b").status == 0)
+        let a = site.files(under: "a"), b = site.files(under: "b")
+        #expect(a == b)
+        #expect(a.count > 5)
+        for path in a {
+            #expect(try site.read("a/" + path) == site.read("b/" + path), "\(path) differs")
+        }
+    }
+
+    @Test func sourceDateEpochFixesNow() throws {
+        let site = try TemporarySite()
+        let result = try site.herald("build", "--out", "a", environment: ["SOURCE_DATE_EPOCH": "1795359600"])  // 2026-11-22T15:00:00Z
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try site.read("a/index.html").contains("<time datetime=\"2026-11-22T15:00:00Z\">2026-11-22 15:00 UTC</time>"))
+    }
+
+    @Test func removesPagesOfDeletedRecordsAndRewritesOnlyChangedFiles() throws {
+        let site = try TemporarySite()
+        try site.write("content/incidents/2026-11-20-old/incident.md", "---\ntitle: Old one\nseverity: minor\ncomponents: [web]\n---\n")
+        try site.write("content/incidents/2026-11-20-old/20261120T100000Z-resolved-aaaa.md", "---\nstatus: resolved\nat: 2026-11-20T10:00:00Z\n---\nDone.\n")
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(site.exists("public/incidents/2026-11-20-old/index.html"))
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("content/incidents/2026-11-20-old"))
+        let second = try site.herald("build", "--now", now)
+        #expect(second.status == 0)
+        #expect(!site.exists("public/incidents/2026-11-20-old/index.html"))
+        #expect(second.stdout.contains("1 removed"))
+        let third = try site.herald("build", "--now", now)
+        #expect(third.stdout.contains("0 written"), "\(third.stdout)")
+    }
+
+    @Test func timesAreUTCAndOffsetsAreConverted() throws {
+        let site = try TemporarySite()
+        try site.write("content/incidents/2026-11-22-search-down/20261122T143000Z-identified-bbbb.md", "---\nstatus: identified\nat: 2026-11-22T15:30:00+01:00\n---\nFound the cause.\n")
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let page = try site.read("public/incidents/2026-11-22-search-down/index.html")
+        #expect(page.contains("<time datetime=\"2026-11-22T14:30:00Z\">2026-11-22 14:30 UTC</time>"))
+        // Newest update first.
+        let identified = try #require(page.range(of: "Found the cause."))
+        let investigating = try #require(page.range(of: "Search requests fail."))
+        #expect(identified.lowerBound < investigating.lowerBound)
+    }
+
+    @Test func escapesTextAndDropsRawHTML() throws {
+        let site = try TemporarySite()
+        try site.write("content/incidents/2026-11-22-search-down/incident.md", "---\ntitle: \"<b>Search</b> & more\"\nseverity: major\ncomponents: [search]\n---\n")
+        try site.write("content/incidents/2026-11-22-search-down/20261122T143000Z-identified-cccc.md", "---\nstatus: identified\nat: 2026-11-22T14:30:00Z\n---\n<script>alert(1)</script> [click](javascript:alert(1))\n")
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let page = try site.read("public/incidents/2026-11-22-search-down/index.html")
+        #expect(page.contains("&lt;b&gt;Search&lt;/b&gt; &amp; more"))
+        #expect(!page.contains("<script>"))
+        #expect(!page.contains("javascript:"))
+    }
+
+    @Test func statusPageShowsFourteenDaysUpstreamAndRelativeLinks() throws {
+        let site = try TemporarySite()
+        try site.write("content/incidents/2026-11-18-mail-provider/incident.md", "---\ntitle: Email delays\nseverity: minor\ncomponents: [web]\nupstream: true\n---\n")
+        try site.write("content/incidents/2026-11-18-mail-provider/20261118T100000Z-resolved-dddd.md", "---\nstatus: resolved\nat: 2026-11-18T10:00:00Z\n---\nOur email provider recovered.\n")
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let index = try site.read("public/index.html")
+        #expect(index.components(separatedBy: "<div class=\"day\">").count - 1 == 14)
+        #expect(index.components(separatedBy: "No incidents reported.").count - 1 == 12)
+        #expect(index.contains("<time datetime=\"2026-11-09\">9 November 2026</time>"))
+        #expect(!index.contains(">8 November 2026<"))
+        #expect(index.contains("Upstream provider"))
+        #expect(index.contains("href=\"incidents/2026-11-18-mail-provider/index.html\""))
+        let page = try site.read("public/incidents/2026-11-18-mail-provider/index.html")
+        #expect(page.contains("href=\"../../assets/style.css\""))
+        #expect(page.contains("failure at an upstream provider"))
+        // Every relative link in every page resolves to a generated file.
+        for path in site.files(under: "public") where path.hasSuffix(".html") && path != "404.html" {
+            let html = try site.read("public/" + path)
+            let base = URL(fileURLWithPath: site.root.appendingPathComponent("public/" + path).path)
+            for link in html.components(separatedBy: "href=\"").dropFirst().map({ String($0.prefix { $0 != "\"" }) })
+            where !link.hasPrefix("http") && !link.hasPrefix("mailto:") && !link.hasPrefix("#") {
+                let target = URL(fileURLWithPath: link, relativeTo: base.deletingLastPathComponent()).standardizedFileURL
+                let exists = FileManager.default.fileExists(atPath: target.path)
+                let optional = ["postmortems/index.html", "maintenance.ics", "api/v2/summary.json"].contains { target.path.hasSuffix($0) }
+                #expect(exists || optional, "\(path) links to missing \(link)")
+            }
+        }
+    }
+
+    @Test func historyByMonth() throws {
+        let site = try TemporarySite()
+        try site.write("content/incidents/2026-10-03-api-slow/incident.md", "---\ntitle: API slow\nseverity: minor\ncomponents: [api]\n---\n")
+        try site.write("content/incidents/2026-10-03-api-slow/20261003T100000Z-resolved-eeee.md", "---\nstatus: resolved\nat: 2026-10-03T10:00:00Z\n---\nFixed.\n")
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(site.exists("public/history/2026/10/index.html"))
+        #expect(site.exists("public/history/2026/11/index.html"))
+        let october = try site.read("public/history/2026/10/index.html")
+        #expect(october.contains("API slow"))
+        #expect(!october.contains("Search is unavailable"))
+        #expect(october.contains("href=\"../../../history/2026/11/index.html\""))
+        let history = try site.read("public/history/index.html")
+        #expect(history.contains("October 2026"))
+        #expect(history.contains("November 2026"))
+    }
+
+    @Test func siteTemplatesOverrideTheBuiltInThemeFileByFile() throws {
+        let site = try TemporarySite()
+        try site.write("templates/footer.mustache", "</main><footer>Custom footer for {{page.siteTitle}}</footer></body></html>\n")
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let index = try site.read("public/index.html")
+        #expect(index.contains("Custom footer for Test Status"))
+        #expect(index.contains("<h2 id=\"components-heading\">Components</h2>"))
+        try site.write("templates/index.mustache", "{{#broken}\n")
+        let bad = try site.herald("build", "--now", now)
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("templates/index.mustache:1: error: template error"))
+    }
+}
