@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // libcmark from Debian (libcmark-dev); only HeraldMarkdown imports it.
@@ -36,6 +37,8 @@ let package = Package(
             dependencies: [
                 "HeraldCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // herald serve: the local preview server.
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .executableTarget(

@@ -8,7 +8,7 @@ public struct Herald: AsyncParsableCommand {
         commandName: "herald",
         abstract: "Status pages and blameless postmortems from a folder of records.",
         version: "0.1.0",
-        subcommands: [Build.self]
+        subcommands: [Build.self, Serve.self]
     )
 
     @OptionGroup public var global: GlobalOptions
@@ -57,6 +57,11 @@ public struct CLIError: Error, CustomStringConvertible {
 
 /// Writes to standard error.
 enum Console {
+    /// Writes a line to standard output at once (unbuffered: it must reach a pipe while running).
+    static func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     static func error(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
