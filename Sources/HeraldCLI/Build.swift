@@ -14,12 +14,19 @@ struct Build: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Print nothing on success.")
     var quiet = false
 
+    @Flag(name: .long, help: "Print how long each stage took (to standard error).")
+    var timings = false
+
     func run() async throws {
         try Console.run {
             let layout = try global.layout()
             let now = try global.resolvedNow()
             let output = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
             let report = try SiteBuilder(layout: layout).build(.init(now: now, output: output))
+            if timings {
+                let parts = report.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds))s" }
+                Console.error("timings: " + parts.joined(separator: ", "))
+            }
             if !quiet {
                 print("built \(report.files) files into \(report.output.path) (\(report.write.written) written, \(report.write.unchanged) unchanged, \(report.write.removed) removed; \(report.incidents) incidents, \(report.maintenances) maintenance)")
             }

@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// Stage 1 and 2: reads `content/` and parses it into `SiteContent`, collecting every problem in
 /// every file before failing, so a user fixes everything in one pass.
@@ -127,8 +126,7 @@ public struct ContentLoader: Sendable {
         }
 
         var check = CheckSettings()
-        if let node = fields.node("check"), case .mapping(let map) = node {
-            let section = YAMLFields(mapping: map, path: path, lineOffset: 0)
+        if let section = fields.mapping("check") {
             check.disabled = Set(section.strings("disable") ?? [])
             if let length = section.int("max_update_length") { check.maxUpdateLength = length }
             if let days = section.int("postmortem_due_days") { check.postmortemDueDays = days }
@@ -165,28 +163,25 @@ public struct ContentLoader: Sendable {
         guard FileManager.default.fileExists(atPath: layout.peopleFile.path) else { return [] }
         let path = layout.relativePath(layout.peopleFile)
         guard let text = readText(layout.peopleFile, path: path, into: &diagnostics) else { return [] }
-        let node: Node?
-        do {
-            node = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            diagnostics.append(YAMLFields.diagnostic(for: error, path: path, lineOffset: 0))
-            return []
-        } catch {
-            diagnostics.append(.error(path, 1, "could not read YAML: \(error)"))
+        let value: YAMLValue
+        switch YAMLValue.parse(text) {
+        case .success(.some(let parsed)): value = parsed
+        case .success(.none): return []
+        case .failure(let error):
+            diagnostics.append(.error(path, error.line, error.message))
             return []
         }
-        guard let node else { return [] }
-        guard case .sequence(let list) = node else {
-            diagnostics.append(.error(path, node.mark?.line ?? 1, "people.yml must be a list of '- name: …' entries"))
+        guard case .sequence(let list, _) = value else {
+            diagnostics.append(.error(path, value.line, "people.yml must be a list of '- name: …' entries"))
             return []
         }
         var people: [Person] = []
         for item in list {
-            guard case .mapping(let map) = item else {
-                diagnostics.append(.error(path, item.mark?.line ?? 1, "each person must be a mapping with 'name:' and optional 'aliases:'"))
+            guard case .mapping(let map, let line) = item else {
+                diagnostics.append(.error(path, item.line, "each person must be a mapping with 'name:' and optional 'aliases:'"))
                 continue
             }
-            let fields = YAMLFields(mapping: map, path: path, lineOffset: 0)
+            let fields = YAMLFields(pairs: map, line: line, path: path, lineOffset: 0)
             let name = fields.string("name", required: true)
             let aliases = fields.strings("aliases") ?? []
             fields.rejectUnknownKeys(expected: ["name", "aliases"])

@@ -45,97 +45,304 @@ extension String {
     fileprivate func trimmingCR() -> Substring { Substring(self).trimmingCR() }
 }
 
+/// A parsed YAML value with the line it starts on (1-based, within the YAML text).
+public indirect enum YAMLValue: Sendable {
+    case scalar(String, plain: Bool, line: Int)
+    case sequence([YAMLValue], line: Int)
+    case mapping([(key: String, value: YAMLValue)], line: Int)
+
+    public var line: Int {
+        switch self {
+        case .scalar(_, _, let line), .sequence(_, let line), .mapping(_, let line): line
+        }
+    }
+
+    public subscript(key: String) -> YAMLValue? {
+        guard case .mapping(let pairs, _) = self else { return nil }
+        return pairs.first { $0.key == key }?.value
+    }
+
+    /// Parses a YAML document. Front matter is almost always flat `key: value` lines, which
+    /// `FlatYAML` reads directly; anything else goes to Yams (libyaml), which also words the errors.
+    public static func parse(_ yaml: String) -> Result<YAMLValue?, YAMLParseError> {
+        if let fast = FlatYAML.parse(yaml) { return .success(fast) }
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else { return .success(nil) }
+            return .success(try convert(node))
+        } catch let error as YamlError {
+            return .failure(YAMLParseError(error))
+        } catch let error as YAMLParseError {
+            return .failure(error)
+        } catch {
+            return .failure(YAMLParseError(line: 1, message: "could not read YAML: \(error)"))
+        }
+    }
+
+    static func convert(_ node: Node) throws -> YAMLValue {
+        let line = node.mark?.line ?? 1
+        switch node {
+        case .scalar(let scalar):
+            return .scalar(scalar.string, plain: scalar.style == .plain, line: line)
+        case .sequence(let sequence):
+            return .sequence(try sequence.map(convert), line: line)
+        case .mapping(let mapping):
+            var pairs: [(String, YAMLValue)] = []
+            for (key, value) in mapping {
+                guard case .scalar(let k) = key else {
+                    throw YAMLParseError(line: key.mark?.line ?? line, message: "broken YAML: a key must be a single word")
+                }
+                pairs.append((k.string, try convert(value)))
+            }
+            return .mapping(pairs, line: line)
+        case .alias:
+            throw YAMLParseError(line: line, message: "broken YAML: aliases are not supported")
+        }
+    }
+}
+
+public struct YAMLParseError: Error, Sendable {
+    public var line: Int
+    public var message: String
+
+    init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
+
+    init(_ error: YamlError) {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+            self.init(line: mark.line, message: "broken YAML: \(what)")
+        default:
+            self.init(line: 1, message: "broken YAML: \(error)")
+        }
+    }
+}
+
+/// A fast reader for the YAML that front matter nearly always is: top-level `key: value` lines
+/// whose values are plain or quoted scalars, `[a, b]` lists or `{a: b}` maps of scalars.
+/// Returns nil for anything else (nested blocks, anchors, multi-line scalars, odd quoting), which
+/// then goes to the full YAML parser — so this is only ever a shortcut, never a dialect.
+enum FlatYAML {
+    static func parse(_ yaml: String) -> YAMLValue? {
+        var pairs: [(key: String, value: YAMLValue)] = []
+        var seen: Set<String> = []
+        var lineNumber = 0
+        for rawLine in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = rawLine.utf8
+            guard let first = line.first else { continue }
+            if first == UInt8(ascii: "#") { continue }
+            if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+                if rawLine.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+                return nil  // an indented block: leave it to Yams
+            }
+            guard let colon = rawLine.firstIndex(of: ":") else { return nil }
+            let key = rawLine[..<colon]
+            guard !key.isEmpty, key.utf8.allSatisfy(isKeyByte), seen.insert(String(key)).inserted else { return nil }
+            let rest = rawLine[rawLine.index(after: colon)...]
+            guard rest.isEmpty || rest.first == " " else { return nil }
+            guard let value = scalarOrFlow(rest.drop { $0 == " " }, line: lineNumber) else { return nil }
+            pairs.append((String(key), value))
+        }
+        return .mapping(pairs, line: 1)
+    }
+
+    static func isKeyByte(_ b: UInt8) -> Bool {
+        (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 95 || b == 45
+    }
+
+    static func scalarOrFlow(_ text: Substring, line: Int) -> YAMLValue? {
+        var text = text
+        if text.hasPrefix("[") {
+            guard let items = flowItems(&text, open: "[", close: "]") else { return nil }
+            var values: [YAMLValue] = []
+            for item in items {
+                guard let value = scalar(item, line: line, inFlow: true) else { return nil }
+                values.append(value)
+            }
+            return .sequence(values, line: line)
+        }
+        if text.hasPrefix("{") {
+            guard let items = flowItems(&text, open: "{", close: "}") else { return nil }
+            var pairs: [(key: String, value: YAMLValue)] = []
+            for item in items {
+                guard let colon = item.firstIndex(of: ":") else { return nil }
+                let key = item[..<colon].trimmingCharacters(in: .whitespaces)
+                let after = item[item.index(after: colon)...]
+                guard !key.isEmpty, key.utf8.allSatisfy(isKeyByte), after.first == " " || after.isEmpty,
+                    let value = scalar(after.drop { $0 == " " }, line: line, inFlow: true)
+                else { return nil }
+                pairs.append((key, value))
+            }
+            return .mapping(pairs, line: line)
+        }
+        return scalar(text, line: line, inFlow: false)
+    }
+
+    /// Splits `[a, b]` / `{a: b, c: d}` into items; nil when nesting or quoting makes it non-trivial.
+    static func flowItems(_ text: inout Substring, open: Character, close: Character) -> [Substring]? {
+        var body = text.dropFirst()
+        var trailing = body
+        // The flow collection must close on this line, optionally followed by a comment.
+        guard let end = body.lastIndex(of: close) else { return nil }
+        trailing = body[body.index(after: end)...]
+        let after = trailing.drop { $0 == " " }
+        guard after.isEmpty || after.hasPrefix("#") else { return nil }
+        body = body[..<end]
+        if body.contains(where: { "[]{}#&*!|>%`".contains($0) }) { return nil }
+        if body.trimmingCharacters(in: .whitespaces).isEmpty { return [] }
+        var items: [Substring] = []
+        var current = body.startIndex
+        var quote: Character?
+        var index = body.startIndex
+        while index < body.endIndex {
+            let c = body[index]
+            if let q = quote {
+                if c == q { quote = nil }
+            } else if c == "\"" || c == "'" {
+                quote = c
+            } else if c == "," {
+                items.append(body[current..<index])
+                current = body.index(after: index)
+            }
+            index = body.index(after: index)
+        }
+        guard quote == nil else { return nil }
+        items.append(body[current..<body.endIndex])
+        return items.map { $0.drop { $0 == " " } }.map { item in
+            var item = item
+            while item.last == " " { item = item.dropLast() }
+            return item
+        }
+    }
+
+    static func scalar(_ raw: Substring, line: Int, inFlow: Bool) -> YAMLValue? {
+        var text = raw
+        while text.last == " " || text.last == "\t" || text.last == "\r" { text = text.dropLast() }
+        guard let first = text.first else { return inFlow ? nil : .scalar("", plain: true, line: line) }
+        if first == "\"" {
+            guard text.count >= 2, text.last == "\"" else { return nil }
+            let inner = text.dropFirst().dropLast()
+            if inner.contains("\"") { return nil }
+            if inner.contains("\\") {
+                // Only the common escapes; anything else goes to Yams.
+                var out = ""
+                var escaping = false
+                for c in inner {
+                    if escaping {
+                        switch c {
+                        case "\\": out.append("\\")
+                        case "\"": out.append("\"")
+                        case "n": out.append("\n")
+                        case "t": out.append("\t")
+                        case "/": out.append("/")
+                        default: return nil
+                        }
+                        escaping = false
+                    } else if c == "\\" {
+                        escaping = true
+                    } else {
+                        out.append(c)
+                    }
+                }
+                return escaping ? nil : .scalar(out, plain: false, line: line)
+            }
+            return .scalar(String(inner), plain: false, line: line)
+        }
+        if first == "'" {
+            guard text.count >= 2, text.last == "'" else { return nil }
+            let inner = text.dropFirst().dropLast()
+            if inner.replacingOccurrences(of: "''", with: "").contains("'") { return nil }
+            return .scalar(inner.replacingOccurrences(of: "''", with: "'"), plain: false, line: line)
+        }
+        if "[]{}#&*!|>%@`,?:-".contains(first) {
+            // Indicators (and '-' / '?' / ':' which may start block structures): only a few are safe.
+            if first == "-", let second = text.dropFirst().first, second != " " {
+                // "-15m", "-1": an ordinary scalar.
+            } else {
+                return nil
+            }
+        }
+        // A comment ends a plain scalar; ": " inside one means a nested mapping.
+        if let hash = text.range(of: " #") { text = text[..<hash.lowerBound] }
+        while text.last == " " { text = text.dropLast() }
+        if text.contains(": ") || text.hasSuffix(":") || text.contains("\t") { return nil }
+        if inFlow, text.contains(where: { $0 == "," || $0 == "[" || $0 == "]" || $0 == "{" || $0 == "}" }) { return nil }
+        return .scalar(String(text), plain: true, line: line)
+    }
+}
+
 /// Typed, line-aware reading of a YAML mapping. Every problem becomes a diagnostic in `problems`;
 /// accessors return `nil` for a missing or bad value so loading continues and finds everything.
 public final class YAMLFields {
     public let path: String
     let lineOffset: Int
-    let mapping: Node.Mapping?
+    let pairs: [(key: String, value: YAMLValue)]?
     let rootLine: Int
     public private(set) var problems: [Diagnostic] = []
-    private var used: Set<String> = []
 
     /// Parses `yaml`; `lineOffset` is added to YAML line numbers (1 for front matter).
     public init(yaml: String, path: String, lineOffset: Int) {
         self.path = path
         self.lineOffset = lineOffset
         self.rootLine = 1 + lineOffset
-        do {
-            let node = try Yams.compose(yaml: yaml)
-            switch node {
-            case .some(.mapping(let m)): mapping = m
-            case .none: mapping = Node.Mapping([])
-            case .some(let other):
-                mapping = nil
-                problems.append(.error(path, line(of: other), "expected a mapping of 'key: value' lines"))
-            }
-        } catch let error as YamlError {
-            mapping = nil
-            problems.append(Self.diagnostic(for: error, path: path, lineOffset: lineOffset))
-        } catch {
-            mapping = nil
-            problems.append(.error(path, rootLine, "could not read YAML: \(error)"))
+        switch YAMLValue.parse(yaml) {
+        case .success(.some(.mapping(let pairs, _))): self.pairs = pairs
+        case .success(.none): self.pairs = []
+        case .success(.some(let other)):
+            self.pairs = nil
+            problems.append(.error(path, other.line + lineOffset, "expected a mapping of 'key: value' lines"))
+        case .failure(let error):
+            self.pairs = nil
+            problems.append(.error(path, error.line + lineOffset, error.message))
         }
     }
 
-    init(mapping: Node.Mapping, path: String, lineOffset: Int) {
+    init(pairs: [(key: String, value: YAMLValue)], line: Int, path: String, lineOffset: Int) {
         self.path = path
         self.lineOffset = lineOffset
-        self.mapping = mapping
-        self.rootLine = (mapping.mark?.line ?? 1) + lineOffset
+        self.pairs = pairs
+        self.rootLine = line + lineOffset
     }
 
-    public var isValid: Bool { mapping != nil }
+    public var isValid: Bool { pairs != nil }
 
-    static func diagnostic(for error: YamlError, path: String, lineOffset: Int) -> Diagnostic {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
-            let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-            return .error(path, mark.line + lineOffset, "broken YAML: \(what)")
-        case .composer(let context, let problem, let mark, _):
-            let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-            return .error(path, mark.line + lineOffset, "broken YAML: \(what)")
-        default:
-            return .error(path, 1 + lineOffset, "broken YAML: \(error)")
-        }
-    }
-
-    func line(of node: Node) -> Int { (node.mark?.line ?? 1) + lineOffset }
+    func line(of value: YAMLValue) -> Int { value.line + lineOffset }
 
     public func error(_ line: Int, _ message: String) {
         problems.append(.error(path, line, message))
     }
 
-    /// The node for `key`, marking it as known.
-    public func node(_ key: String) -> Node? {
-        used.insert(key)
-        return mapping?[key]
+    /// The value of `key`.
+    public func node(_ key: String) -> YAMLValue? {
+        pairs?.first { $0.key == key }?.value
     }
 
     /// The file line of `key`'s value (or of the mapping when absent).
     public func line(_ key: String) -> Int {
-        guard let mapping else { return rootLine }
-        for (k, v) in mapping where k.string == key { return line(of: v) }
-        return rootLine
+        node(key).map(line(of:)) ?? rootLine
     }
 
-    public func has(_ key: String) -> Bool { mapping?[key] != nil }
+    public func has(_ key: String) -> Bool { node(key) != nil }
 
     public func string(_ key: String, required: Bool = false) -> String? {
         guard let node = node(key) else {
-            if required, mapping != nil { error(rootLine, "missing '\(key)'") }
+            if required, pairs != nil { error(rootLine, "missing '\(key)'") }
             return nil
         }
-        guard case .scalar(let scalar) = node else {
+        guard case .scalar(let string, let plain, _) = node else {
             error(line(of: node), "'\(key)' must be a single value")
             return nil
         }
-        if scalar.string.isEmpty && scalar.style == .plain && required {
+        if string.isEmpty && plain && required {
             error(line(of: node), "'\(key)' is empty")
             return nil
         }
-        if scalar.style == .plain && (scalar.string == "~" || scalar.string == "null") { return nil }
-        return scalar.string
+        if plain && (string == "~" || string == "null" || string.isEmpty) { return nil }
+        return string
     }
 
     public func bool(_ key: String) -> Bool? {
@@ -175,19 +382,19 @@ public final class YAMLFields {
     public func strings(_ key: String) -> [String]? {
         guard let node = node(key) else { return nil }
         switch node {
-        case .scalar(let scalar):
-            return scalar.string.isEmpty ? [] : [scalar.string]
-        case .sequence(let sequence):
+        case .scalar(let string, _, _):
+            return string.isEmpty ? [] : [string]
+        case .sequence(let items, _):
             var result: [String] = []
-            for item in sequence {
-                if case .scalar(let scalar) = item {
-                    result.append(scalar.string)
+            for item in items {
+                if case .scalar(let string, _, _) = item {
+                    result.append(string)
                 } else {
                     error(line(of: item), "'\(key)' must be a list of single values")
                 }
             }
             return result
-        case .mapping, .alias:
+        case .mapping:
             error(line(of: node), "'\(key)' must be a list, e.g. [a, b]")
             return nil
         }
@@ -196,37 +403,47 @@ public final class YAMLFields {
     /// A mapping of scalar keys to scalar values, in file order, with each value's line.
     public func pairs(_ key: String) -> [(key: String, value: String, line: Int)]? {
         guard let node = node(key) else { return nil }
-        guard case .mapping(let map) = node else {
-            if case .scalar(let s) = node, s.string.isEmpty { return [] }
+        guard case .mapping(let map, _) = node else {
+            if case .scalar(let s, _, _) = node, s.isEmpty { return [] }
             error(line(of: node), "'\(key)' must be a mapping, e.g. {a: b}")
             return nil
         }
         var result: [(String, String, Int)] = []
         for (k, v) in map {
-            guard case .scalar(let ks) = k, case .scalar(let vs) = v else {
+            guard case .scalar(let value, _, _) = v else {
                 error(line(of: v), "'\(key)' entries must be 'key: value'")
                 continue
             }
-            result.append((ks.string, vs.string, line(of: v)))
+            result.append((k, value, line(of: v)))
         }
         return result
+    }
+
+    /// A nested mapping (`check:` in site.yml).
+    public func mapping(_ key: String) -> YAMLFields? {
+        guard let node = node(key) else { return nil }
+        guard case .mapping(let map, let line) = node else {
+            error(line(of: node), "'\(key)' must be a mapping of 'key: value' lines")
+            return nil
+        }
+        return YAMLFields(pairs: map, line: line, path: path, lineOffset: lineOffset)
     }
 
     /// A list of mappings (components, action items, timeline entries).
     public func mappings(_ key: String) -> [YAMLFields]? {
         guard let node = node(key) else { return nil }
-        guard case .sequence(let sequence) = node else {
-            if case .scalar(let s) = node, s.string.isEmpty { return [] }
+        guard case .sequence(let items, _) = node else {
+            if case .scalar(let s, _, _) = node, s.isEmpty { return [] }
             error(line(of: node), "'\(key)' must be a list of entries starting with '- '")
             return nil
         }
         var result: [YAMLFields] = []
-        for item in sequence {
-            guard case .mapping(let map) = item else {
+        for item in items {
+            guard case .mapping(let map, let line) = item else {
                 error(line(of: item), "each '\(key)' entry must be a mapping of 'key: value' lines")
                 continue
             }
-            result.append(YAMLFields(mapping: map, path: path, lineOffset: lineOffset))
+            result.append(YAMLFields(pairs: map, line: line, path: path, lineOffset: lineOffset))
         }
         return result
     }
@@ -234,15 +451,11 @@ public final class YAMLFields {
     /// Adopts the problems found by a nested reader.
     public func absorb(_ other: YAMLFields) { problems += other.problems }
 
-    /// Reports keys that no accessor asked for: usually typos (`staus:`).
+    /// Reports keys that no accessor knows: usually typos (`staus:`).
     public func rejectUnknownKeys(expected known: [String]) {
-        guard let mapping else { return }
-        for (k, v) in mapping {
-            guard let name = k.string else { continue }
-            if !known.contains(name) {
-                let guess = closest(name, in: known).map { "; did you mean '\($0)'?" } ?? ""
-                error(line(of: v), "unknown field '\(name)' (expected \(expected(known)))\(guess)")
-            }
+        for (name, value) in pairs ?? [] where !known.contains(name) {
+            let guess = closest(name, in: known).map { "; did you mean '\($0)'?" } ?? ""
+            error(line(of: value), "unknown field '\(name)' (expected \(expected(known)))\(guess)")
         }
     }
 }

@@ -26,7 +26,14 @@ public struct Redactor: Sendable {
         }
         // Longest first, so "Priya Raman" wins over "Priya".
         self.needles = needles.filter { !$0.text.isEmpty }.sorted { $0.text.count > $1.text.count }
+        // Any "@" may be a handle or an e-mail address to redact, so texts with one always go through.
+        self.precheck = NeedleSet(self.needles.map(\.text) + ["@"])
     }
+
+    let precheck: NeedleSet
+
+    /// False when `text` certainly holds nothing to redact: most texts, found in one fast pass.
+    public func mightRedact(_ text: String) -> Bool { precheck.occurs(in: text) }
 
     /// Index in `people` of the person called `name` (by name or alias), if any.
     public func person(named name: String) -> Int? {

@@ -81,31 +81,29 @@ public struct RenderContext: Sendable {
         self.redactor = redactor
         let settings = model.settings
         @Sendable func names(_ ids: [String]) -> [String] { ids.map { settings.component($0)?.name ?? $0 } }
+        @Sendable func prepare(_ events: [Event], _ record: RecordRedactor) -> [PreparedUpdate] {
+            events.map { event in
+                let (html, text) = Markdown.render(event.body, rewriter: redactor.mightRedact(event.body) ? record : nil)
+                return PreparedUpdate(event: event, status: event.status ?? "", html: html, text: text)
+            }
+        }
+        @Sendable func html(_ markdown: String, _ record: RecordRedactor) -> String {
+            markdown.isEmpty ? "" : Markdown.html(markdown, rewriter: redactor.mightRedact(markdown) ? record : nil)
+        }
+        @Sendable func text(_ plain: String, _ record: RecordRedactor) -> String {
+            redactor.mightRedact(plain) ? record.redact(plain) : plain
+        }
         self.incidents = parallelMap(model.incidents) { state in
             let record = redactor.forRecord(roles: Self.roles(of: state.incident))
-            let updates = state.updates.map { event in
-                PreparedUpdate(
-                    event: event, status: event.status ?? "",
-                    html: Markdown.html(event.body, rewriter: record),
-                    text: Markdown.plainText(event.body, rewriter: record))
-            }
             return PreparedIncident(
-                state: state, title: record.redact(state.incident.title), updates: updates,
-                summaryHTML: Markdown.html(state.incident.summary, rewriter: record),
-                componentNames: names(state.affectedComponents))
+                state: state, title: text(state.incident.title, record), updates: prepare(state.updates, record),
+                summaryHTML: html(state.incident.summary, record), componentNames: names(state.affectedComponents))
         }
         self.maintenances = parallelMap(model.maintenances) { state in
             let record = redactor.forRecord(roles: [])
-            let updates = state.updates.map { event in
-                PreparedUpdate(
-                    event: event, status: event.status ?? "",
-                    html: Markdown.html(event.body, rewriter: record),
-                    text: Markdown.plainText(event.body, rewriter: record))
-            }
             return PreparedMaintenance(
-                state: state, title: record.redact(state.maintenance.title), updates: updates,
-                summaryHTML: Markdown.html(state.maintenance.summary, rewriter: record),
-                componentNames: names(state.maintenance.components))
+                state: state, title: text(state.maintenance.title, record), updates: prepare(state.updates, record),
+                summaryHTML: html(state.maintenance.summary, record), componentNames: names(state.maintenance.components))
         }
         var index: [String: Int] = [:]
         for (offset, incident) in incidents.enumerated() { index[incident.id] = offset }

@@ -16,6 +16,8 @@ public struct SiteBuilder: Sendable {
     }
 
     public struct Report: Sendable {
+        /// Wall-clock seconds per stage, in pipeline order.
+        public var timings: [(stage: String, seconds: Double)] = []
         public var files: Int
         public var write: SiteWriter.Report
         public var output: URL
@@ -33,12 +35,23 @@ public struct SiteBuilder: Sendable {
 
     /// Renders the site in memory; throws `DiagnosticsError` listing every problem.
     public func render(_ options: Options) throws -> (SiteModel, [OutputFile]) {
+        var timings: [(stage: String, seconds: Double)] = []
+        return try render(options, timings: &timings)
+    }
+
+    func render(_ options: Options, timings: inout [(stage: String, seconds: Double)]) throws -> (SiteModel, [OutputFile]) {
+        var clock = Stopwatch()
         let content = try ContentLoader(layout: layout).load()
+        timings.append(("load", clock.lap()))
         let theme = try Theme.load(overrides: layout.templates, layout: layout)
         let model = SiteAssembler().assemble(content, now: options.now)
+        timings.append(("assemble", clock.lap()))
         let context = RenderContext(model: model, theme: theme, headExtra: options.headExtra)
+        timings.append(("prepare", clock.lap()))
         let files = try renderer.render(context)
+        timings.append(("render", clock.lap()))
         let leaks = LeakScanner(people: content.people, support: content.settings.support).scan(files)
+        timings.append(("scan", clock.lap()))
         if !leaks.isEmpty {
             let output = layout.relativePath(options.output ?? layout.defaultOutput)
             throw DiagnosticsError(leaks.map { var d = $0; d.path = output + "/" + d.path; return d })
@@ -49,9 +62,23 @@ public struct SiteBuilder: Sendable {
     /// Renders and writes the site; on any error the previous output stays untouched.
     @discardableResult
     public func build(_ options: Options) throws -> Report {
-        let (model, files) = try render(options)
+        var timings: [(stage: String, seconds: Double)] = []
+        let (model, files) = try render(options, timings: &timings)
         let output = options.output ?? layout.defaultOutput
+        var clock = Stopwatch()
         let write = try SiteWriter(output: output).write(files)
-        return Report(files: files.count, write: write, output: output, incidents: model.incidents.count, maintenances: model.maintenances.count)
+        timings.append(("write", clock.lap()))
+        return Report(timings: timings, files: files.count, write: write, output: output, incidents: model.incidents.count, maintenances: model.maintenances.count)
+    }
+}
+
+/// Measures wall-clock laps (for `herald build --timings` and the benchmark).
+struct Stopwatch {
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    mutating func lap() -> Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer { last = now }
+        return Double(now - last) / 1e9
     }
 }

@@ -40,11 +40,28 @@ public enum Markdown {
         return String(cString: rendered)
     }
 
+    /// HTML and plain text from one parse (what a page and a feed or API both need).
+    public static func render(_ source: String, rewriter: (any MarkdownRewriter)? = nil) -> (html: String, text: String) {
+        guard let document = parse(source) else { return ("", "") }
+        defer { cmark_node_free(document) }
+        if let rewriter { rewrite(document, with: rewriter) }
+        var html = ""
+        if let rendered = cmark_render_html(document, CMARK_OPT_DEFAULT) {
+            html = String(cString: rendered)
+            free(rendered)
+        }
+        return (html, text(of: document))
+    }
+
     /// The visible text of a document, blocks separated by blank lines, without markup.
     public static func plainText(_ source: String, rewriter: (any MarkdownRewriter)? = nil) -> String {
         guard let document = parse(source) else { return "" }
         defer { cmark_node_free(document) }
         if let rewriter { rewrite(document, with: rewriter) }
+        return text(of: document)
+    }
+
+    private static func text(of document: OpaquePointer) -> String {
         var blocks: [String] = []
         var current = ""
         walk(document) { node, entering in
