@@ -35,63 +35,28 @@ public struct LeakScanner: Sendable {
             .replacingOccurrences(of: "'", with: "&#39;")
         forms.append(html)
         if let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { forms.append(encoded) }
+        forms.append(text.replacingOccurrences(of: "@", with: "%40").replacingOccurrences(of: " ", with: "%20"))
         return Array(Set(forms)).sorted()
     }
 
     /// A problem per file that contains a name: `public/x.html: error: contains 'Jane Doe'`.
     public func scan(_ files: [OutputFile]) -> [Diagnostic] {
         guard !needles.isEmpty else { return [] }
+        // One pass per file over all needles (ASCII case folded); names, which are case-sensitive,
+        // are then confirmed byte for byte.
+        let set = NeedleSet(needles.map { String(decoding: $0.bytes, as: UTF8.self) })
         let results = parallelMap(files) { file -> [Diagnostic] in
-            var found: [Diagnostic] = []
-            var lowered: [UInt8]?
-            for needle in needles {
-                let haystack: [UInt8]
-                if needle.caseInsensitive {
-                    if lowered == nil { lowered = file.bytes.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 } }
-                    haystack = lowered!
-                } else {
-                    haystack = file.bytes
+            file.bytes.withUnsafeBufferPointer { h -> [Diagnostic] in
+                let match = set.firstMatch(in: h, wholeWord: true) { n, at in
+                    let needle = needles[n]
+                    return needle.caseInsensitive || needle.bytes.elementsEqual(h[at..<(at + needle.bytes.count)])
                 }
-                if let line = Self.find(needle, in: haystack) {
-                    found.append(Diagnostic(path: file.path, line: line, message: "output contains a name from people.yml ('\(needle.original)'); it must be shown as a role", code: "leak"))
-                    break
-                }
+                guard let match else { return [] }
+                let line = h[0..<match.offset].reduce(1) { $1 == 10 ? $0 + 1 : $0 }
+                let name = needles[match.needle].original
+                return [Diagnostic(path: file.path, line: line, message: "output contains a name from people.yml ('\(name)'); it must be shown as a role", code: "leak")]
             }
-            return found
         }
         return results.flatMap { $0 }
-    }
-
-    /// Line (1-based) of the first whole-word occurrence of `needle`, if any.
-    static func find(_ needle: Needle, in haystack: [UInt8]) -> Int? {
-        let n = needle.bytes
-        guard let first = n.first, n.count <= haystack.count else { return nil }
-        return haystack.withUnsafeBufferPointer { h -> Int? in
-            var index = 0
-            let last = h.count - n.count
-            while index <= last {
-                if h[index] == first {
-                    var match = true
-                    for k in 1..<n.count where h[index + k] != n[k] {
-                        match = false
-                        break
-                    }
-                    if match && (!needle.wholeWord || (isBoundary(h, index - 1) && isBoundary(h, index + n.count))) {
-                        return h[0..<index].reduce(1) { $1 == 10 ? $0 + 1 : $0 }
-                    }
-                }
-                index += 1
-            }
-            return nil
-        }
-    }
-
-    /// True when the byte at `index` does not continue a word (ASCII letters and digits, or
-    /// any non-ASCII byte, which may be part of a letter such as "ø").
-    static func isBoundary(_ h: UnsafeBufferPointer<UInt8>, _ index: Int) -> Bool {
-        guard index >= 0, index < h.count else { return true }
-        let b = h[index]
-        let isWord = (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b >= 128
-        return !isWord
     }
 }

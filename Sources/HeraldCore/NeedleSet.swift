@@ -30,7 +30,9 @@ public struct NeedleSet: Sendable {
 
     /// The first occurrence: (needle index, byte offset). With `wholeWord`, a match must not be
     /// preceded or followed by a letter or digit (any non-ASCII byte counts as a letter).
-    public func firstMatch(in h: UnsafeBufferPointer<UInt8>, wholeWord: Bool) -> (needle: Int, offset: Int)? {
+    public func firstMatch(
+        in h: UnsafeBufferPointer<UInt8>, wholeWord: Bool, accept: (_ needle: Int, _ offset: Int) -> Bool = { _, _ in true }
+    ) -> (needle: Int, offset: Int)? {
         let count = h.count
         var index = 0
         while index < count {
@@ -42,7 +44,9 @@ public struct NeedleSet: Sendable {
                     var k = 1
                     while k < needle.count && Self.fold(h[index + k]) == needle[k] { k += 1 }
                     if k == needle.count {
-                        if !wholeWord || (Self.isBoundary(h, index - 1) && Self.isBoundary(h, index + needle.count)) {
+                        if !wholeWord || (Self.isBoundary(h, index - 1) && Self.isBoundary(h, index + needle.count)),
+                            accept(n, index)
+                        {
                             return (n, index)
                         }
                     }
