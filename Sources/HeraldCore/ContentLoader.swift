@@ -20,7 +20,7 @@ public struct ContentLoader: Sendable {
         guard let settings = loadSettings(into: &diagnostics) else { return (nil, diagnostics) }
         let people = loadPeople(into: &diagnostics)
 
-        let incidentIDs = recordFolders(layout.incidents, kind: "incidents", into: &diagnostics)
+        let incidentIDs = recordFolders("content/incidents", kind: "incidents", into: &diagnostics)
         let incidentResults = parallelMap(incidentIDs) { id in loadIncident(id, settings: settings) }
         var incidents: [Incident] = []
         for (incident, problems) in incidentResults {
@@ -28,7 +28,7 @@ public struct ContentLoader: Sendable {
             if let incident { incidents.append(incident) }
         }
 
-        let maintenanceIDs = recordFolders(layout.maintenance, kind: "maintenance", into: &diagnostics)
+        let maintenanceIDs = recordFolders("content/maintenance", kind: "maintenance", into: &diagnostics)
         let maintenanceResults = parallelMap(maintenanceIDs) { id in loadMaintenance(id, settings: settings) }
         var maintenances: [Maintenance] = []
         for (maintenance, problems) in maintenanceResults {
@@ -37,8 +37,8 @@ public struct ContentLoader: Sendable {
         }
 
         let known = Set(incidentIDs)
-        let postmortemFiles = markdownFiles(in: layout.postmortems)
-        let postmortemResults = parallelMap(postmortemFiles) { url in loadPostmortem(url, incidents: known) }
+        let postmortemFiles = markdownFiles(in: "content/postmortems")
+        let postmortemResults = parallelMap(postmortemFiles) { path in loadPostmortem(path, incidents: known) }
         var postmortems: [Postmortem] = []
         for (postmortem, problems) in postmortemResults {
             diagnostics += problems
@@ -54,8 +54,8 @@ public struct ContentLoader: Sendable {
     // MARK: - site.yml and people.yml
 
     func loadSettings(into diagnostics: inout [Diagnostic]) -> SiteSettings? {
-        let path = layout.relativePath(layout.siteFile)
-        guard let text = readText(layout.siteFile, path: path, into: &diagnostics) else { return nil }
+        let path = "content/site.yml"
+        guard let text = readText(path, into: &diagnostics) else { return nil }
         let fields = YAMLFields(yaml: text, path: path, lineOffset: 0)
         defer { diagnostics += fields.problems }
         guard fields.isValid else { return nil }
@@ -160,9 +160,9 @@ public struct ContentLoader: Sendable {
     ]
 
     func loadPeople(into diagnostics: inout [Diagnostic]) -> [Person] {
-        guard FileManager.default.fileExists(atPath: layout.peopleFile.path) else { return [] }
-        let path = layout.relativePath(layout.peopleFile)
-        guard let text = readText(layout.peopleFile, path: path, into: &diagnostics) else { return [] }
+        let path = "content/people.yml"
+        guard FileManager.default.fileExists(atPath: absolute(path)) else { return [] }
+        guard let text = readText(path, into: &diagnostics) else { return [] }
         let value: YAMLValue
         switch YAMLValue.parse(text) {
         case .success(.some(let parsed)): value = parsed
@@ -193,19 +193,22 @@ public struct ContentLoader: Sendable {
 
     // MARK: - Records
 
-    func recordFolders(_ folder: URL, kind: String, into diagnostics: inout [Diagnostic]) -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
+    /// The absolute path of a site-relative path.
+    func absolute(_ relative: String) -> String { layout.root.path + "/" + relative }
+
+    func recordFolders(_ folder: String, kind: String, into diagnostics: inout [Diagnostic]) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: absolute(folder)) else { return [] }
         var ids: [String] = []
         for name in names.sorted() where !name.hasPrefix(".") {
             var isDirectory: ObjCBool = false
-            let url = folder.appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+            let path = folder + "/" + name
+            guard FileManager.default.fileExists(atPath: absolute(path), isDirectory: &isDirectory) else { continue }
             if !isDirectory.boolValue {
-                diagnostics.append(.error(layout.relativePath(url), 0, "unexpected file (expected one folder per record: content/\(kind)/<id>/)"))
+                diagnostics.append(.error(path, 0, "unexpected file (expected one folder per record: content/\(kind)/<id>/)"))
                 continue
             }
             if let problem = RecordID.problem(name) {
-                diagnostics.append(.error(layout.relativePath(url), 0, problem))
+                diagnostics.append(.error(path, 0, problem))
                 continue
             }
             ids.append(name)
@@ -213,17 +216,17 @@ public struct ContentLoader: Sendable {
         return ids
     }
 
-    func markdownFiles(in folder: URL) -> [URL] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
-        return names.sorted().filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.map { folder.appendingPathComponent($0) }
+    /// Site-relative paths of the Markdown files in `folder`, sorted.
+    func markdownFiles(in folder: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: absolute(folder)) else { return [] }
+        return names.sorted().filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.map { folder + "/" + $0 }
     }
 
     func loadIncident(_ id: String, settings: SiteSettings) -> (Incident?, [Diagnostic]) {
-        let folder = layout.incidentFolder(id)
+        let folder = "content/incidents/" + id
         var diagnostics: [Diagnostic] = []
-        let mainURL = folder.appendingPathComponent("incident.md")
-        let mainPath = layout.relativePath(mainURL)
-        guard let file = readFrontMatter(mainURL, missing: "incident folder has no incident.md", into: &diagnostics) else {
+        let mainPath = folder + "/incident.md"
+        guard let file = readFrontMatter(mainPath, missing: "incident folder has no incident.md", into: &diagnostics) else {
             return (nil, diagnostics)
         }
         let fields = YAMLFields(yaml: file.yaml, path: mainPath, lineOffset: 1)
@@ -260,11 +263,10 @@ public struct ContentLoader: Sendable {
     }
 
     func loadMaintenance(_ id: String, settings: SiteSettings) -> (Maintenance?, [Diagnostic]) {
-        let folder = layout.maintenanceFolder(id)
+        let folder = "content/maintenance/" + id
         var diagnostics: [Diagnostic] = []
-        let mainURL = folder.appendingPathComponent("maintenance.md")
-        let mainPath = layout.relativePath(mainURL)
-        guard let file = readFrontMatter(mainURL, missing: "maintenance folder has no maintenance.md", into: &diagnostics) else {
+        let mainPath = folder + "/maintenance.md"
+        guard let file = readFrontMatter(mainPath, missing: "maintenance folder has no maintenance.md", into: &diagnostics) else {
             return (nil, diagnostics)
         }
         let fields = YAMLFields(yaml: file.yaml, path: mainPath, lineOffset: 1)
@@ -303,12 +305,13 @@ public struct ContentLoader: Sendable {
 
     static let eventFields = ["status", "kind", "at", "by", "components", "milestone", "role", "person"]
 
-    func loadEvents(in folder: URL, statuses: [String], otherKind: [String], recordKind: String, settings: SiteSettings, into diagnostics: inout [Diagnostic]) -> [Event] {
+    func loadEvents(in folder: String, statuses: [String], otherKind: [String], recordKind: String, settings: SiteSettings, into diagnostics: inout [Diagnostic]) -> [Event] {
         let mainName = recordKind == "incident" ? "incident.md" : "maintenance.md"
         var events: [Event] = []
-        for url in markdownFiles(in: folder) where url.lastPathComponent != mainName {
-            let path = layout.relativePath(url)
-            guard let file = readFrontMatter(url, missing: "", into: &diagnostics) else { continue }
+        for path in markdownFiles(in: folder) {
+            let fileName = String(path[path.index(after: path.lastIndex(of: "/")!)...])
+            if fileName == mainName { continue }
+            guard let file = readFrontMatter(path, missing: "", into: &diagnostics) else { continue }
             let fields = YAMLFields(yaml: file.yaml, path: path, lineOffset: 1)
             guard fields.isValid else {
                 diagnostics += fields.problems
@@ -369,18 +372,17 @@ public struct ContentLoader: Sendable {
             fields.rejectUnknownKeys(expected: Self.eventFields)
             diagnostics += fields.problems
             if let at, let kind, !fields.problems.hasErrors {
-                events.append(Event(fileName: url.lastPathComponent, at: at, by: by, kind: kind, body: file.body, bodyLine: file.bodyLine))
+                events.append(Event(fileName: fileName, at: at, by: by, kind: kind, body: file.body, bodyLine: file.bodyLine))
             }
         }
         events.sort { ($0.at, $0.fileName) < ($1.at, $1.fileName) }
         return events
     }
 
-    func loadPostmortem(_ url: URL, incidents: Set<String>) -> (Postmortem?, [Diagnostic]) {
+    func loadPostmortem(_ path: String, incidents: Set<String>) -> (Postmortem?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        let path = layout.relativePath(url)
-        let stem = String(url.lastPathComponent.dropLast(3))
-        guard let file = readFrontMatter(url, missing: "", into: &diagnostics) else { return (nil, diagnostics) }
+        let stem = String(path.dropFirst("content/postmortems/".count).dropLast(3))
+        guard let file = readFrontMatter(path, missing: "", into: &diagnostics) else { return (nil, diagnostics) }
         let fields = YAMLFields(yaml: file.yaml, path: path, lineOffset: 1)
         let incident = fields.string("incident") ?? stem
         if incident != stem {
@@ -450,25 +452,25 @@ public struct ContentLoader: Sendable {
 
     // MARK: - Files
 
-    func readText(_ url: URL, path: String, into diagnostics: inout [Diagnostic]) -> String? {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            diagnostics.append(.error(path, 0, FileManager.default.fileExists(atPath: url.path) ? "cannot read file" : "file is missing"))
+    /// Reads a site-relative file as UTF-8 text (with plain system calls: this runs for every file).
+    func readText(_ path: String, into diagnostics: inout [Diagnostic]) -> String? {
+        guard let bytes = FileBytes.read(absolute(path)) else {
+            diagnostics.append(.error(path, 0, FileManager.default.fileExists(atPath: absolute(path)) ? "cannot read file" : "file is missing"))
             return nil
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             diagnostics.append(.error(path, 0, "file is not UTF-8 text"))
             return nil
         }
         return text
     }
 
-    func readFrontMatter(_ url: URL, missing: String, into diagnostics: inout [Diagnostic]) -> FrontMatterFile? {
-        let path = layout.relativePath(url)
-        if !missing.isEmpty, !FileManager.default.fileExists(atPath: url.path) {
+    func readFrontMatter(_ path: String, missing: String, into diagnostics: inout [Diagnostic]) -> FrontMatterFile? {
+        if !missing.isEmpty, !FileManager.default.fileExists(atPath: absolute(path)) {
             diagnostics.append(.error(path, 0, missing))
             return nil
         }
-        guard let text = readText(url, path: path, into: &diagnostics) else { return nil }
+        guard let text = readText(path, into: &diagnostics) else { return nil }
         switch FrontMatterFile.split(text, path: path) {
         case .success(let file): return file
         case .failure(let problem):

@@ -14,35 +14,39 @@ public struct FrontMatterFile: Sendable {
 
     /// Splits `text`; returns a diagnostic when the fences are missing.
     public static func split(_ text: String, path: String) -> Result<FrontMatterFile, Diagnostic> {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if let first = lines.first, first.hasPrefix("\u{FEFF}") {
-            lines[0] = first.dropFirst()
+        var text = text
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        if text.utf8.contains(13) { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
+        // Work on UTF-8 offsets: this runs for every file of the store.
+        let bytes = text.utf8
+        func lineEnd(from start: String.Index) -> String.Index {
+            bytes[start...].firstIndex(of: 10) ?? bytes.endIndex
         }
-        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces).trimmingCR() == "---" else {
+        func isFence(_ line: Substring.UTF8View, allowDots: Bool) -> Bool {
+            var trimmed = line
+            while let last = trimmed.last, last == 32 || last == 9 { trimmed = trimmed.dropLast() }
+            return trimmed.elementsEqual("---".utf8) || (allowDots && trimmed.elementsEqual("...".utf8))
+        }
+        let firstEnd = lineEnd(from: text.startIndex)
+        guard isFence(text[text.startIndex..<firstEnd].utf8, allowDots: false) else {
             return .failure(.error(path, 1, "missing front matter (expected the file to start with a '---' line)"))
         }
-        var closing: Int?
-        for index in 1..<lines.count {
-            let line = lines[index].trimmingCR()
-            if line == "---" || line == "..." {
-                closing = index
-                break
+        var lineNumber = 1
+        var cursor = firstEnd
+        let yamlStart = firstEnd < text.endIndex ? text.utf8.index(after: firstEnd) : firstEnd
+        while cursor < text.endIndex {
+            let start = text.utf8.index(after: cursor)
+            let end = lineEnd(from: start)
+            lineNumber += 1
+            if isFence(text[start..<end].utf8, allowDots: true) {
+                let yamlEnd = start > yamlStart ? text.utf8.index(before: start) : yamlStart
+                let body = end < text.endIndex ? String(text[text.utf8.index(after: end)...]) : ""
+                return .success(FrontMatterFile(path: path, yaml: String(text[yamlStart..<yamlEnd]), body: body, bodyLine: lineNumber + 1))
             }
+            cursor = end
         }
-        guard let closing else {
-            return .failure(.error(path, 1, "front matter is not closed (expected a second '---' line)"))
-        }
-        let yaml = lines[1..<closing].map { String($0.trimmingCR()) }.joined(separator: "\n")
-        let body = lines[(closing + 1)...].map { String($0.trimmingCR()) }.joined(separator: "\n")
-        return .success(FrontMatterFile(path: path, yaml: yaml, body: body, bodyLine: closing + 2))
+        return .failure(.error(path, 1, "front matter is not closed (expected a second '---' line)"))
     }
-}
-
-extension Substring {
-    fileprivate func trimmingCR() -> Substring { hasSuffix("\r") ? dropLast() : self }
-}
-extension String {
-    fileprivate func trimmingCR() -> Substring { Substring(self).trimmingCR() }
 }
 
 /// A parsed YAML value with the line it starts on (1-based, within the YAML text).
@@ -170,12 +174,13 @@ enum FlatYAML {
             var pairs: [(key: String, value: YAMLValue)] = []
             for item in items {
                 guard let colon = item.firstIndex(of: ":") else { return nil }
-                let key = item[..<colon].trimmingCharacters(in: .whitespaces)
+                var key = item[..<colon]
+                while key.last == " " { key = key.dropLast() }
                 let after = item[item.index(after: colon)...]
                 guard !key.isEmpty, key.utf8.allSatisfy(isKeyByte), after.first == " " || after.isEmpty,
                     let value = scalar(after.drop { $0 == " " }, line: line, inFlow: true)
                 else { return nil }
-                pairs.append((key, value))
+                pairs.append((String(key), value))
             }
             return .mapping(pairs, line: line)
         }
@@ -255,8 +260,17 @@ enum FlatYAML {
         if first == "'" {
             guard text.count >= 2, text.last == "'" else { return nil }
             let inner = text.dropFirst().dropLast()
-            if inner.replacingOccurrences(of: "''", with: "").contains("'") { return nil }
-            return .scalar(inner.replacingOccurrences(of: "''", with: "'"), plain: false, line: line)
+            var out = ""
+            var pendingQuote = false
+            for c in inner {
+                if c == "'" {
+                    if pendingQuote { out.append("'"); pendingQuote = false } else { pendingQuote = true }
+                } else {
+                    if pendingQuote { return nil }
+                    out.append(c)
+                }
+            }
+            return pendingQuote ? nil : .scalar(out, plain: false, line: line)
         }
         if "[]{}#&*!|>%@`,?:-".contains(first) {
             // Indicators (and '-' / '?' / ':' which may start block structures): only a few are safe.
@@ -267,9 +281,20 @@ enum FlatYAML {
             }
         }
         // A comment ends a plain scalar; ": " inside one means a nested mapping.
-        if let hash = text.range(of: " #") { text = text[..<hash.lowerBound] }
+        var previous: Character = "x"
+        var cut: Substring.Index?
+        for index in text.indices {
+            let c = text[index]
+            if c == "#" && previous == " " {
+                cut = text.index(before: index)
+                break
+            }
+            if (previous == ":" && c == " ") || c == "\t" { return nil }
+            previous = c
+        }
+        if let cut { text = text[..<cut] }
         while text.last == " " { text = text.dropLast() }
-        if text.contains(": ") || text.hasSuffix(":") || text.contains("\t") { return nil }
+        if text.hasSuffix(":") { return nil }
         if inFlow, text.contains(where: { $0 == "," || $0 == "[" || $0 == "]" || $0 == "{" || $0 == "}" }) { return nil }
         return .scalar(String(text), plain: true, line: line)
     }
