@@ -51,6 +51,36 @@ public struct ContentLoader: Sendable {
         return (content, diagnostics.sortedForOutput())
     }
 
+    // MARK: - One record at a time (for the CLI, which must not read the whole store)
+
+    /// site.yml alone.
+    public func loadSettings() throws -> SiteSettings {
+        var diagnostics: [Diagnostic] = []
+        let settings = loadSettings(into: &diagnostics)
+        if let settings, !diagnostics.hasErrors { return settings }
+        throw DiagnosticsError(diagnostics)
+    }
+
+    /// One incident, validated against `settings`.
+    public func loadIncident(id: String, settings: SiteSettings) throws -> Incident {
+        let (incident, diagnostics) = loadIncident(id, settings: settings)
+        if let incident, !diagnostics.hasErrors { return incident }
+        throw DiagnosticsError(diagnostics)
+    }
+
+    /// One maintenance, validated against `settings`.
+    public func loadMaintenance(id: String, settings: SiteSettings) throws -> Maintenance {
+        let (maintenance, diagnostics) = loadMaintenance(id, settings: settings)
+        if let maintenance, !diagnostics.hasErrors { return maintenance }
+        throw DiagnosticsError(diagnostics)
+    }
+
+    /// The ids of the record folders of a kind (`incidents` or `maintenance`), without reading them.
+    public func recordIDs(_ kind: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: absolute("content/" + kind))) ?? [])
+            .filter { !$0.hasPrefix(".") }.sorted()
+    }
+
     // MARK: - site.yml and people.yml
 
     func loadSettings(into diagnostics: inout [Diagnostic]) -> SiteSettings? {

@@ -34,7 +34,8 @@ public struct SiteAssembler: Sendable {
         return a.rank >= b.rank ? a : b
     }
 
-    static func state(of incident: Incident, postmortem: Postmortem?) -> IncidentState? {
+    /// One incident's derived state (nil when it has no public update).
+    public static func state(of incident: Incident, postmortem: Postmortem?) -> IncidentState? {
         let updates = incident.updates
         guard let first = updates.first, let last = updates.last else { return nil }
         let status = IncidentStatus(rawValue: last.status ?? "") ?? .investigating

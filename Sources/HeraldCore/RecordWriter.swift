@@ -1,0 +1,135 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes new records and events without ever touching an existing file.
+///
+/// Every event is its own file, created once: the content goes to a hidden temporary file in the
+/// same folder, which is then hard-linked to its final, unique name (link(2) fails rather than
+/// replace an existing file) and unlinked. A reader therefore sees either no file or the whole file,
+/// even if the process is killed, and any number of messengers posting at the same second each
+/// keep their update.
+public struct RecordWriter: Sendable {
+    public var layout: SiteLayout
+
+    public init(layout: SiteLayout) { self.layout = layout }
+
+    // MARK: - Event text
+
+    /// The text of an event file: YAML front matter, then the Markdown body.
+    public static func eventText(_ fields: [(String, String)], body: String) -> String {
+        var text = "---\n"
+        for (key, value) in fields { text += "\(key): \(value)\n" }
+        text += "---\n"
+        if !body.isEmpty { text += body.hasSuffix("\n") ? body : body + "\n" }
+        return text
+    }
+
+    /// A YAML scalar that reads back exactly as `value`: plain when that is safe, else double-quoted.
+    public static func yamlScalar(_ value: String) -> String {
+        let reserved: Set<String> = ["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "no", "on", "off", "Yes", "No", "On", "Off"]
+        let safe = !reserved.contains(value) && value.first.map { !"-?:,[]{}#&*!|>'\"%@` \t".contains($0) } == true
+            && value.last != " " && !value.contains(": ") && !value.contains(" #") && !value.hasSuffix(":")
+            && value.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && $0 != "," && $0 != "[" && $0 != "]" && $0 != "{" && $0 != "}" }
+            && Double(value) == nil
+        if safe { return value }
+        var quoted = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": quoted += "\\\""
+            case "\\": quoted += "\\\\"
+            case "\n": quoted += "\\n"
+            case "\t": quoted += "\\t"
+            case "\r": quoted += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    quoted += String(format: "\\x%02X", scalar.value)
+                } else {
+                    quoted.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return quoted + "\""
+    }
+
+    /// `{search: major_outage, api: operational}`
+    public static func yamlFlowMap(_ pairs: [(String, String)]) -> String {
+        "{" + pairs.map { "\(yamlScalar($0.0)): \(yamlScalar($0.1))" }.joined(separator: ", ") + "}"
+    }
+
+    /// `[search, api]`
+    public static func yamlFlowList(_ items: [String]) -> String {
+        "[" + items.map(yamlScalar).joined(separator: ", ") + "]"
+    }
+
+    // MARK: - Files
+
+    /// Creates `<folder>/<basic time>-<kind>-<4 random chars>.md` holding `text`; returns its name.
+    @discardableResult
+    public func createEvent(inFolder folder: URL, at: Timestamp, kind: String, text: String) throws -> String {
+        for _ in 0..<50 {
+            let name = "\(at.basic)-\(kind)-\(Self.randomSuffix()).md"
+            if try createExclusively(folder.appendingPathComponent(name), text: text) { return name }
+        }
+        throw HeraldError("could not find a free file name in \(layout.relativePath(folder))")
+    }
+
+    /// Writes `text` to `url` only if no file of that name exists. Returns false when one does.
+    public func createExclusively(_ url: URL, text: String) throws -> Bool {
+        let folder = url.deletingLastPathComponent()
+        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(Self.randomSuffix()).tmp")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else {
+            throw HeraldError("cannot write in \(layout.relativePath(folder)): \(String(cString: strerror(errno)))")
+        }
+        defer { unlink(temporary.path) }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n <= 0 {
+                close(fd)
+                throw HeraldError("cannot write \(layout.relativePath(url)): \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+        fsync(fd)
+        close(fd)
+        if link(temporary.path, url.path) == 0 { return true }
+        if errno == EEXIST { return false }
+        throw HeraldError("cannot create \(layout.relativePath(url)): \(String(cString: strerror(errno)))")
+    }
+
+    /// Creates a record folder (`incidents/<id>`) with its main file and first event, all at once:
+    /// everything is written into a hidden folder that is then renamed into place. Returns the id,
+    /// which gets `-2`, `-3`… when taken.
+    public func createRecord(in parent: URL, id base: String, mainFile: String, mainText: String, firstEvent: (at: Timestamp, kind: String, text: String)?) throws -> String {
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        for _ in 0..<100 {
+            let id = RecordID.unique(base) { FileManager.default.fileExists(atPath: parent.appendingPathComponent($0).path) }
+            let staging = parent.appendingPathComponent(".new-\(id)-\(getpid())-\(Self.randomSuffix())")
+            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
+            defer { try? FileManager.default.removeItem(at: staging) }
+            _ = try createExclusively(staging.appendingPathComponent(mainFile), text: mainText)
+            if let event = firstEvent {
+                try createEvent(inFolder: staging, at: event.at, kind: event.kind, text: event.text)
+            }
+            // A rename onto an existing, non-empty folder fails: another messenger took this id first.
+            if rename(staging.path, parent.appendingPathComponent(id).path) == 0 { return id }
+            if errno != EEXIST && errno != ENOTEMPTY {
+                throw HeraldError("cannot create \(layout.relativePath(parent.appendingPathComponent(id))): \(String(cString: strerror(errno)))")
+            }
+        }
+        throw HeraldError("could not find a free id for '\(base)'")
+    }
+
+    static func randomSuffix() -> String {
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<4).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+    }
+}
