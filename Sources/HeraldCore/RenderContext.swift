@@ -94,7 +94,7 @@ public struct RenderContext: Sendable {
             redactor.mightRedact(plain) ? record.redact(plain) : plain
         }
         self.incidents = parallelMap(model.incidents) { state in
-            let record = redactor.forRecord(roles: Self.roles(of: state.incident))
+            let record = redactor.forRecord(roles: Self.roles(of: state.incident), start: state.startedAt)
             return PreparedIncident(
                 state: state, title: text(state.incident.title, record), updates: prepare(state.updates, record),
                 summaryHTML: html(state.incident.summary, record), componentNames: names(state.affectedComponents))

@@ -10,8 +10,9 @@ import Darwin
 /// Used for redaction: every piece of literal text (paragraph text, headings, code, link text)
 /// and every link destination passes through the rewriter, so a name cannot hide anywhere.
 public protocol MarkdownRewriter: Sendable {
-    /// Returns the text to render instead of `text`.
-    func rewriteText(_ text: String) -> String
+    /// Returns the text to render instead of `text`. `startsBlock` is true when the text opens a
+    /// paragraph, heading or list item (so a replacement there starts a sentence).
+    func rewriteText(_ text: String, startsBlock: Bool) -> String
     /// Returns the destination to keep, or `nil` to drop the link and keep only its text.
     func rewriteDestination(_ url: String) -> String?
 }
@@ -151,6 +152,19 @@ public enum Markdown {
         }
     }
 
+    /// Whether `node` is the first inline of a paragraph or heading (possibly inside emphasis).
+    private static func startsBlock(_ node: OpaquePointer) -> Bool {
+        var current = node
+        while cmark_node_previous(current) == nil, let parent = cmark_node_parent(current) {
+            switch cmark_node_get_type(parent) {
+            case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING: return true
+            case CMARK_NODE_EMPH, CMARK_NODE_STRONG, CMARK_NODE_LINK: current = parent
+            default: return cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK
+            }
+        }
+        return false
+    }
+
     private static func rewrite(_ document: OpaquePointer, with rewriter: any MarkdownRewriter) {
         var toUnlink: [OpaquePointer] = []
         walk(document) { node, entering in
@@ -159,7 +173,7 @@ public enum Markdown {
             case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK, CMARK_NODE_HTML_INLINE,
                 CMARK_NODE_HTML_BLOCK:
                 let old = literal(node)
-                let new = rewriter.rewriteText(old)
+                let new = rewriter.rewriteText(old, startsBlock: startsBlock(node))
                 if new != old { _ = cmark_node_set_literal(node, new) }
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
@@ -170,7 +184,7 @@ public enum Markdown {
                 }
                 if let titlePointer = cmark_node_get_title(node) {
                     let title = String(cString: titlePointer)
-                    let new = rewriter.rewriteText(title)
+                    let new = rewriter.rewriteText(title, startsBlock: false)
                     if new != title { _ = cmark_node_set_title(node, new) }
                 }
             default:

@@ -16,7 +16,7 @@ import Testing
     }
 
     struct Upper: MarkdownRewriter {
-        func rewriteText(_ text: String) -> String { text.replacingOccurrences(of: "Jane", with: "the lead") }
+        func rewriteText(_ text: String, startsBlock: Bool) -> String { text.replacingOccurrences(of: "Jane", with: "the lead") }
         func rewriteDestination(_ url: String) -> String? { url.contains("jane") ? nil : url }
     }
 
