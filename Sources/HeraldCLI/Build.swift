@@ -23,6 +23,7 @@ struct Build: AsyncParsableCommand {
             let now = try global.resolvedNow()
             let output = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
             let report = try SiteBuilder(layout: layout).build(.init(now: now, output: output))
+            for warning in report.warnings { Console.error(warning.formatted) }
             if timings {
                 let parts = report.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds))s" }
                 Console.error("timings: " + parts.joined(separator: ", "))

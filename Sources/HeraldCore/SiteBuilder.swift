@@ -23,6 +23,15 @@ public struct SiteBuilder: Sendable {
         public var output: URL
         public var incidents: Int
         public var maintenances: Int
+        /// Problems that do not stop a build (contradictory times in a postmortem).
+        public var warnings: [Diagnostic]
+    }
+
+    /// Warnings about what is published: postmortems whose records contradict each other.
+    public static func warnings(_ model: SiteModel) -> [Diagnostic] {
+        model.incidents.flatMap { state in
+            state.postmortem.map { PostmortemFacts(incident: state, postmortem: $0).warnings } ?? []
+        }.sortedForOutput()
     }
 
     public var layout: SiteLayout
@@ -68,7 +77,9 @@ public struct SiteBuilder: Sendable {
         var clock = Stopwatch()
         let write = try SiteWriter(output: output).write(files)
         timings.append(("write", clock.lap()))
-        return Report(timings: timings, files: files.count, write: write, output: output, incidents: model.incidents.count, maintenances: model.maintenances.count)
+        return Report(
+            timings: timings, files: files.count, write: write, output: output, incidents: model.incidents.count,
+            maintenances: model.maintenances.count, warnings: Self.warnings(model))
     }
 }
 

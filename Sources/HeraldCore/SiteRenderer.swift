@@ -5,7 +5,7 @@ public struct SiteRenderer: Sendable {
     public var renderers: [any OutputRenderer]
 
     /// Every renderer of a normal build, in no particular order (paths never overlap).
-    public static let standard: [any OutputRenderer] = [HTMLRenderer()]
+    public static let standard: [any OutputRenderer] = [HTMLRenderer(), PostmortemRenderer()]
 
     public init(renderers: [any OutputRenderer] = SiteRenderer.standard) {
         self.renderers = renderers

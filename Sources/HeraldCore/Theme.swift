@@ -22,6 +22,9 @@ public struct Theme: Sendable {
         "maintenance": PackageResources.maintenance_mustache,
         "history": PackageResources.history_mustache,
         "not-found": PackageResources.not_found_mustache,
+        "postmortem": PackageResources.postmortem_mustache,
+        "postmortems": PackageResources.postmortems_mustache,
+        "postmortem-draft": PackageResources.postmortem_draft_mustache,
     ]
 
     public static let builtInAssets: [String: [UInt8]] = [

@@ -5,10 +5,10 @@ import Mustache
 extension TimeView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "iso": return self.iso
-        case "display": return self.display
-        case "time": return self.time
-        case "date": return self.date
+        case "iso": return self.iso.isEmpty ? nil : self.iso
+        case "display": return self.display.isEmpty ? nil : self.display
+        case "time": return self.time.isEmpty ? nil : self.time
+        case "date": return self.date.isEmpty ? nil : self.date
         default: return nil
         }
     }
@@ -17,20 +17,20 @@ extension TimeView: MustacheParent {
 extension PageView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "title": return self.title
-        case "root": return self.root
-        case "siteTitle": return self.siteTitle
-        case "siteDescription": return self.siteDescription
-        case "canonical": return self.canonical
-        case "feedAtom": return self.feedAtom
-        case "feedRSS": return self.feedRSS
+        case "title": return self.title.isEmpty ? nil : self.title
+        case "root": return self.root.isEmpty ? nil : self.root
+        case "siteTitle": return self.siteTitle.isEmpty ? nil : self.siteTitle
+        case "siteDescription": return self.siteDescription.isEmpty ? nil : self.siteDescription
+        case "canonical": return self.canonical.isEmpty ? nil : self.canonical
+        case "feedAtom": return self.feedAtom.isEmpty ? nil : self.feedAtom
+        case "feedRSS": return self.feedRSS.isEmpty ? nil : self.feedRSS
         case "generated": return self.generated
-        case "support": return self.support
-        case "section": return self.section
+        case "support": return self.support.isEmpty ? nil : self.support
+        case "section": return self.section.isEmpty ? nil : self.section
         case "isStatus": return self.isStatus
         case "isHistory": return self.isHistory
         case "isPostmortems": return self.isPostmortems
-        case "headExtra": return self.headExtra
+        case "headExtra": return self.headExtra.isEmpty ? nil : self.headExtra
         default: return nil
         }
     }
@@ -39,9 +39,9 @@ extension PageView: MustacheParent {
 extension ComponentChangeView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "name": return self.name
-        case "status": return self.status
-        case "statusLabel": return self.statusLabel
+        case "name": return self.name.isEmpty ? nil : self.name
+        case "status": return self.status.isEmpty ? nil : self.status
+        case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
         default: return nil
         }
     }
@@ -50,11 +50,11 @@ extension ComponentChangeView: MustacheParent {
 extension UpdateView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "status": return self.status
-        case "statusLabel": return self.statusLabel
+        case "status": return self.status.isEmpty ? nil : self.status
+        case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
         case "at": return self.at
-        case "html": return self.html
-        case "text": return self.text
+        case "html": return self.html.isEmpty ? nil : self.html
+        case "text": return self.text.isEmpty ? nil : self.text
         case "components": return self.components
         case "hasComponents": return self.hasComponents
         default: return nil
@@ -65,23 +65,23 @@ extension UpdateView: MustacheParent {
 extension IncidentView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "id": return self.id
-        case "title": return self.title
-        case "url": return self.url
-        case "severity": return self.severity
-        case "severityLabel": return self.severityLabel
-        case "status": return self.status
-        case "statusLabel": return self.statusLabel
+        case "id": return self.id.isEmpty ? nil : self.id
+        case "title": return self.title.isEmpty ? nil : self.title
+        case "url": return self.url.isEmpty ? nil : self.url
+        case "severity": return self.severity.isEmpty ? nil : self.severity
+        case "severityLabel": return self.severityLabel.isEmpty ? nil : self.severityLabel
+        case "status": return self.status.isEmpty ? nil : self.status
+        case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
         case "isOpen": return self.isOpen
         case "reopened": return self.reopened
         case "upstream": return self.upstream
         case "started": return self.started
         case "created": return self.created
         case "resolved": return self.resolved
-        case "duration": return self.duration
-        case "componentNames": return self.componentNames
+        case "duration": return self.duration.isEmpty ? nil : self.duration
+        case "componentNames": return self.componentNames.isEmpty ? nil : self.componentNames
         case "components": return self.components
-        case "summaryHTML": return self.summaryHTML
+        case "summaryHTML": return self.summaryHTML.isEmpty ? nil : self.summaryHTML
         case "hasSummary": return self.hasSummary
         case "updates": return self.updates
         case "latest": return self.latest
@@ -94,17 +94,17 @@ extension IncidentView: MustacheParent {
 extension MaintenanceView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "id": return self.id
-        case "title": return self.title
-        case "url": return self.url
-        case "status": return self.status
-        case "statusLabel": return self.statusLabel
+        case "id": return self.id.isEmpty ? nil : self.id
+        case "title": return self.title.isEmpty ? nil : self.title
+        case "url": return self.url.isEmpty ? nil : self.url
+        case "status": return self.status.isEmpty ? nil : self.status
+        case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
         case "isActive": return self.isActive
         case "scheduledStart": return self.scheduledStart
         case "scheduledEnd": return self.scheduledEnd
-        case "window": return self.window
-        case "componentNames": return self.componentNames
-        case "summaryHTML": return self.summaryHTML
+        case "window": return self.window.isEmpty ? nil : self.window
+        case "componentNames": return self.componentNames.isEmpty ? nil : self.componentNames
+        case "summaryHTML": return self.summaryHTML.isEmpty ? nil : self.summaryHTML
         case "hasSummary": return self.hasSummary
         case "updates": return self.updates
         case "hasUpdates": return self.hasUpdates
@@ -116,12 +116,12 @@ extension MaintenanceView: MustacheParent {
 extension ComponentView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "id": return self.id
-        case "name": return self.name
-        case "description": return self.description
-        case "status": return self.status
-        case "statusLabel": return self.statusLabel
-        case "icon": return self.icon
+        case "id": return self.id.isEmpty ? nil : self.id
+        case "name": return self.name.isEmpty ? nil : self.name
+        case "description": return self.description.isEmpty ? nil : self.description
+        case "status": return self.status.isEmpty ? nil : self.status
+        case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
+        case "icon": return self.icon.isEmpty ? nil : self.icon
         case "uptime": return self.uptime
         default: return nil
         }
@@ -131,9 +131,9 @@ extension ComponentView: MustacheParent {
 extension UptimeDayView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "date": return self.date
-        case "level": return self.level
-        case "title": return self.title
+        case "date": return self.date.isEmpty ? nil : self.date
+        case "level": return self.level.isEmpty ? nil : self.level
+        case "title": return self.title.isEmpty ? nil : self.title
         case "x": return self.x
         case "width": return self.width
         default: return nil
@@ -144,9 +144,9 @@ extension UptimeDayView: MustacheParent {
 extension UptimeView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "percent": return self.percent
+        case "percent": return self.percent.isEmpty ? nil : self.percent
         case "days": return self.days
-        case "summary": return self.summary
+        case "summary": return self.summary.isEmpty ? nil : self.summary
         default: return nil
         }
     }
@@ -155,7 +155,7 @@ extension UptimeView: MustacheParent {
 extension GroupView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "name": return self.name
+        case "name": return self.name.isEmpty ? nil : self.name
         case "hasName": return self.hasName
         case "components": return self.components
         default: return nil
@@ -166,8 +166,8 @@ extension GroupView: MustacheParent {
 extension DayView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "date": return self.date
-        case "label": return self.label
+        case "date": return self.date.isEmpty ? nil : self.date
+        case "label": return self.label.isEmpty ? nil : self.label
         case "incidents": return self.incidents
         case "isEmpty": return self.isEmpty
         default: return nil
@@ -178,10 +178,10 @@ extension DayView: MustacheParent {
 extension MonthLinkView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "label": return self.label
-        case "url": return self.url
+        case "label": return self.label.isEmpty ? nil : self.label
+        case "url": return self.url.isEmpty ? nil : self.url
         case "count": return self.count
-        case "countLabel": return self.countLabel
+        case "countLabel": return self.countLabel.isEmpty ? nil : self.countLabel
         default: return nil
         }
     }
@@ -191,9 +191,9 @@ extension StatusPageView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "page": return self.page
-        case "overallIndicator": return self.overallIndicator
-        case "overallDescription": return self.overallDescription
-        case "overallIcon": return self.overallIcon
+        case "overallIndicator": return self.overallIndicator.isEmpty ? nil : self.overallIndicator
+        case "overallDescription": return self.overallDescription.isEmpty ? nil : self.overallDescription
+        case "overallIcon": return self.overallIcon.isEmpty ? nil : self.overallIcon
         case "active": return self.active
         case "hasActive": return self.hasActive
         case "activeMaintenance": return self.activeMaintenance
@@ -230,7 +230,7 @@ extension HistoryPageView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "page": return self.page
-        case "heading": return self.heading
+        case "heading": return self.heading.isEmpty ? nil : self.heading
         case "months": return self.months
         case "hasMonths": return self.hasMonths
         case "sections": return self.sections
@@ -244,9 +244,9 @@ extension HistoryPageView: MustacheParent {
 extension HistoryMonthView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "label": return self.label
-        case "url": return self.url
-        case "anchor": return self.anchor
+        case "label": return self.label.isEmpty ? nil : self.label
+        case "url": return self.url.isEmpty ? nil : self.url
+        case "anchor": return self.anchor.isEmpty ? nil : self.anchor
         case "incidents": return self.incidents
         case "isEmpty": return self.isEmpty
         default: return nil
@@ -258,6 +258,112 @@ extension NotFoundPageView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "page": return self.page
+        default: return nil
+        }
+    }
+}
+
+extension DurationView: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "label": return self.label.isEmpty ? nil : self.label
+        case "value": return self.value.isEmpty ? nil : self.value
+        case "recorded": return self.recorded
+        case "fromName": return self.fromName.isEmpty ? nil : self.fromName
+        case "from": return self.from
+        case "toName": return self.toName.isEmpty ? nil : self.toName
+        case "to": return self.to
+        default: return nil
+        }
+    }
+}
+
+extension TimelineItemView: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "at": return self.at
+        case "kind": return self.kind.isEmpty ? nil : self.kind
+        case "kindLabel": return self.kindLabel.isEmpty ? nil : self.kindLabel
+        case "html": return self.html.isEmpty ? nil : self.html
+        case "milestone": return self.milestone.isEmpty ? nil : self.milestone
+        default: return nil
+        }
+    }
+}
+
+extension TimelineDayView: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "date": return self.date.isEmpty ? nil : self.date
+        case "label": return self.label.isEmpty ? nil : self.label
+        case "items": return self.items
+        default: return nil
+        }
+    }
+}
+
+extension ActionItemView: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "title": return self.title.isEmpty ? nil : self.title
+        case "type": return self.type.isEmpty ? nil : self.type
+        case "owner": return self.owner.isEmpty ? nil : self.owner
+        case "status": return self.status.isEmpty ? nil : self.status
+        case "isDone": return self.isDone
+        case "link": return self.link
+        default: return nil
+        }
+    }
+}
+
+extension PostmortemPageView: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "page": return self.page
+        case "title": return self.title.isEmpty ? nil : self.title
+        case "incidentTitle": return self.incidentTitle.isEmpty ? nil : self.incidentTitle
+        case "incidentURL": return self.incidentURL.isEmpty ? nil : self.incidentURL
+        case "severity": return self.severity.isEmpty ? nil : self.severity
+        case "severityLabel": return self.severityLabel.isEmpty ? nil : self.severityLabel
+        case "upstream": return self.upstream
+        case "componentNames": return self.componentNames.isEmpty ? nil : self.componentNames
+        case "impactStart": return self.impactStart
+        case "impactEnd": return self.impactEnd
+        case "published": return self.published.isEmpty ? nil : self.published
+        case "authors": return self.authors.isEmpty ? nil : self.authors
+        case "hasAuthors": return self.hasAuthors
+        case "summary": return self.summary.isEmpty ? nil : self.summary
+        case "durations": return self.durations
+        case "bodyHTML": return self.bodyHTML.isEmpty ? nil : self.bodyHTML
+        case "timeline": return self.timeline
+        case "actionItems": return self.actionItems
+        case "hasActionItems": return self.hasActionItems
+        default: return nil
+        }
+    }
+}
+
+extension PostmortemListItemView: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "title": return self.title.isEmpty ? nil : self.title
+        case "url": return self.url.isEmpty ? nil : self.url
+        case "published": return self.published.isEmpty ? nil : self.published
+        case "severity": return self.severity.isEmpty ? nil : self.severity
+        case "severityLabel": return self.severityLabel.isEmpty ? nil : self.severityLabel
+        case "summary": return self.summary.isEmpty ? nil : self.summary
+        case "started": return self.started
+        default: return nil
+        }
+    }
+}
+
+extension PostmortemIndexView: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "page": return self.page
+        case "items": return self.items
+        case "isEmpty": return self.isEmpty
         default: return nil
         }
     }

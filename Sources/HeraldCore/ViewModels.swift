@@ -194,3 +194,76 @@ public struct HistoryMonthView: Sendable {
 public struct NotFoundPageView: Sendable {
     public var page: PageView
 }
+
+// MARK: - Postmortems
+
+public struct DurationView: Sendable {
+    public var label: String
+    public var value: String
+    public var recorded: Bool
+    public var fromName: String
+    public var from: TimeView
+    public var toName: String
+    public var to: TimeView?
+}
+
+public struct TimelineItemView: Sendable {
+    public var at: TimeView
+    public var kind: String
+    public var kindLabel: String
+    public var html: String
+    public var milestone: String
+}
+
+public struct TimelineDayView: Sendable {
+    public var date: String
+    public var label: String
+    public var items: [TimelineItemView]
+}
+
+public struct ActionItemView: Sendable {
+    public var title: String
+    public var type: String
+    public var owner: String
+    public var status: String
+    public var isDone: Bool
+    public var link: String?
+}
+
+public struct PostmortemPageView: Sendable {
+    public var page: PageView
+    public var title: String
+    public var incidentTitle: String
+    public var incidentURL: String
+    public var severity: String
+    public var severityLabel: String
+    public var upstream: Bool
+    public var componentNames: String
+    public var impactStart: TimeView
+    public var impactEnd: TimeView?
+    public var published: String
+    public var authors: String
+    public var hasAuthors: Bool
+    public var summary: String
+    public var durations: [DurationView]
+    public var bodyHTML: String
+    public var timeline: [TimelineDayView]
+    public var actionItems: [ActionItemView]
+    public var hasActionItems: Bool
+}
+
+public struct PostmortemListItemView: Sendable {
+    public var title: String
+    public var url: String
+    public var published: String
+    public var severity: String
+    public var severityLabel: String
+    public var summary: String
+    public var started: TimeView
+}
+
+public struct PostmortemIndexView: Sendable {
+    public var page: PageView
+    public var items: [PostmortemListItemView]
+    public var isEmpty: Bool
+}
