@@ -1,0 +1,147 @@
+import Foundation
+
+/// `history.atom` and `history.rss`: incidents and maintenance, newest first (by their last update),
+/// each entry listing its updates with UTC time, state and message. Links are absolute under base_url.
+public struct FeedRenderer: OutputRenderer {
+    public static let maxEntries = 50
+
+    public init() {}
+
+    struct Entry {
+        var id: String
+        var title: String
+        var link: String
+        var published: Timestamp
+        var updated: Timestamp
+        var html: String
+        var summary: String
+    }
+
+    public func render(_ context: RenderContext) -> [OutputFile] {
+        let entries = Self.entries(context)
+        return [
+            OutputFile(path: "history.atom", text: atom(entries, context)),
+            OutputFile(path: "history.rss", text: rss(entries, context)),
+        ]
+    }
+
+    static func entries(_ context: RenderContext) -> [Entry] {
+        let host = URL(string: context.settings.baseURL)?.host ?? "status"
+        func tag(_ date: Timestamp, _ path: String) -> String { "tag:\(host),\(date.date):\(path)" }
+        func updatesHTML(_ updates: [PreparedUpdate], label: (String) -> String) -> String {
+            updates.reversed().map { u in
+                "<p><strong>\(XMLEscape.text(label(u.status)))</strong> — <time datetime=\"\(u.event.at.rfc3339)\">\(u.event.at.display)</time></p>\n\(u.html)"
+            }.joined(separator: "\n")
+        }
+        var entries: [Entry] = []
+        for prepared in context.incidents {
+            let state = prepared.state
+            var title = prepared.title
+            if state.incident.upstream { title += " (upstream provider)" }
+            let head = "<p>\(XMLEscape.text(state.incident.severity.rawValue.capitalized)) impact · \(XMLEscape.text(state.status.label))\(prepared.componentNames.isEmpty ? "" : " · Affects " + XMLEscape.text(prepared.componentNames.joined(separator: ", ")))</p>\n"
+            entries.append(Entry(
+                id: tag(state.createdAt, "incident/\(state.id)"), title: title, link: context.absoluteURL("incidents/\(state.id)/"),
+                published: state.createdAt, updated: state.updatedAt,
+                html: head + updatesHTML(prepared.updates) { IncidentStatus(rawValue: $0)?.label ?? $0 },
+                summary: "\(state.status.label): " + (prepared.updates.last?.text ?? "")))
+        }
+        for prepared in context.maintenances {
+            let state = prepared.state
+            let m = state.maintenance
+            let head = "<p>Scheduled maintenance · \(XMLEscape.text(state.status.label)) · <time datetime=\"\(m.scheduledStart.rfc3339)\">\(m.scheduledStart.display)</time> – <time datetime=\"\(m.scheduledEnd.rfc3339)\">\(m.scheduledEnd.display)</time></p>\n"
+            entries.append(Entry(
+                id: tag(state.updates.first?.at ?? m.scheduledStart, "maintenance/\(state.id)"), title: "Maintenance: " + prepared.title,
+                link: context.absoluteURL("maintenance/\(state.id)/"), published: state.updates.first?.at ?? m.scheduledStart,
+                updated: state.updatedAt, html: head + prepared.summaryHTML + updatesHTML(prepared.updates) { MaintenanceStatus(rawValue: $0)?.label ?? $0 },
+                summary: "\(state.status.label): \(m.scheduledStart.display) – \(m.scheduledEnd.display)"))
+        }
+        entries.sort { ($0.updated, $0.id) > ($1.updated, $1.id) }
+        return Array(entries.prefix(maxEntries))
+    }
+
+    func atom(_ entries: [Entry], _ context: RenderContext) -> String {
+        let s = context.settings
+        let updated = entries.first?.updated ?? context.now
+        var xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+            <id>\(XMLEscape.text(s.baseURL))</id>
+            <title>\(XMLEscape.text(s.title)): incident history</title>
+            <updated>\(updated.rfc3339)</updated>
+            <link rel="alternate" type="text/html" href="\(XMLEscape.text(s.baseURL))"/>
+            <link rel="self" type="application/atom+xml" href="\(XMLEscape.text(context.absoluteURL("history.atom")))"/>
+            <author><name>\(XMLEscape.text(s.title))</name></author>
+            <generator>Herald</generator>
+
+            """
+        for e in entries {
+            xml += """
+                <entry>
+                <id>\(XMLEscape.text(e.id))</id>
+                <title>\(XMLEscape.text(e.title))</title>
+                <link rel="alternate" type="text/html" href="\(XMLEscape.text(e.link))"/>
+                <published>\(e.published.rfc3339)</published>
+                <updated>\(e.updated.rfc3339)</updated>
+                <summary>\(XMLEscape.text(e.summary))</summary>
+                <content type="html">\(XMLEscape.text(e.html))</content>
+                </entry>
+
+                """
+        }
+        return xml + "</feed>\n"
+    }
+
+    func rss(_ entries: [Entry], _ context: RenderContext) -> String {
+        let s = context.settings
+        let updated = entries.first?.updated ?? context.now
+        var xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
+            <channel>
+            <title>\(XMLEscape.text(s.title)): incident history</title>
+            <link>\(XMLEscape.text(s.baseURL))</link>
+            <description>Incidents and maintenance of \(XMLEscape.text(s.title)), newest first. All times UTC.</description>
+            <language>en</language>
+            <lastBuildDate>\(updated.rfc822)</lastBuildDate>
+            <atom:link href="\(XMLEscape.text(context.absoluteURL("history.rss")))" rel="self" type="application/rss+xml"/>
+            <generator>Herald</generator>
+
+            """
+        for e in entries {
+            xml += """
+                <item>
+                <title>\(XMLEscape.text(e.title))</title>
+                <link>\(XMLEscape.text(e.link))</link>
+                <guid isPermaLink="false">\(XMLEscape.text(e.id))</guid>
+                <pubDate>\(e.updated.rfc822)</pubDate>
+                <description>\(XMLEscape.text(e.html))</description>
+                </item>
+
+                """
+        }
+        return xml + "</channel>\n</rss>\n"
+    }
+}
+
+/// Escaping for XML text and attributes; drops characters XML 1.0 cannot hold.
+enum XMLEscape {
+    static func text(_ value: String) -> String {
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default:
+                let v = scalar.value
+                if v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000 {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// `badge.svg` (the overall status) and `robots.txt`. The sitemap is made by `SiteRenderer` at the
+/// end, from the pages every renderer produced.
+public struct SiteFilesRenderer: OutputRenderer {
+    public init() {}
+
+    public func render(_ context: RenderContext) -> [OutputFile] {
+        [
+            OutputFile(path: "badge.svg", text: Self.badge(context.model.overall)),
+            OutputFile(path: "robots.txt", text: "User-agent: *\nAllow: /\n\nSitemap: \(context.absoluteURL("sitemap.xml"))\n"),
+        ]
+    }
+
+    static func badge(_ overall: OverallStatus) -> String {
+        let colour: String
+        switch overall.indicator {
+        case "none": colour = "#1a7f37"
+        case "minor": colour = "#9a6700"
+        case "major": colour = "#bc4c00"
+        case "critical": colour = "#cf222e"
+        default: colour = "#0969da"
+        }
+        let label = "status"
+        let message = overall.description
+        // Widths from an average glyph width of 6.5 px at 11 px Verdana-like fonts, plus padding.
+        let labelWidth = 12 + Int((Double(label.count) * 6.5).rounded())
+        let messageWidth = 12 + Int((Double(message.count) * 6.5).rounded())
+        let width = labelWidth + messageWidth
+        let escaped = XMLEscape.text(message)
+        return """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="20" role="img" aria-label="\(label): \(escaped)">
+            <title>\(label): \(escaped)</title>
+            <rect width="\(labelWidth)" height="20" fill="#555"/>
+            <rect x="\(labelWidth)" width="\(messageWidth)" height="20" fill="\(colour)"/>
+            <g fill="#fff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">
+            <text x="\(labelWidth / 2)" y="14">\(label)</text>
+            <text x="\(labelWidth + messageWidth / 2)" y="14">\(escaped)</text>
+            </g>
+            </svg>
+
+            """
+    }
+
+    /// Every public HTML page except the 404 page, as absolute URLs (folder form), sorted.
+    static func sitemap(for files: [OutputFile], baseURL: String) -> OutputFile {
+        let pages = files.map(\.path).filter { $0.hasSuffix("index.html") }.sorted()
+        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for page in pages {
+            xml += "<url><loc>\(XMLEscape.text(baseURL + page.dropLast("index.html".count)))</loc></url>\n"
+        }
+        return OutputFile(path: "sitemap.xml", text: xml + "</urlset>\n")
+    }
+}

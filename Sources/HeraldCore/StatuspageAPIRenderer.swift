@@ -1,0 +1,294 @@
+import Foundation
+
+/// `api/v2/*.json`: Atlassian Statuspage's public API v2, field for field, so existing clients,
+/// exporters and bots read a Herald site unchanged. Encoded with JSONEncoder (sorted keys), never
+/// with string templates. Internal notes and role changes never appear.
+public struct StatuspageAPIRenderer: OutputRenderer {
+    public init() {}
+
+    // MARK: - Statuspage shapes
+
+    struct Page: Encodable {
+        var id, name, url: String
+        var time_zone = "Etc/UTC"
+        var updated_at: String
+    }
+
+    struct Status: Encodable {
+        var indicator, description: String
+    }
+
+    struct APIComponent: Encodable {
+        var id, name, status, created_at, updated_at: String
+        var position: Int
+        var description: String?
+        var showcase: Bool
+        var start_date: String?
+        var group_id: String?
+        var page_id: String
+        var group: Bool
+        var only_show_if_degraded: Bool
+        var components: [String]?
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, status, created_at, updated_at, position, description, showcase, start_date, group_id, page_id, group, only_show_if_degraded, components
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encode(status, forKey: .status)
+            try c.encode(created_at, forKey: .created_at)
+            try c.encode(updated_at, forKey: .updated_at)
+            try c.encode(position, forKey: .position)
+            try c.encode(description, forKey: .description)
+            try c.encode(showcase, forKey: .showcase)
+            try c.encode(start_date, forKey: .start_date)
+            try c.encode(group_id, forKey: .group_id)
+            try c.encode(page_id, forKey: .page_id)
+            try c.encode(group, forKey: .group)
+            try c.encode(only_show_if_degraded, forKey: .only_show_if_degraded)
+            if let components { try c.encode(components, forKey: .components) }
+        }
+    }
+
+    struct AffectedComponent: Encodable {
+        var code, name, old_status, new_status: String
+    }
+
+    struct Update: Encodable {
+        var id, status, body, incident_id, created_at, updated_at, display_at: String
+        var affected_components: [AffectedComponent]?
+        var deliver_notifications = true
+        var custom_tweet: String? = nil
+        var tweet_id: String? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case id, status, body, incident_id, created_at, updated_at, display_at, affected_components, deliver_notifications, custom_tweet, tweet_id
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(status, forKey: .status)
+            try c.encode(body, forKey: .body)
+            try c.encode(incident_id, forKey: .incident_id)
+            try c.encode(created_at, forKey: .created_at)
+            try c.encode(updated_at, forKey: .updated_at)
+            try c.encode(display_at, forKey: .display_at)
+            try c.encode(affected_components, forKey: .affected_components)
+            try c.encode(deliver_notifications, forKey: .deliver_notifications)
+            try c.encode(custom_tweet, forKey: .custom_tweet)
+            try c.encode(tweet_id, forKey: .tweet_id)
+        }
+    }
+
+    struct APIIncident: Encodable {
+        var id, name, status, impact, created_at, updated_at, shortlink, page_id: String
+        var started_at: String
+        var monitoring_at, resolved_at: String?
+        var scheduled_for, scheduled_until: String?
+        var isMaintenance: Bool
+        var components: [APIComponent]
+        var incident_updates: [Update]
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, status, impact, created_at, updated_at, shortlink, page_id, started_at, monitoring_at, resolved_at, scheduled_for, scheduled_until, components, incident_updates
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encode(status, forKey: .status)
+            try c.encode(impact, forKey: .impact)
+            try c.encode(created_at, forKey: .created_at)
+            try c.encode(updated_at, forKey: .updated_at)
+            try c.encode(shortlink, forKey: .shortlink)
+            try c.encode(page_id, forKey: .page_id)
+            try c.encode(started_at, forKey: .started_at)
+            try c.encode(monitoring_at, forKey: .monitoring_at)
+            try c.encode(resolved_at, forKey: .resolved_at)
+            if isMaintenance {
+                try c.encode(scheduled_for, forKey: .scheduled_for)
+                try c.encode(scheduled_until, forKey: .scheduled_until)
+            }
+            try c.encode(components, forKey: .components)
+            try c.encode(incident_updates, forKey: .incident_updates)
+        }
+    }
+
+    struct Envelope: Encodable {
+        var page: Page
+        var status: Status?
+        var components: [APIComponent]?
+        var incidents: [APIIncident]?
+        var scheduled_maintenances: [APIIncident]?
+    }
+
+    // MARK: - Rendering
+
+    public func render(_ context: RenderContext) -> [OutputFile] {
+        let api = API(context)
+        let unresolved = api.incidents.filter { $0.status != "resolved" }
+        let active = api.maintenances.filter { $0.status == "in_progress" || $0.status == "verifying" }
+        let upcoming = api.upcoming
+        let files: [(String, Envelope)] = [
+            ("summary.json", Envelope(page: api.page, status: api.status, components: api.components, incidents: unresolved, scheduled_maintenances: active + upcoming)),
+            ("status.json", Envelope(page: api.page, status: api.status)),
+            ("components.json", Envelope(page: api.page, components: api.components)),
+            ("incidents.json", Envelope(page: api.page, incidents: Array(api.incidents.prefix(50)))),
+            ("incidents/unresolved.json", Envelope(page: api.page, incidents: unresolved)),
+            ("scheduled-maintenances.json", Envelope(page: api.page, scheduled_maintenances: Array(api.maintenances.prefix(50)))),
+            ("scheduled-maintenances/upcoming.json", Envelope(page: api.page, scheduled_maintenances: upcoming)),
+            ("scheduled-maintenances/active.json", Envelope(page: api.page, scheduled_maintenances: active)),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return files.map { name, envelope in
+            OutputFile(path: "api/v2/" + name, bytes: Array((try? encoder.encode(envelope)) ?? Data("{}".utf8)) + [10])
+        }
+    }
+
+    /// The API's objects for one build.
+    struct API {
+        var page: Page
+        var status: Status
+        var components: [APIComponent]
+        var componentByID: [String: APIComponent]
+        var incidents: [APIIncident]
+        var maintenances: [APIIncident]
+        var upcoming: [APIIncident]
+
+        init(_ context: RenderContext) {
+            let settings = context.settings
+            let model = context.model
+            let pageID = StableID.make("page:" + settings.baseURL)
+            page = Page(id: pageID, name: settings.title, url: String(settings.baseURL.dropLast()), updated_at: Self.time(context.now))
+            status = Status(indicator: model.overall.indicator, description: model.overall.description)
+
+            // When each component last changed: its latest incident or maintenance update.
+            var changed: [String: Timestamp] = [:]
+            var first: Timestamp?
+            for state in model.incidents {
+                for id in state.affectedComponents { changed[id] = max(changed[id] ?? state.updatedAt, state.updatedAt) }
+                first = min(first ?? state.createdAt, state.createdAt)
+            }
+            for state in model.maintenances where state.startedAt != nil {
+                for id in state.maintenance.components { changed[id] = max(changed[id] ?? state.updatedAt, state.updatedAt) }
+            }
+            let created = Self.time(first ?? context.now)
+            var list: [APIComponent] = []
+            var byID: [String: APIComponent] = [:]
+            for component in settings.components {
+                let groupID = component.group.map { StableID.make("group:" + $0) }
+                let item = APIComponent(
+                    id: StableID.make("component:" + component.id), name: component.name,
+                    status: (model.componentStatus[component.id] ?? .operational).rawValue, created_at: created,
+                    updated_at: Self.time(changed[component.id] ?? first ?? context.now), position: component.position,
+                    description: component.description, showcase: true, start_date: nil, group_id: groupID, page_id: pageID,
+                    group: false, only_show_if_degraded: false, components: nil)
+                list.append(item)
+                byID[component.id] = item
+            }
+            // Group objects, as Statuspage lists them: after their components, with their ids.
+            for (index, group) in settings.groups.enumerated() {
+                let members = group.componentIDs.compactMap { byID[$0] }
+                let worst = group.componentIDs.map { model.componentStatus[$0] ?? .operational }.max { $0.rank < $1.rank } ?? .operational
+                list.append(APIComponent(
+                    id: StableID.make("group:" + group.name), name: group.name, status: worst.rawValue, created_at: created,
+                    updated_at: members.map(\.updated_at).max() ?? created, position: settings.components.count + index + 1,
+                    description: nil, showcase: false, start_date: nil, group_id: nil, page_id: pageID, group: true,
+                    only_show_if_degraded: false, components: members.map(\.id)))
+            }
+            components = list
+            componentByID = byID
+            let byComponent = byID
+            incidents = context.incidents.map { Self.incident($0, context: context, pageID: pageID, components: byComponent) }
+            maintenances = context.maintenances.map { Self.maintenance($0, context: context, pageID: pageID, components: byComponent) }
+            let upcomingIDs = model.upcomingMaintenances.map(\.id)
+            let byMaintenance = Dictionary(uniqueKeysWithValues: zip(context.maintenances.map(\.id), maintenances))
+            upcoming = upcomingIDs.compactMap { byMaintenance[$0] }
+        }
+
+        /// Statuspage's time format: `2026-11-22T14:05:00.000Z`.
+        static func time(_ t: Timestamp) -> String { String(t.rfc3339.dropLast()) + ".000Z" }
+
+        static func incident(_ prepared: PreparedIncident, context: RenderContext, pageID: String, components: [String: APIComponent]) -> APIIncident {
+            let state = prepared.state
+            let incidentID = StableID.make("incident:" + state.id)
+            // Replay the updates to know each one's old and new component statuses.
+            var current: [String: ComponentStatus] = [:]
+            let fallback = state.incident.severity.defaultComponentStatus
+            var updates: [Update] = []
+            for update in prepared.updates {
+                guard case .update(let status, let changes) = update.event.kind else { continue }
+                var next = current
+                if status == IncidentStatus.resolved.rawValue {
+                    for id in state.affectedComponents { next[id] = .operational }
+                } else {
+                    for id in state.incident.components where next[id] == nil || next[id] == .operational { next[id] = fallback }
+                }
+                for change in changes { next[change.id] = change.status }
+                let named = changes.map(\.id)
+                let affected = (named.isEmpty ? [] : named).compactMap { id -> AffectedComponent? in
+                    guard let component = components[id] else { return nil }
+                    return AffectedComponent(code: component.id, name: component.name, old_status: (current[id] ?? .operational).rawValue, new_status: (next[id] ?? .operational).rawValue)
+                }
+                current = next
+                let at = time(update.event.at)
+                updates.append(Update(
+                    id: StableID.make("update:\(state.id)/\(update.event.fileName)"), status: status, body: update.text,
+                    incident_id: incidentID, created_at: at, updated_at: at, display_at: at,
+                    affected_components: affected.isEmpty ? nil : affected))
+            }
+            return APIIncident(
+                id: incidentID, name: prepared.title, status: state.status.rawValue, impact: state.incident.severity.rawValue,
+                created_at: time(state.createdAt), updated_at: time(state.updatedAt),
+                shortlink: context.absoluteURL("incidents/\(state.id)/"), page_id: pageID, started_at: time(state.startedAt),
+                monitoring_at: state.monitoringAt.map(time), resolved_at: state.resolvedAt.map(time), scheduled_for: nil,
+                scheduled_until: nil, isMaintenance: false, components: state.affectedComponents.compactMap { components[$0] },
+                incident_updates: updates.reversed())
+        }
+
+        static func maintenance(_ prepared: PreparedMaintenance, context: RenderContext, pageID: String, components: [String: APIComponent]) -> APIIncident {
+            let state = prepared.state
+            let m = state.maintenance
+            let id = StableID.make("maintenance:" + state.id)
+            let updates = prepared.updates.map { update -> Update in
+                let at = time(update.event.at)
+                return Update(
+                    id: StableID.make("update:\(state.id)/\(update.event.fileName)"), status: update.status, body: update.text,
+                    incident_id: id, created_at: at, updated_at: at, display_at: at, affected_components: nil)
+            }
+            return APIIncident(
+                id: id, name: prepared.title, status: state.status.rawValue, impact: "maintenance",
+                created_at: time(state.updates.first?.at ?? m.scheduledStart), updated_at: time(state.updatedAt),
+                shortlink: context.absoluteURL("maintenance/\(state.id)/"), page_id: pageID,
+                started_at: time(state.startedAt ?? m.scheduledStart), monitoring_at: nil, resolved_at: state.completedAt.map(time),
+                scheduled_for: time(m.scheduledStart), scheduled_until: time(m.scheduledEnd), isMaintenance: true,
+                components: m.components.compactMap { components[$0] }, incident_updates: updates.reversed())
+        }
+    }
+}
+
+/// Stable 12-character ids in Statuspage's alphabet (lowercase letters and digits), derived from a
+/// record's own id so they never change between builds or machines: FNV-1a 64-bit, base 36.
+public enum StableID {
+    public static func make(_ key: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz")
+        var out = ""
+        var value = hash
+        for _ in 0..<12 {
+            out.append(alphabet[Int(value % 36)])
+            value /= 36
+        }
+        return out
+    }
+}
