@@ -1,0 +1,280 @@
+import Foundation
+import HeraldMarkdown
+
+/// `herald check`: everything `herald build` refuses (errors), plus communication lint (warnings)
+/// with stable rule codes. Rules are documented in docs/check.md.
+public struct Linter: Sendable {
+    public struct Rule: Sendable {
+        public var code: String
+        public var summary: String
+    }
+
+    /// Every warning rule, in the order they are documented.
+    public static let rules: [Rule] = [
+        Rule(code: "stale", summary: "an open incident has had no public update for longer than stale_after"),
+        Rule(code: "local-time", summary: "public text assumes the reader's place or time zone instead of UTC"),
+        Rule(code: "first-contact", summary: "an incident's first public update does not say how to reach support"),
+        Rule(code: "length", summary: "a public update is longer than check.max_update_length"),
+        Rule(code: "order", summary: "records' times contradict each other"),
+        Rule(code: "blame", summary: "a postmortem uses blaming language or makes a person the subject of a failure"),
+        Rule(code: "missing-postmortem", summary: "a resolved critical or major incident has no published postmortem after check.postmortem_due_days"),
+        Rule(code: "unredacted", summary: "a person's name that is not in people.yml appears next to a role or as a handle"),
+    ]
+
+    public var layout: SiteLayout
+    public var now: Timestamp
+
+    public init(layout: SiteLayout, now: Timestamp) {
+        self.layout = layout
+        self.now = now
+    }
+
+    /// All problems, sorted; suppressed ones removed.
+    public func check() -> [Diagnostic] {
+        let (content, loadProblems) = ContentLoader(layout: layout).loadCollecting()
+        guard let content else { return loadProblems }
+        var found = loadProblems
+        let model = SiteAssembler().assemble(content, now: now)
+        let settings = content.settings
+        let text = TextRules(people: content.people, support: settings.support)
+
+        for state in model.incidents {
+            let incident = state.incident
+            let folder = "content/incidents/\(incident.id)"
+            let mainPath = folder + "/incident.md"
+            if state.isOpen, now.seconds - state.updatedAt.seconds > settings.staleAfter {
+                found.append(warning(mainPath, 0, "stale", "no public update for \(DurationText.format(now.seconds - state.updatedAt.seconds)) (last \(state.updatedAt.display)); post at least every \(DurationText.format(settings.staleAfter)) while an incident is open, even if nothing changed"))
+            }
+            found += text.localTime(incident.title, path: mainPath, line: lineOf("title", in: mainPath))
+            found += text.localTimeMarkdown(incident.summary, path: mainPath, bodyLine: bodyLine(mainPath))
+            found += text.unredacted(incident.summary, path: mainPath, bodyLine: bodyLine(mainPath))
+            if let first = state.updates.first, !first.body.lowercased().contains(settings.support.lowercased()) {
+                found.append(warning("\(folder)/\(first.fileName)", first.bodyLine, "first-contact", "the first public update does not name the support address (\(settings.support)); tell readers how to reach you"))
+            }
+            for update in state.updates {
+                let path = "\(folder)/\(update.fileName)"
+                found += text.localTimeMarkdown(update.body, path: path, bodyLine: update.bodyLine)
+                found += text.unredacted(update.body, path: path, bodyLine: update.bodyLine)
+                let length = Markdown.plainText(update.body).count
+                if length > settings.check.maxUpdateLength {
+                    found.append(warning(path, update.bodyLine, "length", "update is \(length) characters (limit \(settings.check.maxUpdateLength)); keep updates short: what is affected, what we know, when the next update comes"))
+                }
+            }
+            found += orderProblems(state, folder: folder)
+            if incident.severity != .minor, let resolved = state.resolvedAt, state.postmortem == nil,
+                now.seconds - resolved.seconds > Int64(settings.check.postmortemDueDays) * 86_400
+            {
+                found.append(warning(mainPath, 0, "missing-postmortem", "\(incident.severity.rawValue) incident resolved \(resolved.date) has no published postmortem after \(settings.check.postmortemDueDays) days (run: herald postmortem new \(incident.id))"))
+            }
+        }
+        for state in model.maintenances {
+            let folder = "content/maintenance/\(state.id)"
+            found += text.localTime(state.maintenance.title, path: folder + "/maintenance.md", line: lineOf("title", in: folder + "/maintenance.md"))
+            found += text.localTimeMarkdown(state.maintenance.summary, path: folder + "/maintenance.md", bodyLine: bodyLine(folder + "/maintenance.md"))
+            for update in state.updates {
+                let path = "\(folder)/\(update.fileName)"
+                found += text.localTimeMarkdown(update.body, path: path, bodyLine: update.bodyLine)
+                let length = Markdown.plainText(update.body).count
+                if length > settings.check.maxUpdateLength {
+                    found.append(warning(path, update.bodyLine, "length", "update is \(length) characters (limit \(settings.check.maxUpdateLength)); keep updates short"))
+                }
+            }
+        }
+        let states = Dictionary(uniqueKeysWithValues: model.incidents.map { ($0.id, $0) })
+        for postmortem in content.postmortems {
+            found += text.blame(postmortem.body, path: postmortem.path, bodyLine: postmortem.bodyLine)
+            found += text.blame(postmortem.summary, path: postmortem.path, bodyLine: lineOf("summary", in: postmortem.path), markdown: false)
+            for entry in postmortem.timeline {
+                found += text.blame(entry.text, path: postmortem.path, bodyLine: entry.line, markdown: false)
+            }
+            found += text.unredacted(postmortem.body, path: postmortem.path, bodyLine: postmortem.bodyLine)
+            if let state = states[postmortem.incidentID] {
+                found += PostmortemFacts(incident: state, postmortem: postmortem).warnings
+            }
+        }
+        return suppress(found, disabled: settings.check.disabled).sortedForOutput()
+    }
+
+    func warning(_ path: String, _ line: Int, _ code: String, _ message: String) -> Diagnostic {
+        Diagnostic(path: path, line: line, severity: .warning, message: message, code: code)
+    }
+
+    func orderProblems(_ state: IncidentState, folder: String) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        let incident = state.incident
+        if let start = incident.impactStarted {
+            for event in incident.events where event.at < start && event.milestone != .impactStarted {
+                found.append(warning("\(folder)/\(event.fileName)", 3, "order", "event at \(event.at.display) is before impact_started (\(start.display))"))
+            }
+        }
+        var milestones: [(Milestone, Timestamp, String)] = []
+        for event in incident.events { if let m = event.milestone { milestones.append((m, event.at, event.fileName)) } }
+        let rank: [Milestone: Int] = [.impactStarted: 0, .detected: 1, .acknowledged: 2, .mitigated: 3, .resolved: 4]
+        for a in milestones {
+            for b in milestones where rank[a.0]! < rank[b.0]! && b.1 < a.1 {
+                found.append(warning("\(folder)/\(b.2)", 0, "order", "\(b.0.rawValue) (\(b.1.display)) is before \(a.0.rawValue) (\(a.1.display))"))
+            }
+        }
+        if let first = state.updates.first, first.status == IncidentStatus.resolved.rawValue, state.updates.count > 1 {
+            found.append(warning("\(folder)/\(first.fileName)", 0, "order", "the first public update is 'resolved' but later updates follow; check the times"))
+        }
+        return found
+    }
+
+    /// Removes warnings disabled in site.yml or by `<!-- herald-ignore CODE -->` in their file.
+    func suppress(_ diagnostics: [Diagnostic], disabled: Set<String>) -> [Diagnostic] {
+        var ignoresByPath: [String: Set<String>] = [:]
+        return diagnostics.filter { d in
+            guard d.severity == .warning else { return true }
+            if disabled.contains(d.code) { return false }
+            if ignoresByPath[d.path] == nil { ignoresByPath[d.path] = ignores(in: d.path) }
+            return !(ignoresByPath[d.path]!.contains(d.code) || ignoresByPath[d.path]!.contains("all"))
+        }
+    }
+
+    /// Codes named in `<!-- herald-ignore CODE [CODE…] -->` comments of a file.
+    func ignores(in path: String) -> Set<String> {
+        guard let text = read(path) else { return [] }
+        var codes: Set<String> = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "<!-- herald-ignore") {
+            let after = rest[open.upperBound...]
+            guard let close = after.range(of: "-->") else { break }
+            for word in after[..<close.lowerBound].split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" }) {
+                codes.insert(String(word))
+            }
+            rest = after[close.upperBound...]
+        }
+        return codes
+    }
+
+    func read(_ path: String) -> String? {
+        FileBytes.read(layout.root.path + "/" + path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The file line of a front-matter key (`title:`), or 0.
+    func lineOf(_ key: String, in path: String) -> Int {
+        guard let text = read(path) else { return 0 }
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.hasPrefix(key + ":") {
+            return index + 1
+        }
+        return 0
+    }
+
+    func bodyLine(_ path: String) -> Int {
+        guard let text = read(path), case .success(let file) = FrontMatterFile.split(text, path: path) else { return 0 }
+        return file.bodyLine
+    }
+}
+
+/// The text rules: local times, blame, names that escaped people.yml.
+struct TextRules: Sendable {
+    let people: [Person]
+    let support: String
+    let localTimePattern: NSRegularExpression
+    let zonePattern: NSRegularExpression
+    let blamePattern: NSRegularExpression
+    let hindsightPattern: NSRegularExpression
+    let failureVerbPattern: NSRegularExpression?
+    let roleNamePattern: NSRegularExpression
+    let handlePattern: NSRegularExpression
+    let personWords: Set<String>
+    let knownNames: [String]
+
+    static let subjectWords: Set<String> = [
+        "he", "she", "i", "engineer", "engineers", "operator", "operators", "developer", "developers", "admin", "administrator",
+        "on-call", "oncall", "responder", "lead", "someone", "somebody", "person", "employee", "staff", "sre", "messenger", "his", "her",
+    ]
+
+    init(people: [Person], support: String) {
+        self.people = people
+        self.support = support
+        localTimePattern = try! NSRegularExpression(
+            pattern: #"(?<![\p{L}\p{N}])(this morning|this afternoon|this evening|tonight|last night|yesterday|tomorrow|overnight|\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|a\.m\.|p\.m\.)(?![\p{L}\p{N}])"#,
+            options: [.caseInsensitive])
+        zonePattern = try! NSRegularExpression(
+            pattern: #"(?<![\p{L}\p{N}])(EST|EDT|CST|CDT|MST|MDT|PST|PDT|AKST|HST|CET|CEST|EET|EEST|WET|WEST|BST|IST|JST|KST|AEST|AEDT|ACST|AWST|NZST|NZDT|GMT)(?![\p{L}\p{N}])"#)
+        blamePattern = try! NSRegularExpression(
+            pattern: #"(?<![\p{L}\p{N}])(human error|operator error|user error|careless(?:ly|ness)?|negligen(?:t|ce)|sloppy|at fault|fault of|[\p{L}]+'s fault|if only\s+(?:\S+\s+){0,2}had)(?![\p{L}\p{N}])"#,
+            options: [.caseInsensitive])
+        hindsightPattern = try! NSRegularExpression(pattern: #"(?<![\p{L}\p{N}])(should have|could have|failed to|forgot to|neglected to)(?![\p{L}\p{N}])"#, options: [.caseInsensitive])
+        var words = Self.subjectWords
+        var names: [String] = []
+        for person in people {
+            for alias in [person.name] + person.aliases where !alias.isEmpty {
+                names.append(alias)
+                for part in alias.split(separator: " ") { words.insert(part.lowercased()) }
+            }
+        }
+        personWords = words
+        knownNames = names
+        let alternation = names.sorted { $0.count > $1.count }.map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|")
+        failureVerbPattern = names.isEmpty ? nil : try! NSRegularExpression(
+            pattern: "(?<![\\p{L}\\p{N}])(" + alternation + ")\\s+(failed|forgot|missed|broke|neglected|ignored|overlooked|didn't|did not)(?![\\p{L}\\p{N}])")
+        roleNamePattern = try! NSRegularExpression(
+            pattern: #"(?:(?:incident lead|messenger|responder|on-call engineer|on-call|engineer)\s+(\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+)?))|(?:(\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+)?)\s+\((?:on[- ]call|incident lead|lead|messenger|responder)\))"#)
+        handlePattern = try! NSRegularExpression(pattern: #"(?<![\p{L}\p{N}._%+-])@[A-Za-z0-9_][A-Za-z0-9_-]*"#)
+    }
+
+    func matches(_ regex: NSRegularExpression, _ text: String) -> [(String, NSRange)] {
+        regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).map { ((text as NSString).substring(with: $0.range), $0.range) }
+    }
+
+    /// Prose runs of a Markdown body with their file lines.
+    func prose(_ markdown: String, bodyLine: Int) -> [(String, Int)] {
+        Markdown.prose(markdown).map { ($0.text, bodyLine + $0.line - 1) }
+    }
+
+    func localTime(_ text: String, path: String, line: Int) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        for (word, _) in matches(localTimePattern, text) + matches(zonePattern, text) {
+            found.append(Diagnostic(path: path, line: line, severity: .warning, message: "'\(word)' depends on where the reader is; give the time in UTC (e.g. 14:05 UTC) and a date", code: "local-time"))
+        }
+        return found
+    }
+
+    func localTimeMarkdown(_ markdown: String, path: String, bodyLine: Int) -> [Diagnostic] {
+        prose(markdown, bodyLine: bodyLine).flatMap { localTime($0.0, path: path, line: $0.1) }
+    }
+
+    func blame(_ text: String, path: String, bodyLine: Int, markdown: Bool = true) -> [Diagnostic] {
+        let runs = markdown ? prose(text, bodyLine: bodyLine) : [(text, bodyLine)]
+        var found: [Diagnostic] = []
+        for (sentence, line) in runs {
+            for (phrase, _) in matches(blamePattern, sentence) {
+                found.append(Diagnostic(path: path, line: line, severity: .warning, message: "'\(phrase)' assigns blame; describe what the system allowed and what we will change", code: "blame"))
+            }
+            for (phrase, range) in matches(hindsightPattern, sentence) {
+                // Only blame when a person is the subject: "Bob failed to…", "the engineer should have…".
+                let before = (sentence as NSString).substring(to: range.location)
+                let subject = before.split(whereSeparator: { !$0.isLetter && $0 != "-" && $0 != "'" }).suffix(2).map { $0.lowercased() }
+                if subject.contains(where: personWords.contains) {
+                    found.append(Diagnostic(path: path, line: line, severity: .warning, message: "'\(subject.joined(separator: " ")) \(phrase.lowercased())' makes a person the subject of a failure; describe what happened and why it made sense at the time", code: "blame"))
+                }
+            }
+            if let failureVerbPattern {
+                for (phrase, _) in matches(failureVerbPattern, sentence) {
+                    found.append(Diagnostic(path: path, line: line, severity: .warning, message: "'\(phrase)' makes a person the subject of a failure; describe the system and the decision instead", code: "blame"))
+                }
+            }
+        }
+        return found
+    }
+
+    func unredacted(_ markdown: String, path: String, bodyLine: Int) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        for (sentence, line) in prose(markdown, bodyLine: bodyLine) {
+            for match in roleNamePattern.matches(in: sentence, range: NSRange(sentence.startIndex..., in: sentence)) {
+                let range = match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range(at: 2)
+                let name = (sentence as NSString).substring(with: range)
+                if !knownNames.contains(name) && !knownNames.contains(where: { $0.hasPrefix(name + " ") }) {
+                    found.append(Diagnostic(path: path, line: line, severity: .warning, message: "'\(name)' looks like a person's name but is not in people.yml, so it would be published as is; add them to people.yml", code: "unredacted"))
+                }
+            }
+            for (handle, _) in matches(handlePattern, sentence) where !knownNames.contains(where: { $0.lowercased() == handle.lowercased() }) {
+                found.append(Diagnostic(path: path, line: line, severity: .warning, message: "handle '\(handle)' is not in people.yml; it is removed from public pages, but add it so it is shown as a role", code: "unredacted"))
+            }
+        }
+        return found
+    }
+}
