@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Herald benchmark: cold build, no-op rebuild, rebuild after one new update, and
+# `herald incident update` latency, on generated stores of 1,000 and 10,000 incidents.
+# Prints median wall time and peak RSS of several runs. Usage: bench/run.sh [RUNS] [SIZES…]
+# Measures a release build; never run as part of the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+shift || true
+sizes=("${@:-1000 10000}")
+read -r -a sizes <<< "${sizes[*]}"
+now="2026-11-22T15:00:00Z"
+
+swift build -c release --product herald >/dev/null 2>&1 || swift build -c release --product herald
+herald="$PWD/.build/release/herald"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# median of the numbers on stdin
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# runs a command, prints "seconds kilobytes"
+measure() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1; cat "$work/time"; }
+
+printf '%-8s %-24s %10s %12s\n' "store" "operation" "median s" "peak RSS MB"
+for n in "${sizes[@]}"; do
+  site="$work/store-$n"
+  python3 bench/generate_store.py --incidents "$n" --postmortems $((n / 10)) --out "$site"
+  cold=(); rss=()
+  for _ in $(seq "$runs"); do
+    rm -rf "$site/public"
+    read -r s k < <(measure "$herald" --site "$site" build --now "$now")
+    cold+=("$s"); rss+=("$k")
+  done
+  printf '%-8s %-24s %10s %12s\n' "$n" "cold build" "$(printf '%s\n' "${cold[@]}" | median)" "$(( $(printf '%s\n' "${rss[@]}" | sort -n | tail -1) / 1024 ))"
+  noop=()
+  for _ in $(seq "$runs"); do read -r s k < <(measure "$herald" --site "$site" build --now "$now"); noop+=("$s"); done
+  printf '%-8s %-24s %10s %12s\n' "$n" "no-op rebuild" "$(printf '%s\n' "${noop[@]}" | median)" "$((k / 1024))"
+  id=$(ls "$site/content/incidents" | tail -1)
+  one=(); cli=()
+  for i in $(seq "$runs"); do
+    read -r s k < <(measure "$herald" --site "$site" incident update "$id" --status monitoring --message "Update $i." --at "15:0$i" --now "$now")
+    cli+=("$s")
+    read -r s k < <(measure "$herald" --site "$site" build --now "$now")
+    one+=("$s")
+  done
+  printf '%-8s %-24s %10s %12s\n' "$n" "rebuild after 1 update" "$(printf '%s\n' "${one[@]}" | median)" "$((k / 1024))"
+  for i in $(seq 7); do read -r s k < <(measure "$herald" --site "$site" incident update "$id" --status monitoring --message "More $i." --now "$now"); cli+=("$s"); done
+  printf '%-8s %-24s %10s %12s\n' "$n" "incident update (CLI)" "$(printf '%s\n' "${cli[@]}" | median)" "$((k / 1024))"
+  "$herald" --site "$site" build --now "$now" --timings 2>&1 >/dev/null | grep timings | sed "s/^/$n  stages (no-op): /"
+done
