@@ -30,8 +30,7 @@ struct IncidentCommand: AsyncParsableCommand {
                     throw CLIError("unknown severity '\(self.severity)' (expected critical, major, minor)")
                 }
                 try checkIncidentStatus(status)
-                let components = component.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
-                try components.forEach(p.checkComponent)
+                let components = try p.componentIDs(component)
                 let at = try p.time(posting)
                 let text = try p.message(message, canned: p.cannedText(status, components: components), what: "first public update")
                 var main: [(String, String)] = [("title", RecordWriter.yamlScalar(title)), ("severity", severity.rawValue), ("components", RecordWriter.yamlFlowList(components))]

@@ -25,8 +25,7 @@ struct MaintenanceCommand: AsyncParsableCommand {
                 let p = try Posting(global: global)
                 let title = self.title.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !title.isEmpty else { throw CLIError("--title is empty") }
-                let components = component.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
-                try components.forEach(p.checkComponent)
+                let components = try p.componentIDs(component)
                 let from: Timestamp, to: Timestamp
                 do {
                     from = try TimeInput.parse(start, now: p.now)

@@ -58,6 +58,13 @@ struct Posting {
         }
     }
 
+    /// Component ids from repeated or comma-separated `--component` values, validated.
+    func componentIDs(_ values: [String]) throws -> [String] {
+        let ids = values.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        try ids.forEach(checkComponent)
+        return ids
+    }
+
     /// `search=major_outage` pairs, validated.
     func componentChanges(_ values: [String]) throws -> [(String, String)] {
         try values.flatMap { $0.split(separator: ",").map(String.init) }.map { value in

@@ -68,8 +68,8 @@ public struct PostmortemRenderer: OutputRenderer {
                 view = TimelineItemView(at: TimeView(item.at), kind: "note", kindLabel: "Note", html: html(item.text), milestone: item.milestone?.rawValue ?? "")
             case .role:
                 let role = item.detail.replacingOccurrences(of: "-", with: " ")
-                let label = HTMLEscape.text(record.label(for: item.text))
-                view = TimelineItemView(at: TimeView(item.at), kind: "role", kindLabel: "Role change", html: "<p>\(HTMLEscape.text(role.prefix(1).uppercased() + role.dropFirst())): \(label)</p>\n", milestone: "")
+                let label = XMLEscape.text(record.label(for: item.text))
+                view = TimelineItemView(at: TimeView(item.at), kind: "role", kindLabel: "Role change", html: "<p>\(XMLEscape.text(role.prefix(1).uppercased() + role.dropFirst())): \(label)</p>\n", milestone: "")
             case .entry:
                 view = TimelineItemView(at: TimeView(item.at), kind: "entry", kindLabel: "Event", html: html(item.text), milestone: item.milestone?.rawValue ?? "")
             }
@@ -93,23 +93,5 @@ public struct PostmortemRenderer: OutputRenderer {
             summary: record.redact(postmortem.summary), durations: durations, bodyHTML: html(postmortem.body), timeline: days,
             actionItems: actions, hasActionItems: !actions.isEmpty)
         return OutputFile(path: path, text: context.theme.render("postmortem", view))
-    }
-}
-
-/// HTML escaping for the few strings Herald assembles outside templates.
-enum HTMLEscape {
-    static func text<S: StringProtocol>(_ value: S) -> String {
-        var out = ""
-        for c in value {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }
