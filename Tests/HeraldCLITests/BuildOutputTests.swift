@@ -39,6 +39,21 @@ struct BuildOutputTests {
         #expect(third.stdout.contains("0 written"), "\(third.stdout)")
     }
 
+    /// Pages of records that did not change do not depend on the build time, so a later build
+    /// rewrites only the status page and what depends on "now".
+    @Test func laterBuildRewritesOnlyWhatDependsOnNow() throws {
+        let site = try TemporarySite()
+        try site.write("content/incidents/2026-11-20-old/incident.md", "---\ntitle: Old one\nseverity: minor\ncomponents: [web]\n---\n")
+        try site.write("content/incidents/2026-11-20-old/20261120T100000Z-resolved-aaaa.md", "---\nstatus: resolved\nat: 2026-11-20T10:00:00Z\n---\nDone.\n")
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let old = try site.read("public/incidents/2026-11-20-old/index.html")
+        let later = try site.herald("build", "--now", "2026-11-22T16:00:00Z")
+        #expect(later.status == 0)
+        #expect(try site.read("public/incidents/2026-11-20-old/index.html") == old)
+        #expect(try site.read("public/index.html").contains("Status as of <time datetime=\"2026-11-22T16:00:00Z\">"))
+        #expect(!old.contains("2026-11-22T15:00:00Z"))
+    }
+
     @Test func timesAreUTCAndOffsetsAreConverted() throws {
         let site = try TemporarySite()
         try site.write("content/incidents/2026-11-22-search-down/20261122T143000Z-identified-bbbb.md", "---\nstatus: identified\nat: 2026-11-22T15:30:00+01:00\n---\nFound the cause.\n")
