@@ -47,4 +47,10 @@ for n in "${sizes[@]}"; do
   for i in $(seq 7); do read -r s k < <(measure "$herald" --site "$site" incident update "$id" --status monitoring --message "More $i." --now "$now"); cli+=("$s"); done
   printf '%-8s %-24s %10s %12s\n' "$n" "incident update (CLI)" "$(printf '%s\n' "${cli[@]}" | median)" "$((k / 1024))"
   "$herald" --site "$site" build --now "$now" --timings 2>&1 >/dev/null | grep timings | sed "s/^/$n  stages (no-op): /"
+  # Side by side: the same incidents with Hugo and the cState theme (CSTATE=/path/to/a/copy/of/cstate).
+  if [ -n "${CSTATE:-}" ] && command -v hugo >/dev/null && [ "$n" -le "${HUGO_MAX:-1000}" ]; then
+    python3 bench/hugo_cstate.py --site "$site" --theme "$CSTATE" --out "$work/hugo-$n"
+    read -r s k < <(measure hugo --quiet -s "$work/hugo-$n" -d "$work/hugo-$n/public")
+    printf '%-8s %-24s %10s %12s\n' "$n" "hugo + cState (cold)" "$s" "$((k / 1024))"
+  fi
 done
