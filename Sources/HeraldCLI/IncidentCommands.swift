@@ -35,8 +35,7 @@ struct IncidentCommand: AsyncParsableCommand {
                 let text = try p.message(message, canned: p.cannedText(status, components: components), what: "first public update")
                 var main: [(String, String)] = [("title", RecordWriter.yamlScalar(title)), ("severity", severity.rawValue), ("components", RecordWriter.yamlFlowList(components))]
                 if upstream { main.append(("upstream", "true")) }
-                var fields: [(String, String)] = [("status", status), ("at", at.rfc3339)]
-                if let by = p.author(posting) { fields.append(("by", RecordWriter.yamlScalar(by))) }
+                let fields = p.eventFields(("status", status), at: at, posting)
                 let id = try RecordWriter(layout: p.layout).createRecord(
                     in: p.layout.incidents, id: RecordID.make(date: at, title: title), mainFile: "incident.md",
                     mainText: RecordWriter.eventText(main, body: ""), firstEvent: (at, status, RecordWriter.eventText(fields, body: text)))
@@ -90,8 +89,8 @@ struct IncidentCommand: AsyncParsableCommand {
             try Console.run {
                 let p = try Posting(global: global)
                 _ = try loadIncident(p, id)
-                var fields: [(String, String)] = [("kind", "note"), ("at", try p.time(posting).rfc3339)]
-                if let by = p.author(posting) { fields.append(("by", RecordWriter.yamlScalar(by))) }
+                let at = try p.time(posting)
+                var fields = p.eventFields(("kind", "note"), at: at, posting)
                 if let milestone {
                     guard Milestone(rawValue: milestone) != nil else {
                         throw CLIError("unknown milestone '\(milestone)' (expected \(Milestone.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -100,7 +99,7 @@ struct IncidentCommand: AsyncParsableCommand {
                 }
                 let body = try p.message(text, canned: "", what: "note")
                 let name = try RecordWriter(layout: p.layout).createEvent(
-                    inFolder: p.layout.incidentFolder(id), at: try p.time(posting), kind: "note", text: RecordWriter.eventText(fields, body: body))
+                    inFolder: p.layout.incidentFolder(id), at: at, kind: "note", text: RecordWriter.eventText(fields, body: body))
                 print("content/incidents/\(id)/\(name)")
             }
         }
@@ -122,8 +121,7 @@ struct IncidentCommand: AsyncParsableCommand {
                     throw CLIError("unknown role '\(role)' (expected \(p.settings.roles.joined(separator: ", ")))")
                 }
                 let at = try p.time(posting)
-                var fields: [(String, String)] = [("kind", "role"), ("at", at.rfc3339), ("role", role), ("person", RecordWriter.yamlScalar(person))]
-                if let by = p.author(posting) { fields.append(("by", RecordWriter.yamlScalar(by))) }
+                let fields = p.eventFields(("kind", "role"), at: at, posting) + [("role", role), ("person", RecordWriter.yamlScalar(person))]
                 let name = try RecordWriter(layout: p.layout).createEvent(
                     inFolder: p.layout.incidentFolder(id), at: at, kind: "role", text: RecordWriter.eventText(fields, body: ""))
                 print("content/incidents/\(id)/\(name)")
@@ -222,8 +220,7 @@ func postUpdate(_ p: Posting, id: String, status: String, components: [String], 
     let at = try p.time(posting)
     let names = state?.affectedComponents ?? incident.components
     let text = try p.message(message, canned: p.cannedText(status, components: names), what: "\(status) update")
-    var fields: [(String, String)] = [("status", status), ("at", at.rfc3339)]
-    if let by = p.author(posting) { fields.append(("by", RecordWriter.yamlScalar(by))) }
+    var fields = p.eventFields(("status", status), at: at, posting)
     if !changes.isEmpty { fields.append(("components", RecordWriter.yamlFlowMap(changes))) }
     let name = try RecordWriter(layout: p.layout).createEvent(
         inFolder: p.layout.incidentFolder(id), at: at, kind: status, text: RecordWriter.eventText(fields, body: text))

@@ -39,8 +39,7 @@ struct MaintenanceCommand: AsyncParsableCommand {
                     ("title", RecordWriter.yamlScalar(title)), ("components", RecordWriter.yamlFlowList(components)),
                     ("scheduled_start", from.rfc3339), ("scheduled_end", to.rfc3339),
                 ]
-                var fields: [(String, String)] = [("status", "scheduled"), ("at", at.rfc3339)]
-                if let by = p.author(posting) { fields.append(("by", RecordWriter.yamlScalar(by))) }
+                let fields = p.eventFields(("status", "scheduled"), at: at, posting)
                 let id = try RecordWriter(layout: p.layout).createRecord(
                     in: p.layout.maintenance, id: RecordID.make(date: from, title: title), mainFile: "maintenance.md",
                     mainText: RecordWriter.eventText(main, body: ""), firstEvent: (at, "scheduled", RecordWriter.eventText(fields, body: text)))
@@ -71,8 +70,7 @@ struct MaintenanceCommand: AsyncParsableCommand {
                 let maintenance = try ContentLoader(layout: p.layout).loadMaintenance(id: id, settings: p.settings)
                 let at = try p.time(posting)
                 let text = try p.message(message, canned: p.cannedText(status, components: maintenance.components), what: "maintenance update")
-                var fields: [(String, String)] = [("status", status), ("at", at.rfc3339)]
-                if let by = p.author(posting) { fields.append(("by", RecordWriter.yamlScalar(by))) }
+                let fields = p.eventFields(("status", status), at: at, posting)
                 let name = try RecordWriter(layout: p.layout).createEvent(
                     inFolder: p.layout.maintenanceFolder(id), at: at, kind: status, text: RecordWriter.eventText(fields, body: text))
                 print("content/maintenance/\(id)/\(name)")

@@ -50,6 +50,13 @@ struct Posting {
         return process.terminationStatus == 0 && !name.isEmpty ? name : nil
     }
 
+    /// The front-matter lines every event starts with: its kind or status, `at`, and `by` when known.
+    func eventFields(_ first: (String, String), at: Timestamp, _ options: PostingOptions) -> [(String, String)] {
+        var fields = [first, ("at", at.rfc3339)]
+        if let by = author(options) { fields.append(("by", RecordWriter.yamlScalar(by))) }
+        return fields
+    }
+
     func checkComponent(_ id: String) throws {
         let known = settings.components.map(\.id)
         guard known.contains(id) else {
