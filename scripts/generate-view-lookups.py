@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Generates Sources/HeraldCore/ViewModels+Mustache.swift.
 
+Two conformances per view-model struct: MustacheParent (below) and Fingerprintable, which feeds
+every stored property to a StableHasher, so a page's render-cache key covers exactly what its
+template can see (a property the fingerprint missed would let a stale page survive a rebuild).
+
 swift-mustache finds a template's keys with Mirror, which is slow for thousands of pages; a type
 that conforms to MustacheParent answers `child(named:)` directly. This writes that conformance for
-every view-model struct in Sources/HeraldCore/*View*.swift files. A unit test checks the generated
-file against Mirror, so a property added without re-running this script fails the tests.
+every `public struct …View: Sendable` in Sources/HeraldCore, from its `public var` lines (view models
+hold nothing else). scripts/test runs --check, so a property added without re-running this script
+fails the tests.
 
 Usage: python3 scripts/generate-view-lookups.py [--check]
   --check  exit 1 (and write nothing) when the generated file is out of date
@@ -38,6 +43,13 @@ for name, props in structs:
             out.append(f"        case \"{p}\": return self.{p}")
     out.append("        default: return nil")
     out.append("        }")
+    out.append("    }")
+    out.append("}")
+    out.append("")
+    out.append(f"extension {name}: Fingerprintable {{")
+    out.append("    public func fingerprint(into hasher: inout StableHasher) {")
+    for p, kind in props:
+        out.append(f"        self.{p}.fingerprint(into: &hasher)")
     out.append("    }")
     out.append("}")
     out.append("")

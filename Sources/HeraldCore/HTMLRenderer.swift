@@ -155,7 +155,7 @@ public struct HTMLRenderer: OutputRenderer {
             overallIcon: model.overall.indicator == "none" ? "✓" : model.overall.indicator == "maintenance" ? "⚙" : "!",
             active: active, hasActive: !active.isEmpty, activeMaintenance: activeMaintenance, upcomingMaintenance: upcoming,
             hasMaintenance: !(activeMaintenance.isEmpty && upcoming.isEmpty), groups: groups, days: days)
-        return OutputFile(path: path, text: context.theme.render("index", view))
+        return context.page(path, "index", view)
     }
 
     func incidentPage(_ prepared: PreparedIncident, _ context: RenderContext) -> OutputFile {
@@ -163,7 +163,7 @@ public struct HTMLRenderer: OutputRenderer {
         let view = IncidentPageView(
             page: Self.page(context, path: path, title: prepared.title, section: "history"),
             incident: Self.incidentView(prepared, context: context, from: path))
-        return OutputFile(path: path, text: context.theme.render("incident", view))
+        return context.page(path, "incident", view)
     }
 
     func maintenancePage(_ prepared: PreparedMaintenance, _ context: RenderContext) -> OutputFile {
@@ -171,7 +171,7 @@ public struct HTMLRenderer: OutputRenderer {
         let view = MaintenancePageView(
             page: Self.page(context, path: path, title: prepared.title, section: "status"),
             maintenance: Self.maintenanceView(prepared, context: context, from: path))
-        return OutputFile(path: path, text: context.theme.render("maintenance", view))
+        return context.page(path, "maintenance", view)
     }
 
     func notFoundPage(_ context: RenderContext) -> OutputFile {
@@ -179,7 +179,7 @@ public struct HTMLRenderer: OutputRenderer {
         var page = Self.page(context, path: "404.html", title: "Page not found", section: "")
         page.root = URL(string: context.settings.baseURL)?.path ?? "/"
         if !page.root.hasSuffix("/") { page.root += "/" }
-        return OutputFile(path: "404.html", text: context.theme.render("not-found", NotFoundPageView(page: page)))
+        return context.page("404.html", "not-found", NotFoundPageView(page: page))
     }
 
     /// `history/index.html` (the latest three months in full, then every month) and one page per month.
@@ -212,7 +212,7 @@ public struct HTMLRenderer: OutputRenderer {
                 page: Self.page(context, path: path, title: "Incident history", section: "history"), heading: "Incident history",
                 months: frozenMonths.map { link($0, from: path) }, hasMonths: !frozenMonths.isEmpty,
                 sections: frozenMonths.prefix(3).map { section($0, from: path) }, previous: nil, next: nil)
-            return OutputFile(path: path, text: context.theme.render("history", view))
+            return context.page(path, "history", view)
         }
         for (index, key) in frozenMonths.enumerated() {
             jobs.append {
@@ -222,7 +222,7 @@ public struct HTMLRenderer: OutputRenderer {
                     heading: "Incidents in \(label(key))", months: [], hasMonths: false, sections: [section(key, from: path)],
                     previous: index + 1 < frozenMonths.count ? link(frozenMonths[index + 1], from: path) : nil,
                     next: index > 0 ? link(frozenMonths[index - 1], from: path) : nil)
-                return OutputFile(path: path, text: context.theme.render("history", view))
+                return context.page(path, "history", view)
             }
         }
         return jobs

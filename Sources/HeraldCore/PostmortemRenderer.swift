@@ -38,7 +38,7 @@ public struct PostmortemRenderer: OutputRenderer {
         }
         let view = PostmortemIndexView(
             page: HTMLRenderer.page(context, path: path, title: "Postmortems", section: "postmortems"), items: items, isEmpty: items.isEmpty)
-        return OutputFile(path: path, text: context.theme.render("postmortems", view))
+        return context.page(path, "postmortems", view)
     }
 
     func page(_ prepared: PreparedIncident, _ postmortem: Postmortem, _ context: RenderContext) -> OutputFile {
@@ -92,6 +92,6 @@ public struct PostmortemRenderer: OutputRenderer {
             published: postmortem.published?.date ?? "", authors: authors.joined(separator: ", "), hasAuthors: !authors.isEmpty,
             summary: record.redact(postmortem.summary), durations: durations, bodyHTML: html(postmortem.body), timeline: days,
             actionItems: actions, hasActionItems: !actions.isEmpty)
-        return OutputFile(path: path, text: context.theme.render("postmortem", view))
+        return context.page(path, "postmortem", view)
     }
 }

@@ -5,15 +5,26 @@ import HeraldMarkdown
 public struct OutputFile: Sendable, Equatable {
     public var path: String
     public var bytes: [UInt8]
+    /// The render-cache key of a page: a hash of its template, theme and view model.
+    public var key: UInt64?
+    /// True when the last build's file, with the same key, is kept as it is: `bytes` is empty then.
+    public var reused = false
 
-    public init(path: String, bytes: [UInt8]) {
+    public init(path: String, bytes: [UInt8], key: UInt64? = nil) {
         self.path = path
         self.bytes = bytes
+        self.key = key
     }
 
-    public init(path: String, text: String) {
-        self.path = path
-        self.bytes = Array(text.utf8)
+    public init(path: String, text: String, key: UInt64? = nil) {
+        self.init(path: path, bytes: Array(text.utf8), key: key)
+    }
+
+    /// The last build's file at `path`, kept without rendering it again.
+    public static func reused(_ path: String, key: UInt64) -> OutputFile {
+        var file = OutputFile(path: path, bytes: [], key: key)
+        file.reused = true
+        return file
     }
 }
 
@@ -61,6 +72,18 @@ public struct RenderContext: Sendable {
     public var maintenances: [PreparedMaintenance]
     /// Markup added to every page's head (the live-reload script of `herald serve`); empty for builds.
     public var headExtra: String
+    /// The last build's files that are still as it wrote them (`SiteWriter.verifiedEntries`): a
+    /// page whose render-cache key matches is kept instead of rendered. Empty for `herald serve`.
+    public var previous: [String: SiteWriter.Manifest.Entry] = [:]
+
+    /// Renders a page with the theme, or keeps the last build's identical page (see `Theme.page`).
+    public func page<View: Fingerprintable>(_ path: String, _ template: String, _ view: View) -> OutputFile {
+        theme.page(path, template, view, salt: cacheSalt, previous: previous)
+    }
+
+    /// What else a kept page must have been checked against: the names the leak scanner looks for
+    /// (a template's own text could hold a name added to people.yml since).
+    var cacheSalt: UInt64
 
     public var settings: SiteSettings { model.settings }
     public var now: Timestamp { model.now }
@@ -73,8 +96,16 @@ public struct RenderContext: Sendable {
 
     var incidentIndex: [String: Int]
 
-    public init(model: SiteModel, theme: Theme, headExtra: String = "") {
+    public init(model: SiteModel, theme: Theme, headExtra: String = "", previous: [String: SiteWriter.Manifest.Entry] = [:]) {
         self.model = model
+        self.previous = previous
+        var salt = StableHasher()
+        salt.combine(model.settings.support)
+        for person in model.content.people {
+            salt.combine(person.name)
+            for alias in person.aliases { salt.combine(alias) }
+        }
+        self.cacheSalt = salt.value
         self.theme = theme
         self.headExtra = headExtra
         let redactor = Redactor(people: model.content.people, support: model.settings.support)

@@ -45,17 +45,19 @@ public struct SiteBuilder: Sendable {
     /// Renders the site in memory; throws `DiagnosticsError` listing every problem.
     public func render(_ options: Options) throws -> (SiteModel, [OutputFile]) {
         var timings: [(stage: String, seconds: Double)] = []
-        return try render(options, timings: &timings)
+        return try render(options, previous: [:], timings: &timings)
     }
 
-    func render(_ options: Options, timings: inout [(stage: String, seconds: Double)]) throws -> (SiteModel, [OutputFile]) {
+    func render(
+        _ options: Options, previous: [String: SiteWriter.Manifest.Entry], timings: inout [(stage: String, seconds: Double)]
+    ) throws -> (SiteModel, [OutputFile]) {
         var clock = Stopwatch()
         let content = try ContentLoader(layout: layout).load()
         timings.append(("load", clock.lap()))
         let theme = try Theme.load(overrides: layout.templates, layout: layout)
         let model = SiteAssembler().assemble(content, now: options.now)
         timings.append(("assemble", clock.lap()))
-        let context = RenderContext(model: model, theme: theme, headExtra: options.headExtra)
+        let context = RenderContext(model: model, theme: theme, headExtra: options.headExtra, previous: previous)
         timings.append(("prepare", clock.lap()))
         let files = try renderer.render(context)
         timings.append(("render", clock.lap()))
@@ -68,14 +70,21 @@ public struct SiteBuilder: Sendable {
         return (model, files)
     }
 
-    /// Renders and writes the site; on any error the previous output stays untouched.
+    /// Renders and writes the site; on any error the previous output stays untouched. Pages whose
+    /// render-cache key matches the last build's (and whose files are untouched) are kept, not
+    /// rendered; files whose bytes did not change are not written.
     @discardableResult
     public func build(_ options: Options) throws -> Report {
         var timings: [(stage: String, seconds: Double)] = []
-        let (model, files) = try render(options, timings: &timings)
         let output = options.output ?? layout.defaultOutput
+        let writer = SiteWriter(output: output)
         var clock = Stopwatch()
-        let write = try SiteWriter(output: output).write(files)
+        // Pages of the last build that are still on disk as written can be kept instead of rendered.
+        let previous = writer.verifiedEntries()
+        timings.append(("verify", clock.lap()))
+        let (model, files) = try render(options, previous: previous, timings: &timings)
+        _ = clock.lap()
+        let write = try writer.write(files, previous: previous)
         timings.append(("write", clock.lap()))
         return Report(
             timings: timings, files: files.count, write: write, output: output, incidents: model.incidents.count,

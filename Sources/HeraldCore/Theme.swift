@@ -7,6 +7,12 @@ public struct Theme: Sendable {
     public let library: MustacheLibrary
     /// Static files copied to `assets/` (CSS, icons).
     public let assets: [String: [UInt8]]
+    /// A hash of every template's source and of Herald's render version: part of every page's
+    /// render-cache key, so a changed template or a new Herald re-renders every page.
+    public let key: UInt64
+
+    /// Bump when Herald renders the same view models differently (a Mustache upgrade, say).
+    static let renderVersion = "herald-render-1"
 
     /// Built-in templates by name (file name without `.mustache`).
     public static let builtInTemplates: [String: [UInt8]] = [
@@ -74,7 +80,26 @@ public struct Theme: Sendable {
             }
         }
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
-        return Theme(library: MustacheLibrary(templates: templates), assets: assets)
+        var hasher = StableHasher()
+        hasher.combine(renderVersion)
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
+            hasher.combine(name)
+            hasher.combine(source.text)
+        }
+        return Theme(library: MustacheLibrary(templates: templates), assets: assets, key: hasher.value)
+    }
+
+    /// Renders template `name` with `view`, or keeps the last build's page at `path` when its key
+    /// (theme, template name, every value of the view) is the same: the page would be identical.
+    public func page<View: Fingerprintable>(_ path: String, _ name: String, _ view: View, salt: UInt64 = 0, previous: [String: SiteWriter.Manifest.Entry]) -> OutputFile {
+        var hasher = StableHasher()
+        hasher.combine(key)
+        hasher.combine(salt)
+        hasher.combine(name)
+        view.fingerprint(into: &hasher)
+        let pageKey = hasher.value
+        if let entry = previous[path], entry.key == pageKey { return .reused(path, key: pageKey) }
+        return OutputFile(path: path, text: render(name, view), key: pageKey)
     }
 
     /// Renders template `name` with `view`.

@@ -14,6 +14,15 @@ extension TimeView: MustacheParent {
     }
 }
 
+extension TimeView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.iso.fingerprint(into: &hasher)
+        self.display.fingerprint(into: &hasher)
+        self.time.fingerprint(into: &hasher)
+        self.date.fingerprint(into: &hasher)
+    }
+}
+
 extension PageView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -36,6 +45,25 @@ extension PageView: MustacheParent {
     }
 }
 
+extension PageView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.title.fingerprint(into: &hasher)
+        self.root.fingerprint(into: &hasher)
+        self.siteTitle.fingerprint(into: &hasher)
+        self.siteDescription.fingerprint(into: &hasher)
+        self.canonical.fingerprint(into: &hasher)
+        self.feedAtom.fingerprint(into: &hasher)
+        self.feedRSS.fingerprint(into: &hasher)
+        self.generated.fingerprint(into: &hasher)
+        self.support.fingerprint(into: &hasher)
+        self.section.fingerprint(into: &hasher)
+        self.isStatus.fingerprint(into: &hasher)
+        self.isHistory.fingerprint(into: &hasher)
+        self.isPostmortems.fingerprint(into: &hasher)
+        self.headExtra.fingerprint(into: &hasher)
+    }
+}
+
 extension ComponentChangeView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -44,6 +72,14 @@ extension ComponentChangeView: MustacheParent {
         case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
         default: return nil
         }
+    }
+}
+
+extension ComponentChangeView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.name.fingerprint(into: &hasher)
+        self.status.fingerprint(into: &hasher)
+        self.statusLabel.fingerprint(into: &hasher)
     }
 }
 
@@ -59,6 +95,18 @@ extension UpdateView: MustacheParent {
         case "hasComponents": return self.hasComponents
         default: return nil
         }
+    }
+}
+
+extension UpdateView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.status.fingerprint(into: &hasher)
+        self.statusLabel.fingerprint(into: &hasher)
+        self.at.fingerprint(into: &hasher)
+        self.html.fingerprint(into: &hasher)
+        self.text.fingerprint(into: &hasher)
+        self.components.fingerprint(into: &hasher)
+        self.hasComponents.fingerprint(into: &hasher)
     }
 }
 
@@ -91,6 +139,32 @@ extension IncidentView: MustacheParent {
     }
 }
 
+extension IncidentView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.id.fingerprint(into: &hasher)
+        self.title.fingerprint(into: &hasher)
+        self.url.fingerprint(into: &hasher)
+        self.severity.fingerprint(into: &hasher)
+        self.severityLabel.fingerprint(into: &hasher)
+        self.status.fingerprint(into: &hasher)
+        self.statusLabel.fingerprint(into: &hasher)
+        self.isOpen.fingerprint(into: &hasher)
+        self.reopened.fingerprint(into: &hasher)
+        self.upstream.fingerprint(into: &hasher)
+        self.started.fingerprint(into: &hasher)
+        self.created.fingerprint(into: &hasher)
+        self.resolved.fingerprint(into: &hasher)
+        self.duration.fingerprint(into: &hasher)
+        self.componentNames.fingerprint(into: &hasher)
+        self.components.fingerprint(into: &hasher)
+        self.summaryHTML.fingerprint(into: &hasher)
+        self.hasSummary.fingerprint(into: &hasher)
+        self.updates.fingerprint(into: &hasher)
+        self.latest.fingerprint(into: &hasher)
+        self.postmortemURL.fingerprint(into: &hasher)
+    }
+}
+
 extension MaintenanceView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -113,6 +187,25 @@ extension MaintenanceView: MustacheParent {
     }
 }
 
+extension MaintenanceView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.id.fingerprint(into: &hasher)
+        self.title.fingerprint(into: &hasher)
+        self.url.fingerprint(into: &hasher)
+        self.status.fingerprint(into: &hasher)
+        self.statusLabel.fingerprint(into: &hasher)
+        self.isActive.fingerprint(into: &hasher)
+        self.scheduledStart.fingerprint(into: &hasher)
+        self.scheduledEnd.fingerprint(into: &hasher)
+        self.window.fingerprint(into: &hasher)
+        self.componentNames.fingerprint(into: &hasher)
+        self.summaryHTML.fingerprint(into: &hasher)
+        self.hasSummary.fingerprint(into: &hasher)
+        self.updates.fingerprint(into: &hasher)
+        self.hasUpdates.fingerprint(into: &hasher)
+    }
+}
+
 extension ComponentView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -125,6 +218,18 @@ extension ComponentView: MustacheParent {
         case "uptime": return self.uptime
         default: return nil
         }
+    }
+}
+
+extension ComponentView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.id.fingerprint(into: &hasher)
+        self.name.fingerprint(into: &hasher)
+        self.description.fingerprint(into: &hasher)
+        self.status.fingerprint(into: &hasher)
+        self.statusLabel.fingerprint(into: &hasher)
+        self.icon.fingerprint(into: &hasher)
+        self.uptime.fingerprint(into: &hasher)
     }
 }
 
@@ -141,6 +246,16 @@ extension UptimeDayView: MustacheParent {
     }
 }
 
+extension UptimeDayView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.date.fingerprint(into: &hasher)
+        self.level.fingerprint(into: &hasher)
+        self.title.fingerprint(into: &hasher)
+        self.x.fingerprint(into: &hasher)
+        self.width.fingerprint(into: &hasher)
+    }
+}
+
 extension UptimeView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -152,6 +267,14 @@ extension UptimeView: MustacheParent {
     }
 }
 
+extension UptimeView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.percent.fingerprint(into: &hasher)
+        self.days.fingerprint(into: &hasher)
+        self.summary.fingerprint(into: &hasher)
+    }
+}
+
 extension GroupView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -160,6 +283,14 @@ extension GroupView: MustacheParent {
         case "components": return self.components
         default: return nil
         }
+    }
+}
+
+extension GroupView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.name.fingerprint(into: &hasher)
+        self.hasName.fingerprint(into: &hasher)
+        self.components.fingerprint(into: &hasher)
     }
 }
 
@@ -175,6 +306,15 @@ extension DayView: MustacheParent {
     }
 }
 
+extension DayView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.date.fingerprint(into: &hasher)
+        self.label.fingerprint(into: &hasher)
+        self.incidents.fingerprint(into: &hasher)
+        self.isEmpty.fingerprint(into: &hasher)
+    }
+}
+
 extension MonthLinkView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -184,6 +324,15 @@ extension MonthLinkView: MustacheParent {
         case "countLabel": return self.countLabel.isEmpty ? nil : self.countLabel
         default: return nil
         }
+    }
+}
+
+extension MonthLinkView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.label.fingerprint(into: &hasher)
+        self.url.fingerprint(into: &hasher)
+        self.count.fingerprint(into: &hasher)
+        self.countLabel.fingerprint(into: &hasher)
     }
 }
 
@@ -206,6 +355,22 @@ extension StatusPageView: MustacheParent {
     }
 }
 
+extension StatusPageView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.page.fingerprint(into: &hasher)
+        self.overallIndicator.fingerprint(into: &hasher)
+        self.overallDescription.fingerprint(into: &hasher)
+        self.overallIcon.fingerprint(into: &hasher)
+        self.active.fingerprint(into: &hasher)
+        self.hasActive.fingerprint(into: &hasher)
+        self.activeMaintenance.fingerprint(into: &hasher)
+        self.upcomingMaintenance.fingerprint(into: &hasher)
+        self.hasMaintenance.fingerprint(into: &hasher)
+        self.groups.fingerprint(into: &hasher)
+        self.days.fingerprint(into: &hasher)
+    }
+}
+
 extension IncidentPageView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -216,6 +381,13 @@ extension IncidentPageView: MustacheParent {
     }
 }
 
+extension IncidentPageView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.page.fingerprint(into: &hasher)
+        self.incident.fingerprint(into: &hasher)
+    }
+}
+
 extension MaintenancePageView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -223,6 +395,13 @@ extension MaintenancePageView: MustacheParent {
         case "maintenance": return self.maintenance
         default: return nil
         }
+    }
+}
+
+extension MaintenancePageView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.page.fingerprint(into: &hasher)
+        self.maintenance.fingerprint(into: &hasher)
     }
 }
 
@@ -241,6 +420,18 @@ extension HistoryPageView: MustacheParent {
     }
 }
 
+extension HistoryPageView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.page.fingerprint(into: &hasher)
+        self.heading.fingerprint(into: &hasher)
+        self.months.fingerprint(into: &hasher)
+        self.hasMonths.fingerprint(into: &hasher)
+        self.sections.fingerprint(into: &hasher)
+        self.previous.fingerprint(into: &hasher)
+        self.next.fingerprint(into: &hasher)
+    }
+}
+
 extension HistoryMonthView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -254,12 +445,28 @@ extension HistoryMonthView: MustacheParent {
     }
 }
 
+extension HistoryMonthView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.label.fingerprint(into: &hasher)
+        self.url.fingerprint(into: &hasher)
+        self.anchor.fingerprint(into: &hasher)
+        self.incidents.fingerprint(into: &hasher)
+        self.isEmpty.fingerprint(into: &hasher)
+    }
+}
+
 extension NotFoundPageView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "page": return self.page
         default: return nil
         }
+    }
+}
+
+extension NotFoundPageView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.page.fingerprint(into: &hasher)
     }
 }
 
@@ -278,6 +485,18 @@ extension DurationView: MustacheParent {
     }
 }
 
+extension DurationView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.label.fingerprint(into: &hasher)
+        self.value.fingerprint(into: &hasher)
+        self.recorded.fingerprint(into: &hasher)
+        self.fromName.fingerprint(into: &hasher)
+        self.from.fingerprint(into: &hasher)
+        self.toName.fingerprint(into: &hasher)
+        self.to.fingerprint(into: &hasher)
+    }
+}
+
 extension TimelineItemView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -288,6 +507,16 @@ extension TimelineItemView: MustacheParent {
         case "milestone": return self.milestone.isEmpty ? nil : self.milestone
         default: return nil
         }
+    }
+}
+
+extension TimelineItemView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.at.fingerprint(into: &hasher)
+        self.kind.fingerprint(into: &hasher)
+        self.kindLabel.fingerprint(into: &hasher)
+        self.html.fingerprint(into: &hasher)
+        self.milestone.fingerprint(into: &hasher)
     }
 }
 
@@ -302,6 +531,14 @@ extension TimelineDayView: MustacheParent {
     }
 }
 
+extension TimelineDayView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.date.fingerprint(into: &hasher)
+        self.label.fingerprint(into: &hasher)
+        self.items.fingerprint(into: &hasher)
+    }
+}
+
 extension ActionItemView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -313,6 +550,17 @@ extension ActionItemView: MustacheParent {
         case "link": return self.link
         default: return nil
         }
+    }
+}
+
+extension ActionItemView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.title.fingerprint(into: &hasher)
+        self.type.fingerprint(into: &hasher)
+        self.owner.fingerprint(into: &hasher)
+        self.status.fingerprint(into: &hasher)
+        self.isDone.fingerprint(into: &hasher)
+        self.link.fingerprint(into: &hasher)
     }
 }
 
@@ -343,6 +591,30 @@ extension PostmortemPageView: MustacheParent {
     }
 }
 
+extension PostmortemPageView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.page.fingerprint(into: &hasher)
+        self.title.fingerprint(into: &hasher)
+        self.incidentTitle.fingerprint(into: &hasher)
+        self.incidentURL.fingerprint(into: &hasher)
+        self.severity.fingerprint(into: &hasher)
+        self.severityLabel.fingerprint(into: &hasher)
+        self.upstream.fingerprint(into: &hasher)
+        self.componentNames.fingerprint(into: &hasher)
+        self.impactStart.fingerprint(into: &hasher)
+        self.impactEnd.fingerprint(into: &hasher)
+        self.published.fingerprint(into: &hasher)
+        self.authors.fingerprint(into: &hasher)
+        self.hasAuthors.fingerprint(into: &hasher)
+        self.summary.fingerprint(into: &hasher)
+        self.durations.fingerprint(into: &hasher)
+        self.bodyHTML.fingerprint(into: &hasher)
+        self.timeline.fingerprint(into: &hasher)
+        self.actionItems.fingerprint(into: &hasher)
+        self.hasActionItems.fingerprint(into: &hasher)
+    }
+}
+
 extension PostmortemListItemView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -358,6 +630,18 @@ extension PostmortemListItemView: MustacheParent {
     }
 }
 
+extension PostmortemListItemView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.title.fingerprint(into: &hasher)
+        self.url.fingerprint(into: &hasher)
+        self.published.fingerprint(into: &hasher)
+        self.severity.fingerprint(into: &hasher)
+        self.severityLabel.fingerprint(into: &hasher)
+        self.summary.fingerprint(into: &hasher)
+        self.started.fingerprint(into: &hasher)
+    }
+}
+
 extension PostmortemIndexView: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
@@ -366,5 +650,13 @@ extension PostmortemIndexView: MustacheParent {
         case "isEmpty": return self.isEmpty
         default: return nil
         }
+    }
+}
+
+extension PostmortemIndexView: Fingerprintable {
+    public func fingerprint(into hasher: inout StableHasher) {
+        self.page.fingerprint(into: &hasher)
+        self.items.fingerprint(into: &hasher)
+        self.isEmpty.fingerprint(into: &hasher)
     }
 }

@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// A rebuild keeps the last build's pages whose inputs did not change and writes only files whose
+/// bytes changed, yet its output must always equal a cold build's, byte for byte.
+@Suite("incremental builds")
+struct IncrementalBuildTests {
+    let now = "2026-11-22T15:00:00Z"
+    let old = "content/incidents/2026-11-20-old"
+
+    func site() throws -> TemporarySite {
+        let site = try TemporarySite()
+        try site.write("\(old)/incident.md", "---\ntitle: Old one\nseverity: minor\ncomponents: [web]\n---\n")
+        try site.write("\(old)/20261120T100000Z-resolved-aaaa.md", "---\nstatus: resolved\nat: 2026-11-20T10:00:00Z\n---\nDone.\n")
+        return site
+    }
+
+    /// Every file of `a` equals `b`'s, and both hold the same files (the marker aside).
+    func expectSameSite(_ site: TemporarySite, _ a: String, _ b: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let files = site.files(under: a).filter { $0 != ".herald-output" }
+        #expect(files == site.files(under: b).filter { $0 != ".herald-output" }, sourceLocation: sourceLocation)
+        for path in files {
+            #expect(try site.read("\(a)/\(path)") == site.read("\(b)/\(path)"), "\(path) differs", sourceLocation: sourceLocation)
+        }
+    }
+
+    func modified(_ site: TemporarySite, _ path: String) throws -> Date {
+        try FileManager.default.attributesOfItem(atPath: site.root.appendingPathComponent(path).path)[.modificationDate] as! Date
+    }
+
+    @Test func rebuildAfterAnUpdateEqualsAColdBuildAndKeepsOtherPages() throws {
+        let site = try site()
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let oldPage = "public/incidents/2026-11-20-old/index.html"
+        let before = try modified(site, oldPage)
+        let posted = try site.herald(
+            "incident", "update", "2026-11-22-search-down", "--status", "monitoring", "--message", "A fix is live; watching error rates.",
+            "--at", "2026-11-22T14:50:00Z", "--by", "robin")
+        #expect(posted.status == 0, "\(posted.stderr)")
+        let rebuild = try site.herald("build", "--now", now)
+        #expect(rebuild.status == 0, "\(rebuild.stderr)")
+        #expect(try site.read("public/incidents/2026-11-22-search-down/index.html").contains("A fix is live; watching error rates."))
+        // The other incident's page was neither rendered nor written again.
+        #expect(try modified(site, oldPage) == before)
+        #expect(rebuild.stdout.contains("unchanged"), "\(rebuild.stdout)")
+        #expect(!rebuild.stdout.contains(" 0 unchanged"), "\(rebuild.stdout)")
+        #expect(try site.herald("build", "--now", now, "--out", "cold").status == 0)
+        try expectSameSite(site, "public", "cold")
+    }
+
+    @Test func noOpRebuildWritesNothing() throws {
+        let site = try site()
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let again = try site.herald("build", "--now", now)
+        #expect(again.stdout.contains("(0 written"), "\(again.stdout)")
+    }
+
+    @Test func aPageEditedByHandIsRestored() throws {
+        let site = try site()
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let page = "public/incidents/2026-11-20-old/index.html"
+        let original = try site.read(page)
+        try site.write(page, "defaced")
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(try site.read(page) == original)
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent(page))
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(try site.read(page) == original)
+    }
+
+    @Test func changedTemplateOrPeopleReRendersEveryPage() throws {
+        let site = try site()
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let footer = String(decoding: try #require(FileManager.default.contents(atPath: repositoryRoot.appendingPathComponent("Sources/HeraldCore/Theme/footer.mustache").path)), as: UTF8.self)
+        try site.write("templates/footer.mustache", footer.replacingOccurrences(of: "All times are in UTC.", with: "All times are in UTC (changed)."))
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(try site.read("public/incidents/2026-11-20-old/index.html").contains("All times are in UTC (changed)."))
+        // A template text that names someone added to people.yml later is caught although the page's data did not change.
+        try site.write("templates/footer.mustache", footer.replacingOccurrences(of: "All times are in UTC.", with: "All times are in UTC. Ask Quentin Blake."))
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let people = try site.read("content/people.yml")
+        try site.write("content/people.yml", people + "\n- name: Quentin Blake\n")
+        let refused = try site.herald("build", "--now", now)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("incidents/2026-11-20-old/index.html"), "\(refused.stderr)")
+    }
+
+    @Test func aFailedWriteLeavesTheOldSiteAsItWas() throws {
+        let site = try site()
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let before = site.files(under: "public")
+        let index = try site.read("public/index.html")
+        // A file where the new incident's folder must go: its page cannot be written.
+        try site.write("public/incidents/2026-11-22-new-one", "in the way")
+        try site.write("content/incidents/2026-11-22-new-one/incident.md", "---\ntitle: New one\nseverity: major\ncomponents: [web]\n---\n")
+        try site.write("content/incidents/2026-11-22-new-one/20261122T140000Z-investigating-bbbb.md", "---\nstatus: investigating\nat: 2026-11-22T14:00:00Z\n---\nLooking.\n")
+        let failed = try site.herald("build", "--now", now)
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("public/incidents/2026-11-22-new-one"), "\(failed.stderr)")
+        #expect(site.files(under: "public") == (before + ["incidents/2026-11-22-new-one"]).sorted())
+        #expect(try site.read("public/index.html") == index)
+    }
+}
