@@ -375,7 +375,7 @@ public struct ContentLoader: Sendable {
                         fields.error(fields.line("status"), "unknown status '\(status)' (expected \(expected(statuses)))")
                     }
                 }
-                if file.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                if file.body.allSatisfy(\.isWhitespace) {
                     fields.error(file.bodyLine, "public update has no message (expected the text below the front matter)")
                 }
             case "note":

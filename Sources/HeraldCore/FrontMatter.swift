@@ -130,26 +130,42 @@ public struct YAMLParseError: Error, Sendable {
 /// Returns nil for anything else (nested blocks, anchors, multi-line scalars, odd quoting), which
 /// then goes to the full YAML parser — so this is only ever a shortcut, never a dialect.
 enum FlatYAML {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
     static func parse(_ yaml: String) -> YAMLValue? {
+        var yaml = yaml
+        return yaml.withUTF8 { parse(bytes: $0) }
+    }
+
+    // Works on UTF-8 bytes: every byte it looks for is ASCII, which never occurs inside a
+    // multi-byte sequence, so the ranges it cuts are whole characters.
+    static func parse(bytes b: Bytes) -> YAMLValue? {
         var pairs: [(key: String, value: YAMLValue)] = []
         var seen: Set<String> = []
         var lineNumber = 0
-        for rawLine in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+        var start = 0
+        while true {
+            var end = start
+            while end < b.count, b[end] != 10 { end += 1 }
             lineNumber += 1
-            let line = rawLine.utf8
-            guard let first = line.first else { continue }
-            if first == UInt8(ascii: "#") { continue }
-            if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
-                if rawLine.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-                return nil  // an indented block: leave it to Yams
+            if start < end, b[start] != UInt8(ascii: "#") {
+                if b[start] == 32 || b[start] == 9 {
+                    // Blank lines pass; an indented block, or a tab where YAML forbids one, goes to Yams.
+                    for i in start..<end where b[i] != 32 { return nil }
+                } else {
+                    guard let colon = firstIndex(of: UInt8(ascii: ":"), in: b, start..<end) else { return nil }
+                    guard colon > start, (start..<colon).allSatisfy({ isKeyByte(b[$0]) }) else { return nil }
+                    let key = string(b, start..<colon)
+                    guard seen.insert(key).inserted else { return nil }
+                    var valueStart = colon + 1
+                    guard valueStart == end || b[valueStart] == 32 else { return nil }
+                    while valueStart < end, b[valueStart] == 32 { valueStart += 1 }
+                    guard let value = scalarOrFlow(b, valueStart..<end, line: lineNumber) else { return nil }
+                    pairs.append((key, value))
+                }
             }
-            guard let colon = rawLine.firstIndex(of: ":") else { return nil }
-            let key = rawLine[..<colon]
-            guard !key.isEmpty, key.utf8.allSatisfy(isKeyByte), seen.insert(String(key)).inserted else { return nil }
-            let rest = rawLine[rawLine.index(after: colon)...]
-            guard rest.isEmpty || rest.first == " " else { return nil }
-            guard let value = scalarOrFlow(rest.drop { $0 == " " }, line: lineNumber) else { return nil }
-            pairs.append((String(key), value))
+            if end >= b.count { break }
+            start = end + 1
         }
         return .mapping(pairs, line: 1)
     }
@@ -158,146 +174,152 @@ enum FlatYAML {
         (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b == 95 || b == 45
     }
 
-    static func scalarOrFlow(_ text: Substring, line: Int) -> YAMLValue? {
-        var text = text
-        if text.hasPrefix("[") {
-            guard let items = flowItems(&text, open: "[", close: "]") else { return nil }
+    static func string(_ b: Bytes, _ range: Range<Int>) -> String {
+        String(decoding: Bytes(rebasing: b[range]), as: UTF8.self)
+    }
+
+    static func firstIndex(of byte: UInt8, in b: Bytes, _ range: Range<Int>) -> Int? {
+        for i in range where b[i] == byte { return i }
+        return nil
+    }
+
+    static func trimmed(_ b: Bytes, _ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound, upper = range.upperBound
+        while lower < upper, b[lower] == 32 { lower += 1 }
+        while upper > lower, b[upper - 1] == 32 { upper -= 1 }
+        return lower..<upper
+    }
+
+    static func scalarOrFlow(_ b: Bytes, _ range: Range<Int>, line: Int) -> YAMLValue? {
+        if !range.isEmpty, b[range.lowerBound] == UInt8(ascii: "[") {
+            guard let items = flowItems(b, range, close: UInt8(ascii: "]")) else { return nil }
             var values: [YAMLValue] = []
             for item in items {
-                guard let value = scalar(item, line: line, inFlow: true) else { return nil }
+                guard let value = scalar(b, item, line: line, inFlow: true) else { return nil }
                 values.append(value)
             }
             return .sequence(values, line: line)
         }
-        if text.hasPrefix("{") {
-            guard let items = flowItems(&text, open: "{", close: "}") else { return nil }
+        if !range.isEmpty, b[range.lowerBound] == UInt8(ascii: "{") {
+            guard let items = flowItems(b, range, close: UInt8(ascii: "}")) else { return nil }
             var pairs: [(key: String, value: YAMLValue)] = []
             for item in items {
-                guard let colon = item.firstIndex(of: ":") else { return nil }
-                var key = item[..<colon]
-                while key.last == " " { key = key.dropLast() }
-                let after = item[item.index(after: colon)...]
-                guard !key.isEmpty, key.utf8.allSatisfy(isKeyByte), after.first == " " || after.isEmpty,
-                    let value = scalar(after.drop { $0 == " " }, line: line, inFlow: true)
-                else { return nil }
-                pairs.append((String(key), value))
+                guard let colon = firstIndex(of: UInt8(ascii: ":"), in: b, item) else { return nil }
+                var keyEnd = colon
+                while keyEnd > item.lowerBound, b[keyEnd - 1] == 32 { keyEnd -= 1 }
+                let key = item.lowerBound..<keyEnd
+                var after = colon + 1
+                guard !key.isEmpty, key.allSatisfy({ isKeyByte(b[$0]) }), after == item.upperBound || b[after] == 32 else { return nil }
+                while after < item.upperBound, b[after] == 32 { after += 1 }
+                guard let value = scalar(b, after..<item.upperBound, line: line, inFlow: true) else { return nil }
+                pairs.append((string(b, key), value))
             }
             return .mapping(pairs, line: line)
         }
-        return scalar(text, line: line, inFlow: false)
+        return scalar(b, range, line: line, inFlow: false)
     }
 
     /// Splits `[a, b]` / `{a: b, c: d}` into items; nil when nesting or quoting makes it non-trivial.
-    static func flowItems(_ text: inout Substring, open: Character, close: Character) -> [Substring]? {
-        var body = text.dropFirst()
-        var trailing = body
+    static func flowItems(_ b: Bytes, _ range: Range<Int>, close: UInt8) -> [Range<Int>]? {
         // The flow collection must close on this line, optionally followed by a comment.
-        guard let end = body.lastIndex(of: close) else { return nil }
-        trailing = body[body.index(after: end)...]
-        let after = trailing.drop { $0 == " " }
-        guard after.isEmpty || after.hasPrefix("#") else { return nil }
-        body = body[..<end]
-        if body.contains(where: { "[]{}#&*!|>%`".contains($0) }) { return nil }
-        if body.trimmingCharacters(in: .whitespaces).isEmpty { return [] }
-        var items: [Substring] = []
-        var current = body.startIndex
-        var quote: Character?
-        var index = body.startIndex
-        while index < body.endIndex {
-            let c = body[index]
-            if let q = quote {
-                if c == q { quote = nil }
-            } else if c == "\"" || c == "'" {
+        var end = range.upperBound - 1
+        while end > range.lowerBound, b[end] != close { end -= 1 }
+        guard end > range.lowerBound else { return nil }
+        var after = end + 1
+        while after < range.upperBound, b[after] == 32 { after += 1 }
+        guard after == range.upperBound || b[after] == UInt8(ascii: "#") else { return nil }
+        let body = (range.lowerBound + 1)..<end
+        let forbidden = Array("[]{}#&*!|>%`".utf8)
+        if body.contains(where: { forbidden.contains(b[$0]) }) { return nil }
+        if body.allSatisfy({ b[$0] == 32 || b[$0] == 9 }) { return [] }
+        var items: [Range<Int>] = []
+        var current = body.lowerBound
+        var quote: UInt8 = 0
+        for i in body {
+            let c = b[i]
+            if quote != 0 {
+                if c == quote { quote = 0 }
+            } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
                 quote = c
-            } else if c == "," {
-                items.append(body[current..<index])
-                current = body.index(after: index)
+            } else if c == UInt8(ascii: ",") {
+                items.append(trimmed(b, current..<i))
+                current = i + 1
             }
-            index = body.index(after: index)
         }
-        guard quote == nil else { return nil }
-        items.append(body[current..<body.endIndex])
-        return items.map { $0.drop { $0 == " " } }.map { item in
-            var item = item
-            while item.last == " " { item = item.dropLast() }
-            return item
-        }
+        guard quote == 0 else { return nil }
+        items.append(trimmed(b, current..<body.upperBound))
+        return items
     }
 
-    static func scalar(_ raw: Substring, line: Int, inFlow: Bool) -> YAMLValue? {
-        var text = raw
-        while text.last == " " || text.last == "\t" || text.last == "\r" { text = text.dropLast() }
-        guard let first = text.first else { return inFlow ? nil : .scalar("", plain: true, line: line) }
-        if first == "\"" {
-            guard text.count >= 2, text.last == "\"" else { return nil }
-            let inner = text.dropFirst().dropLast()
-            if inner.contains("\"") { return nil }
-            if inner.contains("\\") {
-                // Only the common escapes; anything else goes to Yams.
-                var out = ""
-                var escaping = false
-                for c in inner {
-                    if escaping {
-                        switch c {
-                        case "\\": out.append("\\")
-                        case "\"": out.append("\"")
-                        case "n": out.append("\n")
-                        case "t": out.append("\t")
-                        case "/": out.append("/")
-                        default: return nil
-                        }
-                        escaping = false
-                    } else if c == "\\" {
-                        escaping = true
-                    } else {
-                        out.append(c)
+    static func scalar(_ b: Bytes, _ range: Range<Int>, line: Int, inFlow: Bool) -> YAMLValue? {
+        var lower = range.lowerBound, upper = range.upperBound
+        while upper > lower, b[upper - 1] == 32 || b[upper - 1] == 9 || b[upper - 1] == 13 { upper -= 1 }
+        guard upper > lower else { return inFlow ? nil : .scalar("", plain: true, line: line) }
+        let first = b[lower]
+        if first == UInt8(ascii: "\"") {
+            guard upper - lower >= 2, b[upper - 1] == UInt8(ascii: "\"") else { return nil }
+            let inner = (lower + 1)..<(upper - 1)
+            if inner.contains(where: { b[$0] == UInt8(ascii: "\"") }) { return nil }
+            guard inner.contains(where: { b[$0] == UInt8(ascii: "\\") }) else { return .scalar(string(b, inner), plain: false, line: line) }
+            // Only the common escapes; anything else goes to Yams.
+            var out: [UInt8] = []
+            var escaping = false
+            for i in inner {
+                let c = b[i]
+                if escaping {
+                    switch c {
+                    case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "/"): out.append(c)
+                    case UInt8(ascii: "n"): out.append(10)
+                    case UInt8(ascii: "t"): out.append(9)
+                    default: return nil
                     }
-                }
-                return escaping ? nil : .scalar(out, plain: false, line: line)
-            }
-            return .scalar(String(inner), plain: false, line: line)
-        }
-        if first == "'" {
-            guard text.count >= 2, text.last == "'" else { return nil }
-            let inner = text.dropFirst().dropLast()
-            var out = ""
-            var pendingQuote = false
-            for c in inner {
-                if c == "'" {
-                    if pendingQuote { out.append("'"); pendingQuote = false } else { pendingQuote = true }
+                    escaping = false
+                } else if c == UInt8(ascii: "\\") {
+                    escaping = true
                 } else {
-                    if pendingQuote { return nil }
                     out.append(c)
                 }
             }
-            return pendingQuote ? nil : .scalar(out, plain: false, line: line)
+            return escaping ? nil : .scalar(String(decoding: out, as: UTF8.self), plain: false, line: line)
         }
-        if "[]{}#&*!|>%@`,?:-".contains(first) {
-            // Indicators (and '-' / '?' / ':' which may start block structures): only a few are safe.
-            if first == "-", let second = text.dropFirst().first, second != " " {
-                // "-15m", "-1": an ordinary scalar.
-            } else {
-                return nil
+        if first == UInt8(ascii: "'") {
+            guard upper - lower >= 2, b[upper - 1] == UInt8(ascii: "'") else { return nil }
+            var out: [UInt8] = []
+            var pendingQuote = false
+            for i in (lower + 1)..<(upper - 1) {
+                if b[i] == UInt8(ascii: "'") {
+                    if pendingQuote { out.append(b[i]); pendingQuote = false } else { pendingQuote = true }
+                } else {
+                    if pendingQuote { return nil }
+                    out.append(b[i])
+                }
             }
+            return pendingQuote ? nil : .scalar(String(decoding: out, as: UTF8.self), plain: false, line: line)
+        }
+        if indicators.contains(first) {
+            // Indicators (and '-' / '?' / ':' which may start block structures): only a few are safe.
+            // "-15m", "-1": an ordinary scalar.
+            guard first == UInt8(ascii: "-"), upper - lower >= 2, b[lower + 1] != 32 else { return nil }
         }
         // A comment ends a plain scalar; ": " inside one means a nested mapping.
-        var previous: Character = "x"
-        var cut: Substring.Index?
-        for index in text.indices {
-            let c = text[index]
-            if c == "#" && previous == " " {
-                cut = text.index(before: index)
+        var previous = UInt8(ascii: "x")
+        for i in lower..<upper {
+            let c = b[i]
+            if c == UInt8(ascii: "#") && previous == 32 {
+                upper = i - 1
                 break
             }
-            if (previous == ":" && c == " ") || c == "\t" { return nil }
+            if (previous == UInt8(ascii: ":") && c == 32) || c == 9 { return nil }
             previous = c
         }
-        if let cut { text = text[..<cut] }
-        while text.last == " " { text = text.dropLast() }
-        if text.hasSuffix(":") { return nil }
-        if inFlow, text.contains(where: { $0 == "," || $0 == "[" || $0 == "]" || $0 == "{" || $0 == "}" }) { return nil }
-        return .scalar(String(text), plain: true, line: line)
+        while upper > lower, b[upper - 1] == 32 { upper -= 1 }
+        if upper > lower, b[upper - 1] == UInt8(ascii: ":") { return nil }
+        let text = lower..<upper
+        if inFlow, text.contains(where: { [44, 91, 93, 123, 125].contains(b[$0]) }) { return nil }
+        return .scalar(string(b, text), plain: true, line: line)
     }
+
+    static let indicators = Set("[]{}#&*!|>%@`,?:-".utf8)
 }
 
 /// Typed, line-aware reading of a YAML mapping. Every problem becomes a diagnostic in `problems`;
