@@ -69,10 +69,14 @@ public struct Theme: Sendable {
                 assets[name] = [UInt8](data)
             }
         }
+        _ = FastHTMLContentType.registered
         var templates: [String: MustacheTemplate] = [:]
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
             do {
-                templates[name] = try MustacheTemplate(string: source.text)
+                // Built-in templates escape with the byte-level escaper (same output as
+                // swift-mustache's own, which looks every Character up in a dictionary).
+                let isBuiltIn = builtInTemplates[name].map { String(decoding: $0, as: UTF8.self) == source.text } ?? false
+                templates[name] = try MustacheTemplate(string: isBuiltIn ? FastHTMLContentType.pragma + "\n" + source.text : source.text)
             } catch let error as MustacheTemplate.ParserError {
                 diagnostics.append(.error(source.path, error.context.lineNumber, "template error: \(error.error)"))
             } catch {
@@ -105,6 +109,36 @@ public struct Theme: Sendable {
     /// Renders template `name` with `view`.
     public func render(_ name: String, _ view: Any) -> String {
         library.render(view, withTemplate: name) ?? ""
+    }
+}
+
+/// HTML escaping of `{{values}}` byte by byte: `&`, `<`, `>`, `"` and `'` become `&amp;`, `&lt;`,
+/// `&gt;`, `&quot;` and `&#39;`, exactly as swift-mustache's built-in HTML content type does.
+struct FastHTMLContentType: MustacheContentType {
+    static let name = "HERALD_HTML"
+    static let pragma = "{{% CONTENT_TYPE: \(name)}}"
+    static let registered: Void = MustacheContentTypes.register(FastHTMLContentType(), named: name)
+
+    func escapeText(_ text: String) -> String { Self.escape(text) }
+
+    static func escape(_ text: String) -> String {
+        var copy = text
+        return copy.withUTF8 { bytes -> String in
+            guard bytes.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) else { return text }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 32)
+            for b in bytes {
+                switch b {
+                case 38: out.append(contentsOf: "&amp;".utf8)
+                case 60: out.append(contentsOf: "&lt;".utf8)
+                case 62: out.append(contentsOf: "&gt;".utf8)
+                case 34: out.append(contentsOf: "&quot;".utf8)
+                case 39: out.append(contentsOf: "&#39;".utf8)
+                default: out.append(b)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 }
 
