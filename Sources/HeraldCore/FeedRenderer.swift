@@ -33,30 +33,46 @@ public struct FeedRenderer: OutputRenderer {
                 "<p><strong>\(XMLEscape.text(label(u.status)))</strong> — <time datetime=\"\(u.event.at.rfc3339)\">\(u.event.at.display)</time></p>\n\(u.html)"
             }.joined(separator: "\n")
         }
+        // Choose the newest entries by their sort key first; only those are written out, so the
+        // feed's cost does not grow with the store's history.
+        enum Record { case incident(Int), maintenance(Int) }
+        var keys: [(updated: Timestamp, id: String, record: Record)] = []
+        keys.reserveCapacity(context.incidents.count + context.maintenances.count)
+        for (index, prepared) in context.incidents.enumerated() {
+            keys.append((prepared.state.updatedAt, tag(prepared.state.createdAt, "incident/\(prepared.id)"), .incident(index)))
+        }
+        for (index, prepared) in context.maintenances.enumerated() {
+            let state = prepared.state
+            keys.append((state.updatedAt, tag(state.updates.first?.at ?? state.maintenance.scheduledStart, "maintenance/\(state.id)"), .maintenance(index)))
+        }
+        keys.sort { ($0.updated, $0.id) > ($1.updated, $1.id) }
         var entries: [Entry] = []
-        for prepared in context.incidents {
-            let state = prepared.state
-            var title = prepared.title
-            if state.incident.upstream { title += " (upstream provider)" }
-            let head = "<p>\(XMLEscape.text(state.incident.severity.rawValue.capitalized)) impact · \(XMLEscape.text(state.status.label))\(prepared.componentNames.isEmpty ? "" : " · Affects " + XMLEscape.text(prepared.componentNames.joined(separator: ", ")))</p>\n"
-            entries.append(Entry(
-                id: tag(state.createdAt, "incident/\(state.id)"), title: title, link: context.absoluteURL("incidents/\(state.id)/"),
-                published: state.createdAt, updated: state.updatedAt,
-                html: head + updatesHTML(prepared.updates) { IncidentStatus(rawValue: $0)?.label ?? $0 },
-                summary: "\(state.status.label): " + (prepared.updates.last?.text ?? "")))
+        for key in keys.prefix(maxEntries) {
+            switch key.record {
+            case .incident(let index):
+                let prepared = context.incidents[index]
+                let state = prepared.state
+                var title = prepared.title
+                if state.incident.upstream { title += " (upstream provider)" }
+                let head = "<p>\(XMLEscape.text(state.incident.severity.rawValue.capitalized)) impact · \(XMLEscape.text(state.status.label))\(prepared.componentNames.isEmpty ? "" : " · Affects " + XMLEscape.text(prepared.componentNames.joined(separator: ", ")))</p>\n"
+                entries.append(Entry(
+                    id: key.id, title: title, link: context.absoluteURL("incidents/\(state.id)/"),
+                    published: state.createdAt, updated: state.updatedAt,
+                    html: head + updatesHTML(prepared.updates) { IncidentStatus(rawValue: $0)?.label ?? $0 },
+                    summary: "\(state.status.label): " + (prepared.updates.last?.text ?? "")))
+            case .maintenance(let index):
+                let prepared = context.maintenances[index]
+                let state = prepared.state
+                let m = state.maintenance
+                let head = "<p>Scheduled maintenance · \(XMLEscape.text(state.status.label)) · <time datetime=\"\(m.scheduledStart.rfc3339)\">\(m.scheduledStart.display)</time> – <time datetime=\"\(m.scheduledEnd.rfc3339)\">\(m.scheduledEnd.display)</time></p>\n"
+                entries.append(Entry(
+                    id: key.id, title: "Maintenance: " + prepared.title,
+                    link: context.absoluteURL("maintenance/\(state.id)/"), published: state.updates.first?.at ?? m.scheduledStart,
+                    updated: state.updatedAt, html: head + prepared.summaryHTML + updatesHTML(prepared.updates) { MaintenanceStatus(rawValue: $0)?.label ?? $0 },
+                    summary: "\(state.status.label): \(m.scheduledStart.display) – \(m.scheduledEnd.display)"))
+            }
         }
-        for prepared in context.maintenances {
-            let state = prepared.state
-            let m = state.maintenance
-            let head = "<p>Scheduled maintenance · \(XMLEscape.text(state.status.label)) · <time datetime=\"\(m.scheduledStart.rfc3339)\">\(m.scheduledStart.display)</time> – <time datetime=\"\(m.scheduledEnd.rfc3339)\">\(m.scheduledEnd.display)</time></p>\n"
-            entries.append(Entry(
-                id: tag(state.updates.first?.at ?? m.scheduledStart, "maintenance/\(state.id)"), title: "Maintenance: " + prepared.title,
-                link: context.absoluteURL("maintenance/\(state.id)/"), published: state.updates.first?.at ?? m.scheduledStart,
-                updated: state.updatedAt, html: head + prepared.summaryHTML + updatesHTML(prepared.updates) { MaintenanceStatus(rawValue: $0)?.label ?? $0 },
-                summary: "\(state.status.label): \(m.scheduledStart.display) – \(m.scheduledEnd.display)"))
-        }
-        entries.sort { ($0.updated, $0.id) > ($1.updated, $1.id) }
-        return Array(entries.prefix(maxEntries))
+        return entries
     }
 
     func atom(_ entries: [Entry], _ context: RenderContext) -> String {

@@ -131,14 +131,14 @@ public struct StatuspageAPIRenderer: OutputRenderer {
 
     public func render(_ context: RenderContext) -> [OutputFile] {
         let api = API(context)
-        let unresolved = api.incidents.filter { $0.status != "resolved" }
+        let unresolved = api.unresolved
         let active = api.maintenances.filter { $0.status == "in_progress" || $0.status == "verifying" }
         let upcoming = api.upcoming
         let files: [(String, Envelope)] = [
             ("summary.json", Envelope(page: api.page, status: api.status, components: api.components, incidents: unresolved, scheduled_maintenances: active + upcoming)),
             ("status.json", Envelope(page: api.page, status: api.status)),
             ("components.json", Envelope(page: api.page, components: api.components)),
-            ("incidents.json", Envelope(page: api.page, incidents: Array(api.incidents.prefix(50)))),
+            ("incidents.json", Envelope(page: api.page, incidents: api.incidents)),
             ("incidents/unresolved.json", Envelope(page: api.page, incidents: unresolved)),
             ("scheduled-maintenances.json", Envelope(page: api.page, scheduled_maintenances: Array(api.maintenances.prefix(50)))),
             ("scheduled-maintenances/upcoming.json", Envelope(page: api.page, scheduled_maintenances: upcoming)),
@@ -160,6 +160,8 @@ public struct StatuspageAPIRenderer: OutputRenderer {
         var incidents: [APIIncident]
         var maintenances: [APIIncident]
         var upcoming: [APIIncident]
+        /// Every incident not resolved, newest first.
+        var unresolved: [APIIncident]
 
         init(_ context: RenderContext) {
             let settings = context.settings
@@ -205,12 +207,25 @@ public struct StatuspageAPIRenderer: OutputRenderer {
             components = list
             componentByID = byID
             let byComponent = byID
-            incidents = context.incidents.map { Self.incident($0, context: context, pageID: pageID, components: byComponent) }
+            // Only what some file lists: the 50 newest incidents (incidents.json) and every open one,
+            // so the cost does not grow with the store's history.
+            var latest: [APIIncident] = []
+            var open: [APIIncident] = []
+            for (offset, prepared) in context.incidents.enumerated() where offset < Self.listed || prepared.state.status != .resolved {
+                let incident = Self.incident(prepared, context: context, pageID: pageID, components: byComponent)
+                if offset < Self.listed { latest.append(incident) }
+                if prepared.state.status != .resolved { open.append(incident) }
+            }
+            incidents = latest
+            unresolved = open
             maintenances = context.maintenances.map { Self.maintenance($0, context: context, pageID: pageID, components: byComponent) }
             let upcomingIDs = model.upcomingMaintenances.map(\.id)
             let byMaintenance = Dictionary(uniqueKeysWithValues: zip(context.maintenances.map(\.id), maintenances))
             upcoming = upcomingIDs.compactMap { byMaintenance[$0] }
         }
+
+        /// How many incidents incidents.json lists, as Statuspage does.
+        static let listed = 50
 
         /// Statuspage's time format: `2026-11-22T14:05:00.000Z`.
         static func time(_ t: Timestamp) -> String { String(t.rfc3339.dropLast()) + ".000Z" }
