@@ -55,7 +55,9 @@ struct Init: AsyncParsableCommand {
             let id = try writer.createRecord(
                 in: layout.incidents, id: RecordID.make(date: now, title: "Example incident"), mainFile: "incident.md",
                 mainText: main, firstEvent: (now, "resolved", first))
-            print("created \(layout.root.path): content/site.yml, content/people.yml, content/incidents/\(id)/")
+            // The built site and the build's parse cache are made from content/: never commit them.
+            let ignored = try writer.createExclusively(root.appendingPathComponent(".gitignore"), text: "/public/\n/.herald-cache\n")
+            print("created \(layout.root.path): content/site.yml, content/people.yml, content/incidents/\(id)/\(ignored ? ", .gitignore" : "")")
             print("next: edit content/site.yml, then run `herald build`")
         }
     }

@@ -4,8 +4,13 @@ import Foundation
 /// every file before failing, so a user fixes everything in one pass.
 public struct ContentLoader: Sendable {
     public var layout: SiteLayout
+    /// Where to keep parsed records between builds (`ContentCache`); nil reads everything anew.
+    public var cacheURL: URL?
 
-    public init(layout: SiteLayout) { self.layout = layout }
+    public init(layout: SiteLayout, cacheURL: URL? = nil) {
+        self.layout = layout
+        self.cacheURL = cacheURL
+    }
 
     /// Loads the whole site. Throws `DiagnosticsError` with every error found.
     public func load() throws -> SiteContent {
@@ -20,29 +25,70 @@ public struct ContentLoader: Sendable {
         guard let settings = loadSettings(into: &diagnostics) else { return (nil, diagnostics) }
         let people = loadPeople(into: &diagnostics)
 
+        // Records whose files are unchanged since the last build come from the cache.
+        let cache = cacheURL.map { ContentCache.read($0, key: ContentCache.key(settingsBytes: FileBytes.read(absolute("content/site.yml")) ?? [])) }
+        var next = cache.map { ContentCache(key: $0.key) }
+        var misses = 0
+
         let incidentIDs = recordFolders("content/incidents", kind: "incidents", into: &diagnostics)
-        let incidentResults = parallelMap(incidentIDs) { id in loadIncident(id, settings: settings) }
+        let incidentResults = parallelMap(incidentIDs) { id -> (Incident?, [Diagnostic], UInt64?, Bool) in
+            let stamp = cache == nil ? nil : ContentCache.folderStamp(absolute("content/incidents/" + id))
+            if let stamp, let hit = cache?.incidents[id], hit.stamp == stamp { return (hit.value, [], stamp, true) }
+            let (incident, problems) = loadIncident(id, settings: settings)
+            return (incident, problems, problems.isEmpty ? stamp : nil, false)
+        }
         var incidents: [Incident] = []
-        for (incident, problems) in incidentResults {
+        for (incident, problems, stamp, hit) in incidentResults {
             diagnostics += problems
-            if let incident { incidents.append(incident) }
+            if !hit { misses += 1 }
+            if let incident {
+                incidents.append(incident)
+                if let stamp { next?.incidents[incident.id] = (stamp, incident) }
+            }
         }
 
         let maintenanceIDs = recordFolders("content/maintenance", kind: "maintenance", into: &diagnostics)
-        let maintenanceResults = parallelMap(maintenanceIDs) { id in loadMaintenance(id, settings: settings) }
+        let maintenanceResults = parallelMap(maintenanceIDs) { id -> (Maintenance?, [Diagnostic], UInt64?, Bool) in
+            let stamp = cache == nil ? nil : ContentCache.folderStamp(absolute("content/maintenance/" + id))
+            if let stamp, let hit = cache?.maintenances[id], hit.stamp == stamp { return (hit.value, [], stamp, true) }
+            let (maintenance, problems) = loadMaintenance(id, settings: settings)
+            return (maintenance, problems, problems.isEmpty ? stamp : nil, false)
+        }
         var maintenances: [Maintenance] = []
-        for (maintenance, problems) in maintenanceResults {
+        for (maintenance, problems, stamp, hit) in maintenanceResults {
             diagnostics += problems
-            if let maintenance { maintenances.append(maintenance) }
+            if !hit { misses += 1 }
+            if let maintenance {
+                maintenances.append(maintenance)
+                if let stamp { next?.maintenances[maintenance.id] = (stamp, maintenance) }
+            }
         }
 
         let known = Set(incidentIDs)
         let postmortemFiles = markdownFiles(in: "content/postmortems")
-        let postmortemResults = parallelMap(postmortemFiles) { path in loadPostmortem(path, incidents: known) }
+        let postmortemResults = parallelMap(postmortemFiles) { path -> (Postmortem?, [Diagnostic], UInt64?, Bool) in
+            let stamp = cache == nil ? nil : ContentCache.fileStamp(absolute(path))
+            // A postmortem is checked against the incident ids too.
+            if let stamp, let hit = cache?.postmortems[path], hit.stamp == stamp, known.contains(hit.value.incidentID) {
+                return (hit.value, [], stamp, true)
+            }
+            let (postmortem, problems) = loadPostmortem(path, incidents: known)
+            return (postmortem, problems, problems.isEmpty ? stamp : nil, false)
+        }
         var postmortems: [Postmortem] = []
-        for (postmortem, problems) in postmortemResults {
+        for ((postmortem, problems, stamp, hit), path) in zip(postmortemResults, postmortemFiles) {
             diagnostics += problems
-            if let postmortem { postmortems.append(postmortem) }
+            if !hit { misses += 1 }
+            if let postmortem {
+                postmortems.append(postmortem)
+                if let stamp { next?.postmortems[path] = (stamp, postmortem) }
+            }
+        }
+        if let cacheURL, let cache, let next,
+            misses > 0 || cache.incidents.count != next.incidents.count || cache.maintenances.count != next.maintenances.count
+                || cache.postmortems.count != next.postmortems.count
+        {
+            next.write(to: cacheURL)
         }
 
         let content = SiteContent(

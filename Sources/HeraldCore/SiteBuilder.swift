@@ -52,7 +52,7 @@ public struct SiteBuilder: Sendable {
         _ options: Options, previous: [String: SiteWriter.Manifest.Entry], timings: inout [(stage: String, seconds: Double)]
     ) throws -> (SiteModel, [OutputFile]) {
         var clock = Stopwatch()
-        let content = try ContentLoader(layout: layout).load()
+        let content = try ContentLoader(layout: layout, cacheURL: layout.root.appendingPathComponent(ContentCache.fileName)).load()
         timings.append(("load", clock.lap()))
         let theme = try Theme.load(overrides: layout.templates, layout: layout)
         let model = SiteAssembler().assemble(content, now: options.now)

@@ -100,4 +100,64 @@ struct IncrementalBuildTests {
         #expect(site.files(under: "public") == (before + ["incidents/2026-11-22-new-one"]).sorted())
         #expect(try site.read("public/index.html") == index)
     }
+
+    // MARK: - The parse cache (.herald-cache)
+
+    @Test func editedEventIsReadAgainAndEqualsAColdBuild() throws {
+        let site = try site()
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(site.exists(".herald-cache"))
+        // Same size, new text: the file's time (and the folder's stamp) changed.
+        try site.write("\(old)/20261120T100000Z-resolved-aaaa.md", "---\nstatus: resolved\nat: 2026-11-20T10:00:00Z\n---\nFine.\n")
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(try site.read("public/incidents/2026-11-20-old/index.html").contains("Fine."))
+        // A new event file in the folder.
+        try site.write("\(old)/20261120T110000Z-note-bbbb.md", "---\nkind: note\nat: 2026-11-20T11:00:00Z\n---\nInternal.\n")
+        try site.write("\(old)/20261120T120000Z-investigating-cccc.md", "---\nstatus: investigating\nat: 2026-11-20T12:00:00Z\n---\nIt is back.\n")
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(try site.read("public/incidents/2026-11-20-old/index.html").contains("It is back."))
+        #expect(try site.herald("build", "--now", now, "--out", "cold").status == 0)
+        try expectSameSite(site, "public", "cold")
+    }
+
+    @Test func brokenCacheIsIgnored() throws {
+        let site = try site()
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let page = try site.read("public/incidents/2026-11-20-old/index.html")
+        for garbage in ["", "herald-content-cache 1\n", String(repeating: "\u{1}", count: 300)] {
+            try site.write(".herald-cache", garbage)
+            try FileManager.default.removeItem(at: site.root.appendingPathComponent("public"))
+            let result = try site.herald("build", "--now", now)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try site.read("public/incidents/2026-11-20-old/index.html") == page)
+        }
+        // Truncated at every length: never a crash, never a wrong page.
+        let whole = try #require(FileManager.default.contents(atPath: site.root.appendingPathComponent(".herald-cache").path))
+        for length in stride(from: 0, to: whole.count, by: max(1, whole.count / 7)) {
+            try whole.prefix(length).write(to: site.root.appendingPathComponent(".herald-cache"))
+            #expect(try site.herald("build", "--now", now, "--out", "t").status == 0)
+            #expect(try site.read("t/incidents/2026-11-20-old/index.html") == page)
+        }
+    }
+
+    @Test func cachedRecordsAreCheckedAgainstAChangedSiteYML() throws {
+        let site = try site()
+        #expect(try site.herald("build", "--now", now).status == 0)
+        // The old incident uses component 'web'; remove it from site.yml.
+        try site.write("content/site.yml", TemporarySite.minimalSiteYML.replacingOccurrences(of: "  - id: web\n    name: Website", with: ""))
+        let result = try site.herald("build", "--now", now)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("2026-11-20-old/incident.md:"), "\(result.stderr)")
+        #expect(result.stderr.contains("unknown component 'web'"), "\(result.stderr)")
+    }
+
+    @Test func aBrokenRecordIsReportedOnEveryBuild() throws {
+        let site = try site()
+        try site.write("\(old)/20261120T110000Z-x-dddd.md", "---\nstatus: fixed\nat: 2026-11-20T11:00:00Z\n---\nx\n")
+        for _ in 0..<2 {
+            let result = try site.herald("build", "--now", now)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("20261120T110000Z-x-dddd.md:2: error: unknown status 'fixed'"), "\(result.stderr)")
+        }
+    }
 }
