@@ -7,12 +7,18 @@ public struct HTMLRenderer: OutputRenderer {
     public init() {}
 
     public func render(_ context: RenderContext) -> [OutputFile] {
+        // Each incident's view is built once, for a page at the root, and moved to each page's depth.
+        let views = parallelMap(context.incidents) { Self.incidentView($0, context: context, from: "index.html") }
+        @Sendable func view(_ prepared: PreparedIncident, from path: String) -> IncidentView {
+            guard let index = context.incidentIndex[prepared.id] else { return Self.incidentView(prepared, context: context, from: path) }
+            return Self.relocated(views[index], to: path)
+        }
         var jobs: [@Sendable () -> OutputFile] = []
-        jobs.append { statusPage(context) }
+        jobs.append { statusPage(context, view: view) }
         jobs.append { notFoundPage(context) }
-        for incident in context.incidents { jobs.append { incidentPage(incident, context) } }
+        for incident in context.incidents { jobs.append { incidentPage(incident, context, view: view(incident, from: Self.incidentPath(incident.id))) } }
         for maintenance in context.maintenances { jobs.append { maintenancePage(maintenance, context) } }
-        jobs += historyPages(context)
+        jobs += historyPages(context, view: view)
         var files = parallelMap(jobs) { $0() }
         for (name, bytes) in context.theme.assets.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "assets/" + name, bytes: bytes))
@@ -96,6 +102,16 @@ public struct HTMLRenderer: OutputRenderer {
             latest: updates.first, postmortemURL: state.postmortem.map { _ in root + postmortemPath(state.id) })
     }
 
+    /// A view built for a page at the root, with its links made relative to the page at `path`.
+    static func relocated(_ view: IncidentView, to path: String) -> IncidentView {
+        let root = root(of: path)
+        guard !root.isEmpty else { return view }
+        var view = view
+        view.url = root + view.url
+        view.postmortemURL = view.postmortemURL.map { root + $0 }
+        return view
+    }
+
     static func maintenanceView(_ prepared: PreparedMaintenance, context: RenderContext, from: String) -> MaintenanceView {
         let state = prepared.state
         let m = state.maintenance
@@ -110,7 +126,7 @@ public struct HTMLRenderer: OutputRenderer {
 
     // MARK: - Pages
 
-    func statusPage(_ context: RenderContext) -> OutputFile {
+    func statusPage(_ context: RenderContext, view: (PreparedIncident, String) -> IncidentView) -> OutputFile {
         let path = "index.html"
         let model = context.model
         let uptime = UptimeCalculator(context: context)
@@ -129,7 +145,7 @@ public struct HTMLRenderer: OutputRenderer {
                 Self.componentView($0, status: model.componentStatus[$0.id] ?? .operational, uptime: uptime.view(for: $0.id))
             }), at: 0)
         }
-        let active = context.incidents.filter(\.state.isOpen).map { Self.incidentView($0, context: context, from: path) }
+        let active = context.incidents.filter(\.state.isOpen).map { view($0, path) }
         let maintenanceByID = Dictionary(uniqueKeysWithValues: context.maintenances.map { ($0.id, $0) })
         let activeMaintenance = model.activeMaintenances.compactMap { maintenanceByID[$0.id] }.map { Self.maintenanceView($0, context: context, from: path) }
         let upcoming = model.upcomingMaintenances.compactMap { maintenanceByID[$0.id] }.map { Self.maintenanceView($0, context: context, from: path) }
@@ -142,7 +158,7 @@ public struct HTMLRenderer: OutputRenderer {
             let day = prepared.state.createdAt.startOfDay
             if day < oldest { break }  // newest first: nothing older follows
             if day > today { continue }
-            byDay[day.seconds, default: []].append(Self.incidentView(prepared, context: context, from: path))
+            byDay[day.seconds, default: []].append(view(prepared, path))
         }
         let days = (0..<14).map { offset -> DayView in
             let day = today.adding(seconds: -Int64(offset) * 86_400)
@@ -158,11 +174,11 @@ public struct HTMLRenderer: OutputRenderer {
         return context.page(path, "index", view)
     }
 
-    func incidentPage(_ prepared: PreparedIncident, _ context: RenderContext) -> OutputFile {
+    func incidentPage(_ prepared: PreparedIncident, _ context: RenderContext, view incident: IncidentView) -> OutputFile {
         let path = Self.incidentPath(prepared.id)
         let view = IncidentPageView(
             page: Self.page(context, path: path, title: prepared.title, section: "history"),
-            incident: Self.incidentView(prepared, context: context, from: path))
+            incident: incident)
         return context.page(path, "incident", view)
     }
 
@@ -183,7 +199,7 @@ public struct HTMLRenderer: OutputRenderer {
     }
 
     /// `history/index.html` (the latest three months in full, then every month) and one page per month.
-    func historyPages(_ context: RenderContext) -> [@Sendable () -> OutputFile] {
+    func historyPages(_ context: RenderContext, view: @escaping @Sendable (PreparedIncident, String) -> IncidentView) -> [@Sendable () -> OutputFile] {
         var months: [String] = []
         var byMonth: [String: [PreparedIncident]] = [:]
         for prepared in context.incidents {
@@ -202,7 +218,7 @@ public struct HTMLRenderer: OutputRenderer {
             return MonthLinkView(label: label(key), url: Self.root(of: from) + Self.monthPath(key), count: count, countLabel: count == 1 ? "1 incident" : "\(count) incidents")
         }
         @Sendable func section(_ key: String, from: String) -> HistoryMonthView {
-            let incidents = (frozen[key] ?? []).map { Self.incidentView($0, context: context, from: from) }
+            let incidents = (frozen[key] ?? []).map { view($0, from) }
             return HistoryMonthView(label: label(key), url: Self.root(of: from) + Self.monthPath(key), anchor: key.replacingOccurrences(of: "/", with: "-"), incidents: incidents, isEmpty: incidents.isEmpty)
         }
         var jobs: [@Sendable () -> OutputFile] = []

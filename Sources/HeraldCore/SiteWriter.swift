@@ -56,19 +56,39 @@ public struct SiteWriter: Sendable {
     public func readManifest() -> Manifest? {
         guard let bytes = FileBytes.read(output.path + "/" + Self.marker) else { return nil }
         var manifest = Manifest()
-        var lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).dropFirst()
-        guard lines.first == Substring(Self.manifestVersion) else {
-            manifest.paths = lines.map(String.init)  // an older marker: paths only
+        // Byte by byte: a large site's manifest has tens of thousands of lines.
+        var lines: [ArraySlice<UInt8>] = bytes.split(separator: 10, omittingEmptySubsequences: true)
+        guard !lines.isEmpty else { return manifest }
+        lines.removeFirst()  // the header sentence
+        guard let version = lines.first, version.elementsEqual(Self.manifestVersion.utf8) else {
+            manifest.paths = lines.map { String(decoding: $0, as: UTF8.self) }  // an older marker: paths only
             return manifest
         }
-        lines = lines.dropFirst()
-        for line in lines {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 5, let size = Int(fields[1]), let mtime = Int64(fields[2]), let hash = UInt64(fields[3], radix: 16)
+        func number(_ field: ArraySlice<UInt8>, radix: UInt64) -> UInt64? {
+            guard !field.isEmpty, field.count <= 20 else { return nil }
+            var value: UInt64 = 0
+            for b in field {
+                let digit: UInt64
+                switch b {
+                case 48...57: digit = UInt64(b - 48)
+                case 97...102 where radix == 16: digit = UInt64(b - 87)
+                default: return nil
+                }
+                let (shifted, overflow) = value.multipliedReportingOverflow(by: radix)
+                guard !overflow else { return nil }
+                value = shifted &+ digit
+            }
+            return value
+        }
+        manifest.entries.reserveCapacity(lines.count)
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: 9, omittingEmptySubsequences: false)
+            guard fields.count == 5, let size = number(fields[1], radix: 10), let mtime = number(fields[2], radix: 10),
+                let hash = number(fields[3], radix: 16)
             else { continue }
-            let path = String(fields[0])
+            let path = String(decoding: fields[0], as: UTF8.self)
             manifest.paths.append(path)
-            manifest.entries[path] = Manifest.Entry(size: size, mtime: mtime, hash: hash, key: UInt64(fields[4], radix: 16))
+            manifest.entries[path] = Manifest.Entry(size: Int(size), mtime: Int64(mtime), hash: hash, key: number(fields[4], radix: 16))
         }
         return manifest
     }

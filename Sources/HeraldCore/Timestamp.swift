@@ -111,24 +111,58 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// `2026-11-22T14:05:00Z`
     public var rfc3339: String {
         let c = civil
+        if let fast = Self.format(c, "YYYY-MM-DDThh:mm:ssZ") { return fast }
         return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day))T\(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))Z"
     }
 
     /// `2026-11-22 14:05 UTC`
     public var display: String {
         let c = civil
+        if let fast = Self.format(c, "YYYY-MM-DD hh:mm UTC") { return fast }
         return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)) UTC"
+    }
+
+    /// Fills a pattern's YYYY, MM, DD, hh, mm and ss with digits, byte by byte (these run for every
+    /// time on every page); nil for years outside 0…9999, which the slow path pads as before.
+    static func format(_ c: Civil, _ pattern: StaticString) -> String? {
+        guard (0...9999).contains(c.year) else { return nil }
+        return pattern.withUTF8Buffer { p -> String in
+            var out = [UInt8](p)
+            var i = 0
+            func put(_ value: Int, _ width: Int) {
+                var v = value
+                for k in stride(from: width - 1, through: 0, by: -1) {
+                    out[i + k] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+                i += width
+            }
+            while i < out.count {
+                switch out[i] {
+                case UInt8(ascii: "Y"): put(c.year, 4)
+                case UInt8(ascii: "M"): put(c.month, 2)
+                case UInt8(ascii: "D"): put(c.day, 2)
+                case UInt8(ascii: "h"): put(c.hour, 2)
+                case UInt8(ascii: "m"): put(c.minute, 2)
+                case UInt8(ascii: "s"): put(c.second, 2)
+                default: i += 1
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// `14:05 UTC`
     public var displayTime: String {
         let c = civil
+        if let fast = Self.format(c, "hh:mm UTC") { return fast }
         return "\(pad(c.hour)):\(pad(c.minute)) UTC"
     }
 
     /// `2026-11-22`
     public var date: String {
         let c = civil
+        if let fast = Self.format(c, "YYYY-MM-DD") { return fast }
         return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day))"
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HeraldCore
 
@@ -57,5 +58,24 @@ import Testing
         #expect(try TimeInput.parse("2026-11-22T15:05:00+01:00", now: now).rfc3339 == "2026-11-22T14:05:00Z")
         #expect(throws: HeraldError.self) { try TimeInput.parse("2026-11-22T14:05:00", now: now) }
         #expect(throws: HeraldError.self) { try TimeInput.parse("this morning", now: now) }
+    }
+}
+
+@Suite struct TimestampFormattingTests {
+    /// The byte-level formatter against Foundation's ISO 8601 formatter, over 1970–2199.
+    @Test func formatsLikeFoundation() {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var seed: UInt64 = 3
+        for _ in 0..<2000 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1
+            let seconds = Int64(seed >> 31) % 7_258_118_400
+            let t = Timestamp(seconds: seconds)
+            let expected = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            #expect(t.rfc3339 == expected)
+            #expect(t.date == String(expected.prefix(10)))
+            #expect(t.display == "\(expected.prefix(10)) \(expected.dropFirst(11).prefix(5)) UTC")
+            #expect(t.displayTime == "\(expected.dropFirst(11).prefix(5)) UTC")
+        }
     }
 }
