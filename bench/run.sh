@@ -27,11 +27,13 @@ for n in "${sizes[@]}"; do
   python3 bench/generate_store.py --incidents "$n" --postmortems $((n / 10)) --out "$site"
   cold=(); rss=()
   for _ in $(seq "$runs"); do
-    rm -rf "$site/public"
+    # Cold: no output and no parse cache from an earlier build.
+    rm -rf "$site/public" "$site/.herald-cache"
     read -r s k < <(measure "$herald" --site "$site" build --now "$now")
     cold+=("$s"); rss+=("$k")
   done
-  printf '%-8s %-24s %10s %12s\n' "$n" "cold build" "$(printf '%s\n' "${cold[@]}" | median)" "$(( $(printf '%s\n' "${rss[@]}" | sort -n | tail -1) / 1024 ))"
+  cold_median=$(printf '%s\n' "${cold[@]}" | median)
+  printf '%-8s %-24s %10s %12s\n' "$n" "cold build" "$cold_median" "$(( $(printf '%s\n' "${rss[@]}" | sort -n | tail -1) / 1024 ))"
   noop=()
   for _ in $(seq "$runs"); do read -r s k < <(measure "$herald" --site "$site" build --now "$now"); noop+=("$s"); done
   printf '%-8s %-24s %10s %12s\n' "$n" "no-op rebuild" "$(printf '%s\n' "${noop[@]}" | median)" "$((k / 1024))"
@@ -43,10 +45,14 @@ for n in "${sizes[@]}"; do
     read -r s k < <(measure "$herald" --site "$site" build --now "$now")
     one+=("$s")
   done
-  printf '%-8s %-24s %10s %12s\n' "$n" "rebuild after 1 update" "$(printf '%s\n' "${one[@]}" | median)" "$((k / 1024))"
+  one_median=$(printf '%s\n' "${one[@]}" | median)
+  printf '%-8s %-24s %10s %12s   (%s of cold)\n' "$n" "rebuild after 1 update" "$one_median" "$((k / 1024))" "$(awk -v a="$one_median" -v b="$cold_median" 'BEGIN {printf "%.0f%%", 100 * a / b}')"
   for i in $(seq 7); do read -r s k < <(measure "$herald" --site "$site" incident update "$id" --status monitoring --message "More $i." --now "$now"); cli+=("$s"); done
   printf '%-8s %-24s %10s %12s\n' "$n" "incident update (CLI)" "$(printf '%s\n' "${cli[@]}" | median)" "$((k / 1024))"
-  "$herald" --site "$site" build --now "$now" --timings 2>&1 >/dev/null | grep timings | sed "s/^/$n  stages (no-op): /"
+  "$herald" --site "$site" incident update "$id" --status monitoring --message "Last one." --now "$now" >/dev/null
+  "$herald" --site "$site" build --now "$now" --timings 2>&1 >/dev/null | grep timings | sed "s/^/$n  stages (after 1 update): /"
+  rm -rf "$site/public" "$site/.herald-cache"
+  "$herald" --site "$site" build --now "$now" --timings 2>&1 >/dev/null | grep timings | sed "s/^/$n  stages (cold): /"
   # Side by side: the same incidents with Hugo and the cState theme (CSTATE=/path/to/a/copy/of/cstate).
   if [ -n "${CSTATE:-}" ] && command -v hugo >/dev/null && [ "$n" -le "${HUGO_MAX:-1000}" ]; then
     python3 bench/hugo_cstate.py --site "$site" --theme "$CSTATE" --out "$work/hugo-$n"

@@ -112,26 +112,27 @@ public struct RenderContext: Sendable {
         self.redactor = redactor
         let settings = model.settings
         @Sendable func names(_ ids: [String]) -> [String] { ids.map { settings.component($0)?.name ?? $0 } }
-        @Sendable func prepare(_ events: [Event], _ record: RecordRedactor) -> [PreparedUpdate] {
+        @Sendable func prepare(_ events: [Event], _ record: LazyRecordRedactor) -> [PreparedUpdate] {
             events.map { event in
-                let (html, text) = Markdown.render(event.body, rewriter: redactor.mightRedact(event.body) ? record : nil)
+                let (html, text) = Markdown.render(event.body, rewriter: redactor.mightRedact(event.body) ? record.value : nil)
                 return PreparedUpdate(event: event, status: event.status ?? "", html: html, text: text)
             }
         }
-        @Sendable func html(_ markdown: String, _ record: RecordRedactor) -> String {
-            markdown.isEmpty ? "" : Markdown.html(markdown, rewriter: redactor.mightRedact(markdown) ? record : nil)
+        @Sendable func html(_ markdown: String, _ record: LazyRecordRedactor) -> String {
+            markdown.isEmpty ? "" : Markdown.html(markdown, rewriter: redactor.mightRedact(markdown) ? record.value : nil)
         }
-        @Sendable func text(_ plain: String, _ record: RecordRedactor) -> String {
-            redactor.mightRedact(plain) ? record.redact(plain) : plain
+        @Sendable func text(_ plain: String, _ record: LazyRecordRedactor) -> String {
+            redactor.mightRedact(plain) ? record.value.redact(plain) : plain
         }
         self.incidents = parallelMap(model.incidents) { state in
-            let record = redactor.forRecord(roles: Self.roles(of: state.incident), start: state.startedAt)
+            // Most records name nobody: their redactor is only built when a text might need it.
+            let record = LazyRecordRedactor { redactor.forRecord(roles: Self.roles(of: state.incident), start: state.startedAt) }
             return PreparedIncident(
                 state: state, title: text(state.incident.title, record), updates: prepare(state.updates, record),
                 summaryHTML: html(state.incident.summary, record), componentNames: names(state.affectedComponents))
         }
         self.maintenances = parallelMap(model.maintenances) { state in
-            let record = redactor.forRecord(roles: [])
+            let record = LazyRecordRedactor { redactor.forRecord(roles: []) }
             return PreparedMaintenance(
                 state: state, title: text(state.maintenance.title, record), updates: prepare(state.updates, record),
                 summaryHTML: html(state.maintenance.summary, record), componentNames: names(state.maintenance.components))
@@ -148,5 +149,20 @@ public struct RenderContext: Sendable {
             if case .role(let role, let person) = event.kind { result.append((role, person, event.at)) }
         }
         return result
+    }
+}
+
+/// A record's redactor, made on first use (one record is prepared by one thread).
+final class LazyRecordRedactor: @unchecked Sendable {
+    private let make: () -> RecordRedactor
+    private var made: RecordRedactor?
+
+    init(_ make: @escaping () -> RecordRedactor) { self.make = make }
+
+    var value: RecordRedactor {
+        if let made { return made }
+        let record = make()
+        made = record
+        return record
     }
 }
