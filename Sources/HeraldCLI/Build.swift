@@ -29,7 +29,7 @@ struct Build: AsyncParsableCommand {
                 Console.error("timings: " + parts.joined(separator: ", "))
             }
             if !quiet {
-                print("built \(report.files) files into \(report.output.path) (\(report.write.written) written, \(report.write.unchanged) unchanged, \(report.write.removed) removed; \(report.incidents) incidents, \(report.maintenances) maintenance)")
+                print("built \(report.files) files into \(report.output.path) (\(report.write.written) written, \(report.write.unchanged) unchanged, \(report.write.removed) removed, \(report.kept) pages kept without rendering; \(report.incidents) incidents, \(report.maintenances) maintenance)")
             }
         }
     }

@@ -41,7 +41,7 @@ public struct HTMLRenderer: OutputRenderer {
             title: title == settings.title ? title : "\(title) · \(settings.title)",
             root: root, siteTitle: settings.title, siteDescription: settings.description ?? "",
             canonical: context.absoluteURL(directory), feedAtom: context.absoluteURL("history.atom"),
-            feedRSS: context.absoluteURL("history.rss"), generated: TimeView(context.now), support: settings.support,
+            feedRSS: context.absoluteURL("history.rss"), generated: section == "status" && path == "index.html" ? TimeView(context.now) : nil, support: settings.support,
             section: section, isStatus: section == "status", isHistory: section == "history",
             isPostmortems: section == "postmortems", headExtra: context.headExtra)
     }

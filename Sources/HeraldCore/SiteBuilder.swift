@@ -19,6 +19,8 @@ public struct SiteBuilder: Sendable {
         /// Wall-clock seconds per stage, in pipeline order.
         public var timings: [(stage: String, seconds: Double)] = []
         public var files: Int
+        /// Pages whose render-cache key matched the last build's: kept without rendering.
+        public var kept: Int
         public var write: SiteWriter.Report
         public var output: URL
         public var incidents: Int
@@ -87,7 +89,7 @@ public struct SiteBuilder: Sendable {
         let write = try writer.write(files, previous: previous)
         timings.append(("write", clock.lap()))
         return Report(
-            timings: timings, files: files.count, write: write, output: output, incidents: model.incidents.count,
+            timings: timings, files: files.count, kept: files.count(where: \.reused), write: write, output: output, incidents: model.incidents.count,
             maintenances: model.maintenances.count, warnings: Self.warnings(model))
     }
 }

@@ -32,7 +32,9 @@ public struct PageView: Sendable {
     public var canonical: String
     public var feedAtom: String
     public var feedRSS: String
-    public var generated: TimeView
+    /// The build time, on the status page only: any other page that showed it would change on
+    /// every build (and could never be kept by the render cache).
+    public var generated: TimeView?
     public var support: String
     /// `status`, `history`, `postmortems`: which navigation entry is current.
     public var section: String

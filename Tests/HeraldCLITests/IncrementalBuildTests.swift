@@ -55,6 +55,24 @@ struct IncrementalBuildTests {
         #expect(again.stdout.contains("(0 written"), "\(again.stdout)")
     }
 
+    /// Only the status page and the pages that show an open incident's duration "so far" (its own
+    /// page, history/ and its month) depend on the build time: a later build renders those and
+    /// keeps every other page.
+    @Test func laterBuildRendersOnlyPagesThatShowTheTime() throws {
+        let site = try site()
+        let first = try site.herald("build", "--now", now)
+        #expect(first.stdout.contains(" 0 pages kept"), "\(first.stdout)")
+        let pages = site.files(under: "public").filter { $0.hasSuffix(".html") }.count
+        let later = try site.herald("build", "--now", "2026-11-22T16:00:00Z")
+        #expect(later.status == 0)
+        #expect(later.stdout.contains(" \(pages - 4) pages kept without rendering"), "\(later.stdout) of \(pages) pages")
+        // With nothing open, every page but the status page is kept.
+        try site.write("content/incidents/2026-11-22-search-down/20261122T150000Z-resolved-ffff.md", "---\nstatus: resolved\nat: 2026-11-22T15:00:00Z\n---\nFixed.\n")
+        #expect(try site.herald("build", "--now", "2026-11-22T16:00:00Z").status == 0)
+        let latest = try site.herald("build", "--now", "2026-11-22T17:00:00Z")
+        #expect(latest.stdout.contains(" \(pages - 1) pages kept without rendering"), "\(latest.stdout) of \(pages) pages")
+    }
+
     @Test func aPageEditedByHandIsRestored() throws {
         let site = try site()
         #expect(try site.herald("build", "--now", now).status == 0)
