@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Stage 1 and 2: reads `content/` and parses it into `SiteContent`, collecting every problem in
 /// every file before failing, so a user fixes everything in one pass.
 public struct ContentLoader: Sendable {
@@ -38,12 +44,16 @@ public struct ContentLoader: Sendable {
             return (incident, problems, problems.isEmpty ? stamp : nil, false)
         }
         var incidents: [Incident] = []
+        var incidentStamps: [String: UInt64] = [:]
         for (incident, problems, stamp, hit) in incidentResults {
             diagnostics += problems
             if !hit { misses += 1 }
             if let incident {
                 incidents.append(incident)
-                if let stamp { next?.incidents[incident.id] = (stamp, incident) }
+                if let stamp {
+                    next?.incidents[incident.id] = (stamp, incident)
+                    incidentStamps[incident.id] = stamp
+                }
             }
         }
 
@@ -91,9 +101,11 @@ public struct ContentLoader: Sendable {
             next.write(to: cacheURL)
         }
 
-        let content = SiteContent(
+        var content = SiteContent(
             settings: settings, people: people, incidents: incidents, maintenances: maintenances,
             postmortems: postmortems)
+        content.sourceKey = cache?.key
+        content.incidentStamps = incidentStamps
         return (content, diagnostics.sortedForOutput())
     }
 
@@ -273,13 +285,11 @@ public struct ContentLoader: Sendable {
     func absolute(_ relative: String) -> String { layout.root.path + "/" + relative }
 
     func recordFolders(_ folder: String, kind: String, into diagnostics: inout [Diagnostic]) -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: absolute(folder)) else { return [] }
+        guard let entries = Self.directoryEntries(absolute(folder)) else { return [] }
         var ids: [String] = []
-        for name in names.sorted() where !name.hasPrefix(".") {
-            var isDirectory: ObjCBool = false
+        for (name, isDirectory) in entries where !name.hasPrefix(".") {
             let path = folder + "/" + name
-            guard FileManager.default.fileExists(atPath: absolute(path), isDirectory: &isDirectory) else { continue }
-            if !isDirectory.boolValue {
+            if !isDirectory {
                 diagnostics.append(.error(path, 0, "unexpected file (expected one folder per record: content/\(kind)/<id>/)"))
                 continue
             }
@@ -290,6 +300,27 @@ public struct ContentLoader: Sendable {
             ids.append(name)
         }
         return ids
+    }
+
+    /// The entries of a folder, sorted by name, each with whether it is a folder (following
+    /// symbolic links); one readdir(3) pass, a stat only where the file system does not say.
+    static func directoryEntries(_ path: String) -> [(name: String, isDirectory: Bool)]? {
+        guard let dir = opendir(path) else { return nil }
+        defer { closedir(dir) }
+        let fd = dirfd(dir)
+        var entries: [(name: String, isDirectory: Bool)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+            if name == "." || name == ".." { continue }
+            var isDirectory = Int32(entry.pointee.d_type) == Int32(DT_DIR)
+            if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) || Int32(entry.pointee.d_type) == Int32(DT_LNK) {
+                var info = stat()
+                guard fstatat(fd, name, &info, 0) == 0 else { continue }
+                isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+            }
+            entries.append((name, isDirectory))
+        }
+        return entries.sorted { $0.name < $1.name }
     }
 
     /// Site-relative paths of the Markdown files in `folder`, sorted.

@@ -7,23 +7,113 @@ public struct HTMLRenderer: OutputRenderer {
     public init() {}
 
     public func render(_ context: RenderContext) -> [OutputFile] {
-        // Each incident's view is built once, for a page at the root, and moved to each page's depth.
-        let views = parallelMap(context.incidents) { Self.incidentView($0, context: context, from: "index.html") }
+        // Which pages must be rendered: those whose source key (see RenderContext.sourceKey) is
+        // not the last build's. Only their incidents' views are built.
+        let history = History(context)
+        var needed = Set<Int>()
+        for (index, prepared) in context.incidents.enumerated() {
+            let key = history.incidentKeys[index]
+            if key == nil || context.previous[Self.incidentPath(prepared.id)]?.key != key { needed.insert(index) }
+        }
+        for (position, month) in history.months.enumerated() {
+            let key = history.monthKey(position)
+            if key == nil || context.previous[Self.monthPath(month)]?.key != key { needed.formUnion(history.indices[month] ?? []) }
+        }
+        if history.indexKey == nil || context.previous[History.indexPath]?.key != history.indexKey {
+            for month in history.months.prefix(3) { needed.formUnion(history.indices[month] ?? []) }
+        }
+        // The status page shows the open incidents and the last 14 days.
+        let oldest = context.now.startOfDay.adding(seconds: -13 * 86_400)
+        for (index, prepared) in context.incidents.enumerated() where prepared.state.isOpen || prepared.state.createdAt.startOfDay >= oldest {
+            needed.insert(index)
+        }
+        // Each needed incident's view is built once, for a page at the root, and moved to each page's depth.
+        let order = needed.sorted()
+        let built = parallelMap(order) { Self.incidentView(context.incidents[$0], context: context, from: "index.html") }
+        let views = Dictionary(uniqueKeysWithValues: zip(order, built))
         @Sendable func view(_ prepared: PreparedIncident, from path: String) -> IncidentView {
-            guard let index = context.incidentIndex[prepared.id] else { return Self.incidentView(prepared, context: context, from: path) }
-            return Self.relocated(views[index], to: path)
+            guard let index = context.incidentIndex[prepared.id], let view = views[index] else { return Self.incidentView(prepared, context: context, from: path) }
+            return Self.relocated(view, to: path)
         }
         var jobs: [@Sendable () -> OutputFile] = []
         jobs.append { statusPage(context, view: view) }
         jobs.append { notFoundPage(context) }
-        for incident in context.incidents { jobs.append { incidentPage(incident, context, view: view(incident, from: Self.incidentPath(incident.id))) } }
+        for (index, incident) in context.incidents.enumerated() {
+            jobs.append { incidentPage(incident, context, key: history.incidentKeys[index], view: view) }
+        }
         for maintenance in context.maintenances { jobs.append { maintenancePage(maintenance, context) } }
-        jobs += historyPages(context, view: view)
+        jobs += historyPages(context, history, view: view)
         var files = parallelMap(jobs) { $0() }
         for (name, bytes) in context.theme.assets.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "assets/" + name, bytes: bytes))
         }
         return files
+    }
+
+    /// Incidents by month (newest first), with the source keys of the history pages.
+    struct History: Sendable {
+        static let indexPath = "history/index.html"
+        var months: [String] = []
+        /// Indices into `context.incidents`, per month key (`2026/11`).
+        var indices: [String: [Int]] = [:]
+        var incidentKeys: [UInt64?]
+        var indexKey: UInt64?
+        let base: UInt64?
+
+        init(_ context: RenderContext) {
+            incidentKeys = context.incidents.map { context.sourceKey($0) }
+            for (index, prepared) in context.incidents.enumerated() {
+                let key = prepared.state.monthKey
+                if indices[key] == nil { months.append(key) }
+                indices[key, default: []].append(index)
+            }
+            if let site = context.model.content.sourceKey {
+                var hasher = StableHasher()
+                hasher.combine("history-sources")
+                hasher.combine(context.theme.key)
+                hasher.combine(context.cacheSalt)
+                hasher.combine(site)
+                hasher.combine(context.headExtra)
+                base = hasher.value
+            } else {
+                base = nil
+            }
+            // history/: every month with its count, and the latest three in full.
+            if var hasher = base.map({ value -> StableHasher in var h = StableHasher(); h.combine(value); return h }) {
+                hasher.combine("index")
+                var complete = true
+                for (position, month) in months.enumerated() {
+                    hasher.combine(month)
+                    hasher.combine(UInt64(indices[month]!.count))
+                    if position < 3 {
+                        for index in indices[month]! {
+                            guard let key = incidentKeys[index] else { complete = false; break }
+                            hasher.combine(key)
+                        }
+                    }
+                }
+                indexKey = complete ? hasher.value : nil
+            }
+        }
+
+        /// A month page: its incidents and its neighbours' labels and counts.
+        func monthKey(_ position: Int) -> UInt64? {
+            guard let base else { return nil }
+            var hasher = StableHasher()
+            hasher.combine(base)
+            let month = months[position]
+            hasher.combine(month)
+            for index in indices[month]! {
+                guard let key = incidentKeys[index] else { return nil }
+                hasher.combine(key)
+            }
+            for neighbour in [position - 1, position + 1] where months.indices.contains(neighbour) {
+                hasher.combine(months[neighbour])
+                hasher.combine(UInt64(indices[months[neighbour]]!.count))
+            }
+            hasher.combine(UInt64(bitPattern: Int64(position)))
+            return hasher.value
+        }
     }
 
     // MARK: - Shared pieces
@@ -174,12 +264,11 @@ public struct HTMLRenderer: OutputRenderer {
         return context.page(path, "index", view)
     }
 
-    func incidentPage(_ prepared: PreparedIncident, _ context: RenderContext, view incident: IncidentView) -> OutputFile {
+    func incidentPage(_ prepared: PreparedIncident, _ context: RenderContext, key: UInt64?, view: (PreparedIncident, String) -> IncidentView) -> OutputFile {
         let path = Self.incidentPath(prepared.id)
-        let view = IncidentPageView(
-            page: Self.page(context, path: path, title: prepared.title, section: "history"),
-            incident: incident)
-        return context.page(path, "incident", view)
+        return context.page(path, "incident", sourceKey: key) {
+            IncidentPageView(page: Self.page(context, path: path, title: prepared.title, section: "history"), incident: view(prepared, path))
+        }
     }
 
     func maintenancePage(_ prepared: PreparedMaintenance, _ context: RenderContext) -> OutputFile {
@@ -199,46 +288,40 @@ public struct HTMLRenderer: OutputRenderer {
     }
 
     /// `history/index.html` (the latest three months in full, then every month) and one page per month.
-    func historyPages(_ context: RenderContext, view: @escaping @Sendable (PreparedIncident, String) -> IncidentView) -> [@Sendable () -> OutputFile] {
-        var months: [String] = []
-        var byMonth: [String: [PreparedIncident]] = [:]
-        for prepared in context.incidents {
-            let key = prepared.state.monthKey
-            if byMonth[key] == nil { months.append(key) }
-            byMonth[key, default: []].append(prepared)
-        }
-        let frozenMonths = months
-        let frozen = byMonth
+    func historyPages(_ context: RenderContext, _ history: History, view: @escaping @Sendable (PreparedIncident, String) -> IncidentView) -> [@Sendable () -> OutputFile] {
+        let months = history.months
         @Sendable func label(_ key: String) -> String {
             let parts = key.split(separator: "/")
             return "\(Timestamp.monthNames[Int(parts[1])! - 1]) \(parts[0])"
         }
         @Sendable func link(_ key: String, from: String) -> MonthLinkView {
-            let count = frozen[key]?.count ?? 0
+            let count = history.indices[key]?.count ?? 0
             return MonthLinkView(label: label(key), url: Self.root(of: from) + Self.monthPath(key), count: count, countLabel: count == 1 ? "1 incident" : "\(count) incidents")
         }
         @Sendable func section(_ key: String, from: String) -> HistoryMonthView {
-            let incidents = (frozen[key] ?? []).map { view($0, from) }
+            let incidents = (history.indices[key] ?? []).map { view(context.incidents[$0], from) }
             return HistoryMonthView(label: label(key), url: Self.root(of: from) + Self.monthPath(key), anchor: key.replacingOccurrences(of: "/", with: "-"), incidents: incidents, isEmpty: incidents.isEmpty)
         }
         var jobs: [@Sendable () -> OutputFile] = []
         jobs.append {
-            let path = "history/index.html"
-            let view = HistoryPageView(
-                page: Self.page(context, path: path, title: "Incident history", section: "history"), heading: "Incident history",
-                months: frozenMonths.map { link($0, from: path) }, hasMonths: !frozenMonths.isEmpty,
-                sections: frozenMonths.prefix(3).map { section($0, from: path) }, previous: nil, next: nil)
-            return context.page(path, "history", view)
+            let path = History.indexPath
+            return context.page(path, "history", sourceKey: history.indexKey) {
+                HistoryPageView(
+                    page: Self.page(context, path: path, title: "Incident history", section: "history"), heading: "Incident history",
+                    months: months.map { link($0, from: path) }, hasMonths: !months.isEmpty,
+                    sections: months.prefix(3).map { section($0, from: path) }, previous: nil, next: nil)
+            }
         }
-        for (index, key) in frozenMonths.enumerated() {
+        for (index, key) in months.enumerated() {
             jobs.append {
                 let path = Self.monthPath(key)
-                let view = HistoryPageView(
-                    page: Self.page(context, path: path, title: "Incidents in \(label(key))", section: "history"),
-                    heading: "Incidents in \(label(key))", months: [], hasMonths: false, sections: [section(key, from: path)],
-                    previous: index + 1 < frozenMonths.count ? link(frozenMonths[index + 1], from: path) : nil,
-                    next: index > 0 ? link(frozenMonths[index - 1], from: path) : nil)
-                return context.page(path, "history", view)
+                return context.page(path, "history", sourceKey: history.monthKey(index)) {
+                    HistoryPageView(
+                        page: Self.page(context, path: path, title: "Incidents in \(label(key))", section: "history"),
+                        heading: "Incidents in \(label(key))", months: [], hasMonths: false, sections: [section(key, from: path)],
+                        previous: index + 1 < months.count ? link(months[index + 1], from: path) : nil,
+                        next: index > 0 ? link(months[index - 1], from: path) : nil)
+                }
             }
         }
         return jobs

@@ -214,4 +214,8 @@ public struct SiteContent: Sendable {
     public var incidents: [Incident]
     public var maintenances: [Maintenance]
     public var postmortems: [Postmortem]
+    /// Set when loaded with a parse cache: what the records were read from. `sourceKey` covers
+    /// site.yml and the Herald binary; `incidentStamps` each incident folder's files (`ContentCache`).
+    public var sourceKey: UInt64?
+    public var incidentStamps: [String: UInt64] = [:]
 }

@@ -81,6 +81,33 @@ public struct RenderContext: Sendable {
         theme.page(path, template, view, salt: cacheSalt, previous: previous)
     }
 
+    /// A key for what an incident's views are made of, from its sources rather than its views (so a
+    /// rebuild need not build 10,000 views to find the one that changed): the files of its folder,
+    /// site.yml, the Herald binary, the theme, people.yml's names, whether a postmortem is
+    /// published, and the build time while it is open (its duration grows). Nil without a parse
+    /// cache; pages then fall back to keys of their view models.
+    public func sourceKey(_ prepared: PreparedIncident) -> UInt64? {
+        guard let site = model.content.sourceKey, let stamp = model.content.incidentStamps[prepared.id] else { return nil }
+        var hasher = StableHasher()
+        hasher.combine("incident-sources")
+        hasher.combine(theme.key)
+        hasher.combine(cacheSalt)
+        hasher.combine(site)
+        hasher.combine(stamp)
+        hasher.combine(headExtra)
+        hasher.combine(prepared.state.postmortem == nil ? 0 : 1)
+        hasher.combine(prepared.state.isOpen ? UInt64(bitPattern: now.seconds) : 0)
+        return hasher.value
+    }
+
+    /// Keeps the last build's page at `path` if it was made from the same sources, else renders it
+    /// with `view()` and records `key`.
+    public func page<View: Fingerprintable>(_ path: String, _ template: String, sourceKey key: UInt64?, _ view: () -> View) -> OutputFile {
+        guard let key else { return page(path, template, view()) }
+        if let entry = previous[path], entry.key == key { return .reused(path, key: key) }
+        return OutputFile(path: path, text: theme.render(template, view()), key: key)
+    }
+
     /// What else a kept page must have been checked against: the names the leak scanner looks for
     /// (a template's own text could hold a name added to people.yml since).
     var cacheSalt: UInt64

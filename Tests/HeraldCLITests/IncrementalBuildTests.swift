@@ -178,4 +178,28 @@ struct IncrementalBuildTests {
             #expect(result.stderr.contains("20261120T110000Z-x-dddd.md:2: error: unknown status 'fixed'"), "\(result.stderr)")
         }
     }
+
+    /// Things an incident's page shows that live outside its folder: a published postmortem, the
+    /// site's settings and people.yml. Each rebuild must equal a cold build.
+    @Test func changesOutsideTheRecordReachItsPages() throws {
+        let site = try site()
+        try site.write("\(old)/20261120T090000Z-investigating-eeee.md", "---\nstatus: investigating\nat: 2026-11-20T09:00:00Z\n---\nCarol is checking the logs.\n")
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(try site.read("public/incidents/2026-11-20-old/index.html").contains("Carol is checking"))
+        let steps: [(String, String)] = [
+            ("content/postmortems/2026-11-20-old.md", "---\nstatus: published\npublished: 2026-11-21T10:00:00Z\nsummary: A short outage.\n---\n\n## What happened\n\nIt broke.\n"),
+            ("content/site.yml", TemporarySite.minimalSiteYML.replacingOccurrences(of: "name: Website", with: "name: Public website")),
+            ("content/people.yml", "- name: Jane Doe\n  aliases: [\"@jane\", jane@corp.test, Jane]\n- name: Bob Smith\n  aliases: [Bob]\n- name: Carol Kim\n  aliases: [Carol]\n"),
+        ]
+        for (index, (path, text)) in steps.enumerated() {
+            try site.write(path, text)
+            let result = try site.herald("build", "--now", now)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try site.herald("build", "--now", now, "--out", "cold-\(index)").status == 0)
+            try expectSameSite(site, "public", "cold-\(index)")
+        }
+        #expect(try site.read("public/incidents/2026-11-20-old/index.html").contains("Read the postmortem"))
+        #expect(try site.read("public/incidents/2026-11-20-old/index.html").contains("Public website"))
+        #expect(try !site.read("public/incidents/2026-11-20-old/index.html").contains("Carol"))
+    }
 }
