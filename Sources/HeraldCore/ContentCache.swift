@@ -42,17 +42,14 @@ struct ContentCache: Sendable {
 
     /// The stamp of a record folder: every entry's name, size, time and inode, in name order.
     static func folderStamp(_ path: String) -> UInt64? {
-        guard let dir = opendir(path) else { return nil }
-        defer { closedir(dir) }
-        let fd = dirfd(dir)
         var entries: [(name: String, info: stat)] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
-            if name == "." || name == ".." { continue }
+        let complete = FileBytes.forEachEntry(in: path) { name, _, folder in
             var info = stat()
-            guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+            guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return false }
             entries.append((name, info))
+            return true
         }
+        guard complete else { return nil }
         entries.sort { $0.name < $1.name }
         var hasher = StableHasher()
         for (name, info) in entries { combine(&hasher, name, info) }

@@ -305,22 +305,18 @@ public struct ContentLoader: Sendable {
     /// The entries of a folder, sorted by name, each with whether it is a folder (following
     /// symbolic links); one readdir(3) pass, a stat only where the file system does not say.
     static func directoryEntries(_ path: String) -> [(name: String, isDirectory: Bool)]? {
-        guard let dir = opendir(path) else { return nil }
-        defer { closedir(dir) }
-        let fd = dirfd(dir)
         var entries: [(name: String, isDirectory: Bool)] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
-            if name == "." || name == ".." { continue }
-            var isDirectory = Int32(entry.pointee.d_type) == Int32(DT_DIR)
-            if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) || Int32(entry.pointee.d_type) == Int32(DT_LNK) {
+        let complete = FileBytes.forEachEntry(in: path) { name, type, folder in
+            var isDirectory = type == Int32(DT_DIR)
+            if type == Int32(DT_UNKNOWN) || type == Int32(DT_LNK) {
                 var info = stat()
-                guard fstatat(fd, name, &info, 0) == 0 else { continue }
+                guard fstatat(folder, name, &info, 0) == 0 else { return true }  // a broken link: skipped
                 isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
             }
             entries.append((name, isDirectory))
+            return true
         }
-        return entries.sorted { $0.name < $1.name }
+        return complete ? entries.sorted { $0.name < $1.name } : nil
     }
 
     /// Site-relative paths of the Markdown files in `folder`, sorted.

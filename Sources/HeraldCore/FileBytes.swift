@@ -26,4 +26,18 @@ enum FileBytes {
         }
         return result
     }
+
+    /// Calls `body` with every entry of a folder (not `.` and `..`): its name, its `d_type` and the
+    /// folder's descriptor, for `fstatat`. False when the folder cannot be read or `body` stops.
+    static func forEachEntry(in path: String, _ body: (_ name: String, _ type: Int32, _ folder: Int32) -> Bool) -> Bool {
+        guard let dir = opendir(path) else { return false }
+        defer { closedir(dir) }
+        let fd = dirfd(dir)
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+            if name == "." || name == ".." { continue }
+            if !body(name, Int32(entry.pointee.d_type), fd) { return false }
+        }
+        return true
+    }
 }
