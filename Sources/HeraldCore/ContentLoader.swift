@@ -593,10 +593,19 @@ func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable 
     return box.values()
 }
 
-/// Slots written once each from concurrent iterations; distinct indices never race.
+/// Slots written once each from concurrent iterations; distinct indices never race. The slots are
+/// one fixed allocation: a Swift array here would not do, as every write to it checks (and may
+/// copy) its buffer, and those checks race between threads.
 private final class ResultBox<R>: @unchecked Sendable {
-    private var storage: [R?]
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: R) { storage.withUnsafeMutableBufferPointer { $0[index] = value } }
-    func values() -> [R] { storage.map { $0! } }
+    private let slots: UnsafeMutableBufferPointer<R?>
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+    func set(_ index: Int, _ value: R) { slots[index] = value }
+    func values() -> [R] { slots.map { $0! } }
 }

@@ -33,10 +33,16 @@ enum FileBytes {
         guard let dir = opendir(path) else { return false }
         defer { closedir(dir) }
         let fd = dirfd(dir)
+        // A record from readdir is only `d_reclen` bytes long, often shorter than `dirent`: read its
+        // fields through a raw pointer, never by copying `entry.pointee` (that reads past the record).
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        let typeOffset = MemoryLayout<dirent>.offset(of: \dirent.d_type)!
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
+            let record = UnsafeRawPointer(entry)
+            let name = String(cString: record.advanced(by: nameOffset).assumingMemoryBound(to: CChar.self))
             if name == "." || name == ".." { continue }
-            if !body(name, Int32(entry.pointee.d_type), fd) { return false }
+            let type = Int32(record.load(fromByteOffset: typeOffset, as: UInt8.self))
+            if !body(name, type, fd) { return false }
         }
         return true
     }
