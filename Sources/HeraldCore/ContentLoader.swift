@@ -86,12 +86,16 @@ public struct ContentLoader: Sendable {
             return (postmortem, problems, problems.isEmpty ? stamp : nil, false)
         }
         var postmortems: [Postmortem] = []
+        var postmortemStamps: [String: UInt64] = [:]
         for ((postmortem, problems, stamp, hit), path) in zip(postmortemResults, postmortemFiles) {
             diagnostics += problems
             if !hit { misses += 1 }
             if let postmortem {
                 postmortems.append(postmortem)
-                if let stamp { next?.postmortems[path] = (stamp, postmortem) }
+                if let stamp {
+                    next?.postmortems[path] = (stamp, postmortem)
+                    postmortemStamps[postmortem.incidentID] = stamp
+                }
             }
         }
         if let cacheURL, let cache, let next,
@@ -106,6 +110,7 @@ public struct ContentLoader: Sendable {
             postmortems: postmortems)
         content.sourceKey = cache?.key
         content.incidentStamps = incidentStamps
+        content.postmortemStamps = postmortemStamps
         return (content, diagnostics.sortedForOutput())
     }
 

@@ -142,6 +142,8 @@ public struct FeedRenderer: OutputRenderer {
 /// Escaping for XML text and attributes; drops characters XML 1.0 cannot hold.
 enum XMLEscape {
     static func text(_ value: String) -> String {
+        // Most values need nothing: printable ASCII without markup characters is returned as is.
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 38 && $0 != 60 && $0 != 62 && $0 != 34 && $0 != 39 }) { return value }
         var out = ""
         out.reserveCapacity(value.utf8.count)
         for scalar in value.unicodeScalars {

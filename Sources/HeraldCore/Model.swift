@@ -218,4 +218,6 @@ public struct SiteContent: Sendable {
     /// site.yml and the Herald binary; `incidentStamps` each incident folder's files (`ContentCache`).
     public var sourceKey: UInt64?
     public var incidentStamps: [String: UInt64] = [:]
+    /// Each postmortem file's stamp, by incident id.
+    public var postmortemStamps: [String: UInt64] = [:]
 }

@@ -27,6 +27,17 @@ public struct PostmortemRenderer: OutputRenderer {
 
     func index(_ published: [(PreparedIncident, Postmortem)], _ context: RenderContext) -> OutputFile {
         let path = "postmortems/index.html"
+        var key: UInt64?
+        if !published.isEmpty, published.allSatisfy({ context.postmortemSourceKey($0.0) != nil }) {
+            var hasher = StableHasher()
+            hasher.combine("postmortem-index")
+            for (prepared, _) in published { hasher.combine(context.postmortemSourceKey(prepared)!) }
+            key = hasher.value
+        }
+        return context.page(path, "postmortems", sourceKey: key) { indexView(published, context, path: path) }
+    }
+
+    func indexView(_ published: [(PreparedIncident, Postmortem)], _ context: RenderContext, path: String) -> PostmortemIndexView {
         let items = published.map { prepared, postmortem -> PostmortemListItemView in
             let record = Self.redactor(prepared, context)
             let severity = prepared.state.incident.severity
@@ -36,13 +47,16 @@ public struct PostmortemRenderer: OutputRenderer {
                 severityLabel: severity.rawValue.capitalized + " impact", summary: record.redact(postmortem.summary),
                 started: TimeView(prepared.state.startedAt))
         }
-        let view = PostmortemIndexView(
+        return PostmortemIndexView(
             page: HTMLRenderer.page(context, path: path, title: "Postmortems", section: "postmortems"), items: items, isEmpty: items.isEmpty)
-        return context.page(path, "postmortems", view)
     }
 
     func page(_ prepared: PreparedIncident, _ postmortem: Postmortem, _ context: RenderContext) -> OutputFile {
         let path = HTMLRenderer.postmortemPath(prepared.id)
+        return context.page(path, "postmortem", sourceKey: context.postmortemSourceKey(prepared)) { view(prepared, postmortem, context, path: path) }
+    }
+
+    func view(_ prepared: PreparedIncident, _ postmortem: Postmortem, _ context: RenderContext, path: String) -> PostmortemPageView {
         let state = prepared.state
         let facts = PostmortemFacts(incident: state, postmortem: postmortem)
         let record = Self.redactor(prepared, context)
@@ -83,7 +97,7 @@ public struct PostmortemRenderer: OutputRenderer {
                 title: record.redact($0.title), type: $0.type.rawValue, owner: $0.owner.map { record.label(for: $0) } ?? "unassigned",
                 status: $0.status.rawValue, isDone: $0.status == .done, link: $0.link.flatMap { record.redact($0, startsSentence: false) == $0 ? $0 : nil })
         }
-        let view = PostmortemPageView(
+        return PostmortemPageView(
             page: HTMLRenderer.page(context, path: path, title: "Postmortem: \(prepared.title)", section: "postmortems"),
             title: "Postmortem: \(prepared.title)", incidentTitle: prepared.title, incidentURL: "../../" + HTMLRenderer.incidentPath(prepared.id),
             severity: state.incident.severity.rawValue, severityLabel: state.incident.severity.rawValue.capitalized + " impact",
@@ -92,6 +106,5 @@ public struct PostmortemRenderer: OutputRenderer {
             published: postmortem.published?.date ?? "", authors: authors.joined(separator: ", "), hasAuthors: !authors.isEmpty,
             summary: record.redact(postmortem.summary), durations: durations, bodyHTML: html(postmortem.body), timeline: days,
             actionItems: actions, hasActionItems: !actions.isEmpty)
-        return context.page(path, "postmortem", view)
     }
 }

@@ -34,16 +34,43 @@ public protocol OutputRenderer: Sendable {
     func render(_ context: RenderContext) -> [OutputFile]
 }
 
-/// An incident's public texts, redacted and rendered once per build and shared by every page,
-/// feed and API file that shows it.
-public struct PreparedIncident: Sendable {
-    public var state: IncidentState
-    public var title: String
-    /// Public updates oldest first, message as HTML and plain text, redacted.
-    public var updates: [PreparedUpdate]
-    public var summaryHTML: String
-    public var componentNames: [String]
+/// An incident's public texts, redacted and rendered at most once per build and shared by every
+/// page, feed and API file that shows it. They are made on first use: a rebuild that keeps most
+/// pages never needs the texts of most incidents.
+public final class PreparedIncident: @unchecked Sendable {
+    public let state: IncidentState
+    public let componentNames: [String]
     public var id: String { state.id }
+
+    struct Texts {
+        var title: String
+        var updates: [PreparedUpdate]
+        var summaryHTML: String
+    }
+
+    private let lock = NSLock()
+    private var made: Texts?
+    private let make: @Sendable () -> Texts
+
+    init(state: IncidentState, componentNames: [String], make: @escaping @Sendable () -> Texts) {
+        self.state = state
+        self.componentNames = componentNames
+        self.make = make
+    }
+
+    private var texts: Texts {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let texts = make()
+        made = texts
+        return texts
+    }
+
+    public var title: String { texts.title }
+    /// Public updates oldest first, message as HTML and plain text, redacted.
+    public var updates: [PreparedUpdate] { texts.updates }
+    public var summaryHTML: String { texts.summaryHTML }
 }
 
 public struct PreparedUpdate: Sendable {
@@ -100,6 +127,16 @@ public struct RenderContext: Sendable {
         return hasher.value
     }
 
+    /// A published postmortem's page: its incident's sources and its own file.
+    public func postmortemSourceKey(_ prepared: PreparedIncident) -> UInt64? {
+        guard let incident = sourceKey(prepared), let stamp = model.content.postmortemStamps[prepared.id] else { return nil }
+        var hasher = StableHasher()
+        hasher.combine("postmortem-sources")
+        hasher.combine(incident)
+        hasher.combine(stamp)
+        return hasher.value
+    }
+
     /// Keeps the last build's page at `path` if it was made from the same sources, else renders it
     /// with `view()` and records `key`.
     public func page<View: Fingerprintable>(_ path: String, _ template: String, sourceKey key: UInt64?, _ view: () -> View) -> OutputFile {
@@ -151,12 +188,14 @@ public struct RenderContext: Sendable {
         @Sendable func text(_ plain: String, _ record: LazyRecordRedactor) -> String {
             redactor.mightRedact(plain) ? record.value.redact(plain) : plain
         }
-        self.incidents = parallelMap(model.incidents) { state in
-            // Most records name nobody: their redactor is only built when a text might need it.
-            let record = LazyRecordRedactor { redactor.forRecord(roles: Self.roles(of: state.incident), start: state.startedAt) }
-            return PreparedIncident(
-                state: state, title: text(state.incident.title, record), updates: prepare(state.updates, record),
-                summaryHTML: html(state.incident.summary, record), componentNames: names(state.affectedComponents))
+        self.incidents = model.incidents.map { state in
+            PreparedIncident(state: state, componentNames: names(state.affectedComponents)) {
+                // Most records name nobody: their redactor is only built when a text might need it.
+                let record = LazyRecordRedactor { redactor.forRecord(roles: Self.roles(of: state.incident), start: state.startedAt) }
+                return PreparedIncident.Texts(
+                    title: text(state.incident.title, record), updates: prepare(state.updates, record),
+                    summaryHTML: html(state.incident.summary, record))
+            }
         }
         self.maintenances = parallelMap(model.maintenances) { state in
             let record = LazyRecordRedactor { redactor.forRecord(roles: []) }

@@ -188,6 +188,9 @@ struct IncrementalBuildTests {
         #expect(try site.read("public/incidents/2026-11-20-old/index.html").contains("Carol is checking"))
         let steps: [(String, String)] = [
             ("content/postmortems/2026-11-20-old.md", "---\nstatus: published\npublished: 2026-11-21T10:00:00Z\nsummary: A short outage.\n---\n\n## What happened\n\nIt broke.\n"),
+            // The postmortem's own text, then the incident it tells of: its page and the list follow.
+            ("content/postmortems/2026-11-20-old.md", "---\nstatus: published\npublished: 2026-11-21T10:00:00Z\nsummary: A longer outage.\n---\n\n## What happened\n\nIt broke after a deploy.\n"),
+            ("\(old)/20261120T093000Z-identified-ffff.md", "---\nstatus: identified\nat: 2026-11-20T09:30:00Z\n---\nA bad deploy; rolling back.\n"),
             ("content/site.yml", TemporarySite.minimalSiteYML.replacingOccurrences(of: "name: Website", with: "name: Public website")),
             ("content/people.yml", "- name: Jane Doe\n  aliases: [\"@jane\", jane@corp.test, Jane]\n- name: Bob Smith\n  aliases: [Bob]\n- name: Carol Kim\n  aliases: [Carol]\n"),
         ]
@@ -201,5 +204,8 @@ struct IncrementalBuildTests {
         #expect(try site.read("public/incidents/2026-11-20-old/index.html").contains("Read the postmortem"))
         #expect(try site.read("public/incidents/2026-11-20-old/index.html").contains("Public website"))
         #expect(try !site.read("public/incidents/2026-11-20-old/index.html").contains("Carol"))
+        let postmortem = try site.read("public/postmortems/2026-11-20-old/index.html")
+        #expect(postmortem.contains("It broke after a deploy.") && postmortem.contains("A bad deploy; rolling back."))
+        #expect(try site.read("public/postmortems/index.html").contains("A longer outage."))
     }
 }
