@@ -12,17 +12,34 @@ import Darwin
 /// its *stamp* is the same: the name, size, modification time and inode of every file in its
 /// folder (or of its one file, for postmortems). The whole cache is ignored when site.yml, the
 /// Herald binary or the format changed, and records whose loading reported anything are never
-/// cached, so their diagnostics come back on every build. A cache that cannot be read is ignored.
+/// cached, so their diagnostics come back on every build. A cache that cannot be read is ignored,
+/// and so is a record in it that does not decode.
+///
+/// Each record is a length-prefixed block. Reading the file only indexes the blocks; a record is
+/// decoded when its stamp matches (on the loader's threads, in parallel), and the next cache copies
+/// the blocks of unchanged records as they are, so a rebuild encodes only what it parsed.
 struct ContentCache: Sendable {
     static let fileName = ".herald-cache"
-    static let magic = "herald-content-cache 1\n"
+    static let magic = "herald-content-cache 2\n"
 
-    var key: UInt64
-    var incidents: [String: (stamp: UInt64, value: Incident)] = [:]
-    var maintenances: [String: (stamp: UInt64, value: Maintenance)] = [:]
-    var postmortems: [String: (stamp: UInt64, value: Postmortem)] = [:]
+    struct Slot: Sendable {
+        var stamp: UInt64
+        var checksum: UInt64
+        var range: Range<Int>
+    }
 
-    init(key: UInt64) { self.key = key }
+    let key: UInt64
+    private let bytes: [UInt8]
+    private(set) var incidents: [String: Slot] = [:]
+    private(set) var maintenances: [String: Slot] = [:]
+    private(set) var postmortems: [String: Slot] = [:]
+
+    private init(key: UInt64, bytes: [UInt8]) {
+        self.key = key
+        self.bytes = bytes
+    }
+
+    var count: (incidents: Int, maintenances: Int, postmortems: Int) { (incidents.count, maintenances.count, postmortems.count) }
 
     /// What every cached record depends on besides its own files: site.yml's bytes (records are
     /// checked against its components and roles) and the Herald binary that parsed them.
@@ -72,51 +89,93 @@ struct ContentCache: Sendable {
         hasher.combine(UInt64(bitPattern: Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec)))
     }
 
+    // MARK: - Looking records up
+
+    /// A record's encoded block and its checksum (FNV-1a; a block that does not match is not used).
+    struct Block: Sendable {
+        var bytes: ArraySlice<UInt8>
+        var checksum: UInt64
+
+        init(_ bytes: ArraySlice<UInt8>, checksum: UInt64? = nil) {
+            self.bytes = bytes
+            self.checksum = checksum ?? bytes.withUnsafeBufferPointer { buffer in
+                var hasher = StableHasher()
+                hasher.combine(buffer)
+                return hasher.value
+            }
+        }
+    }
+
+    /// The incident cached under `id` with this stamp, and its block.
+    func incident(_ id: String, stamp: UInt64) -> (Incident, Block)? { decode(incidents[id], stamp) { $0.incident() } }
+    func maintenance(_ id: String, stamp: UInt64) -> (Maintenance, Block)? { decode(maintenances[id], stamp) { $0.maintenance() } }
+    func postmortem(_ path: String, stamp: UInt64) -> (Postmortem, Block)? { decode(postmortems[path], stamp) { $0.postmortem() } }
+
+    private func decode<T>(_ slot: Slot?, _ stamp: UInt64, _ read: (inout ByteReader) -> T?) -> (T, Block)? {
+        guard let slot, slot.stamp == stamp else { return nil }
+        let block = Block(bytes[slot.range])
+        guard block.checksum == slot.checksum else { return nil }
+        var reader = ByteReader(bytes, range: slot.range)
+        guard let value = read(&reader), reader.atEnd else { return nil }
+        return (value, block)
+    }
+
+    static func encode(_ incident: Incident) -> Block { block { $0.incident(incident) } }
+    static func encode(_ maintenance: Maintenance) -> Block { block { $0.maintenance(maintenance) } }
+    static func encode(_ postmortem: Postmortem) -> Block { block { $0.postmortem(postmortem) } }
+
+    private static func block(_ write: (inout ByteWriter) -> Void) -> Block {
+        var writer = ByteWriter()
+        write(&writer)
+        return Block(writer.bytes[...])
+    }
+
     // MARK: - Reading and writing
 
     /// The cache at `url` when it was written with `key`, else an empty one.
     static func read(_ url: URL, key: UInt64) -> ContentCache {
-        var cache = ContentCache(key: key)
-        guard let bytes = FileBytes.read(url.path) else { return cache }
+        let empty = ContentCache(key: key, bytes: [])
+        guard let bytes = FileBytes.read(url.path) else { return empty }
+        var cache = ContentCache(key: key, bytes: bytes)
         var reader = ByteReader(bytes)
-        guard reader.string() == magic, reader.uint64() == key else { return cache }
-        guard
-            let incidents = reader.array({ r -> (String, UInt64, Incident)? in
-                guard let id = r.string(), let stamp = r.uint64(), let value = r.incident() else { return nil }
-                return (id, stamp, value)
-            }),
-            let maintenances = reader.array({ r -> (String, UInt64, Maintenance)? in
-                guard let id = r.string(), let stamp = r.uint64(), let value = r.maintenance() else { return nil }
-                return (id, stamp, value)
-            }),
-            let postmortems = reader.array({ r -> (String, UInt64, Postmortem)? in
-                guard let path = r.string(), let stamp = r.uint64(), let value = r.postmortem() else { return nil }
-                return (path, stamp, value)
-            }),
-            reader.atEnd
-        else { return cache }
-        for (id, stamp, value) in incidents { cache.incidents[id] = (stamp, value) }
-        for (id, stamp, value) in maintenances { cache.maintenances[id] = (stamp, value) }
-        for (path, stamp, value) in postmortems { cache.postmortems[path] = (stamp, value) }
+        guard reader.string() == magic, reader.uint64() == key,
+            let incidents = reader.slots(), let maintenances = reader.slots(), let postmortems = reader.slots(), reader.atEnd
+        else { return empty }
+        cache.incidents = incidents
+        cache.maintenances = maintenances
+        cache.postmortems = postmortems
         return cache
     }
 
-    /// Writes the cache atomically; a failure only costs the next build its head start.
-    func write(to url: URL) {
+    /// The records of the next cache, each with its stamp and block, by id (postmortems by path).
+    struct Next {
+        var incidents: [(String, UInt64, Block)] = []
+        var maintenances: [(String, UInt64, Block)] = []
+        var postmortems: [(String, UInt64, Block)] = []
+    }
+
+    /// Writes a cache atomically; a failure only costs the next build its head start.
+    static func write(_ next: Next, key: UInt64, to url: URL) {
         var w = ByteWriter()
-        w.string(Self.magic)
+        w.bytes.reserveCapacity(
+            1024 + [next.incidents, next.maintenances, next.postmortems].joined().reduce(0) { $0 + $1.0.utf8.count + 32 + $1.2.bytes.count })
+        w.string(magic)
         w.uint64(key)
-        w.array(incidents.sorted { $0.key < $1.key }) { w, item in
-            w.string(item.key); w.uint64(item.value.stamp); w.incident(item.value.value)
-        }
-        w.array(maintenances.sorted { $0.key < $1.key }) { w, item in
-            w.string(item.key); w.uint64(item.value.stamp); w.maintenance(item.value.value)
-        }
-        w.array(postmortems.sorted { $0.key < $1.key }) { w, item in
-            w.string(item.key); w.uint64(item.value.stamp); w.postmortem(item.value.value)
+        for section in [next.incidents, next.maintenances, next.postmortems] {
+            w.uint64(UInt64(section.count))
+            for (name, stamp, block) in section {
+                w.string(name)
+                w.uint64(stamp)
+                w.uint64(block.checksum)
+                w.uint64(UInt64(block.bytes.count))
+                w.bytes.append(contentsOf: block.bytes)
+            }
         }
         let temporary = url.path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(w.bytes)) else { return }
+        guard FileBytes.write(w.bytes, to: temporary) else {
+            unlink(temporary)
+            return
+        }
         if rename(temporary, url.path) != 0 { unlink(temporary) }
     }
 }
@@ -193,14 +252,35 @@ struct ByteWriter {
 /// Reads what `ByteWriter` wrote; every method returns nil past the end or on a bad value.
 struct ByteReader {
     let bytes: [UInt8]
-    var offset = 0
+    var offset: Int
+    /// Where reading stops: the end of `bytes` or of the range given.
+    let end: Int
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: [UInt8]) { self.init(bytes, range: 0..<bytes.count) }
+    init(_ bytes: [UInt8], range: Range<Int>) {
+        self.bytes = bytes
+        offset = range.lowerBound
+        end = range.upperBound
+    }
 
-    var atEnd: Bool { offset == bytes.count }
+    var atEnd: Bool { offset == end }
+
+    /// A cache section's index: per record its name, stamp and where its block lies (not decoded).
+    mutating func slots() -> [String: ContentCache.Slot]? {
+        guard let count = uint64(), count <= UInt64(end - offset) else { return nil }
+        var slots: [String: ContentCache.Slot] = [:]
+        slots.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let name = string(), let stamp = uint64(), let checksum = uint64(), let length = uint64(), length <= UInt64(end - offset)
+            else { return nil }
+            slots[name] = ContentCache.Slot(stamp: stamp, checksum: checksum, range: offset..<(offset + Int(length)))
+            offset += Int(length)
+        }
+        return slots
+    }
 
     mutating func uint64() -> UInt64? {
-        guard offset + 8 <= bytes.count else { return nil }
+        guard offset + 8 <= end else { return nil }
         var v: UInt64 = 0
         for i in 0..<8 { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
         offset += 8
@@ -208,16 +288,16 @@ struct ByteReader {
     }
     mutating func int() -> Int? { uint64().map { Int(Int64(bitPattern: $0)) } }
     mutating func byte() -> UInt8? {
-        guard offset < bytes.count else { return nil }
+        guard offset < end else { return nil }
         defer { offset += 1 }
         return bytes[offset]
     }
     mutating func bool() -> Bool? { byte().flatMap { $0 == 0 ? false : $0 == 1 ? true : nil } }
     mutating func string() -> String? {
-        guard let count = uint64(), count <= UInt64(bytes.count - offset) else { return nil }
-        let end = offset + Int(count)
-        let s = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[offset..<end]), as: UTF8.self) }
-        offset = end
+        guard let count = uint64(), count <= UInt64(end - offset) else { return nil }
+        let stop = offset + Int(count)
+        let s = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[offset..<stop]), as: UTF8.self) }
+        offset = stop
         return s
     }
     /// `.some(nil)` for an absent value, nil for a broken one.
@@ -228,7 +308,7 @@ struct ByteReader {
         return .some(value)
     }
     mutating func array<T>(_ read: (inout ByteReader) -> T?) -> [T]? {
-        guard let count = uint64(), count <= UInt64(bytes.count - offset) else { return nil }
+        guard let count = uint64(), count <= UInt64(end - offset) else { return nil }
         var items: [T] = []
         items.reserveCapacity(Int(count))
         for _ in 0..<count {

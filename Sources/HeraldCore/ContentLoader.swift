@@ -31,78 +31,78 @@ public struct ContentLoader: Sendable {
         guard let settings = loadSettings(into: &diagnostics) else { return (nil, diagnostics) }
         let people = loadPeople(into: &diagnostics)
 
-        // Records whose files are unchanged since the last build come from the cache.
+        // Records whose files are unchanged since the last build come from the cache; a record
+        // parsed anew is encoded for the next cache on the same thread.
         let cache = cacheURL.map { ContentCache.read($0, key: ContentCache.key(settingsBytes: FileBytes.read(absolute("content/site.yml")) ?? [])) }
-        var next = cache.map { ContentCache(key: $0.key) }
+        var next = ContentCache.Next()
         var misses = 0
 
         let incidentIDs = recordFolders("content/incidents", kind: "incidents", into: &diagnostics)
-        let incidentResults = parallelMap(incidentIDs) { id -> (Incident?, [Diagnostic], UInt64?, Bool) in
+        let incidentResults = parallelMap(incidentIDs) { id -> Loaded<Incident> in
             let stamp = cache == nil ? nil : ContentCache.folderStamp(absolute("content/incidents/" + id))
-            if let stamp, let hit = cache?.incidents[id], hit.stamp == stamp { return (hit.value, [], stamp, true) }
+            if let stamp, let (value, block) = cache?.incident(id, stamp: stamp) { return Loaded(value: value, stamp: stamp, block: block, hit: true) }
             let (incident, problems) = loadIncident(id, settings: settings)
-            return (incident, problems, problems.isEmpty ? stamp : nil, false)
+            guard let stamp, problems.isEmpty, let incident else { return Loaded(value: incident, problems: problems) }
+            return Loaded(value: incident, stamp: stamp, block: ContentCache.encode(incident))
         }
         var incidents: [Incident] = []
         var incidentStamps: [String: UInt64] = [:]
-        for (incident, problems, stamp, hit) in incidentResults {
-            diagnostics += problems
-            if !hit { misses += 1 }
-            if let incident {
-                incidents.append(incident)
-                if let stamp {
-                    next?.incidents[incident.id] = (stamp, incident)
-                    incidentStamps[incident.id] = stamp
-                }
+        for (id, loaded) in zip(incidentIDs, incidentResults) {
+            diagnostics += loaded.problems
+            if !loaded.hit { misses += 1 }
+            guard let incident = loaded.value else { continue }
+            incidents.append(incident)
+            if let stamp = loaded.stamp, let block = loaded.block {
+                next.incidents.append((id, stamp, block))
+                incidentStamps[incident.id] = stamp
             }
         }
 
         let maintenanceIDs = recordFolders("content/maintenance", kind: "maintenance", into: &diagnostics)
-        let maintenanceResults = parallelMap(maintenanceIDs) { id -> (Maintenance?, [Diagnostic], UInt64?, Bool) in
+        let maintenanceResults = parallelMap(maintenanceIDs) { id -> Loaded<Maintenance> in
             let stamp = cache == nil ? nil : ContentCache.folderStamp(absolute("content/maintenance/" + id))
-            if let stamp, let hit = cache?.maintenances[id], hit.stamp == stamp { return (hit.value, [], stamp, true) }
+            if let stamp, let (value, block) = cache?.maintenance(id, stamp: stamp) { return Loaded(value: value, stamp: stamp, block: block, hit: true) }
             let (maintenance, problems) = loadMaintenance(id, settings: settings)
-            return (maintenance, problems, problems.isEmpty ? stamp : nil, false)
+            guard let stamp, problems.isEmpty, let maintenance else { return Loaded(value: maintenance, problems: problems) }
+            return Loaded(value: maintenance, stamp: stamp, block: ContentCache.encode(maintenance))
         }
         var maintenances: [Maintenance] = []
-        for (maintenance, problems, stamp, hit) in maintenanceResults {
-            diagnostics += problems
-            if !hit { misses += 1 }
-            if let maintenance {
-                maintenances.append(maintenance)
-                if let stamp { next?.maintenances[maintenance.id] = (stamp, maintenance) }
-            }
+        for (id, loaded) in zip(maintenanceIDs, maintenanceResults) {
+            diagnostics += loaded.problems
+            if !loaded.hit { misses += 1 }
+            guard let maintenance = loaded.value else { continue }
+            maintenances.append(maintenance)
+            if let stamp = loaded.stamp, let block = loaded.block { next.maintenances.append((id, stamp, block)) }
         }
 
         let known = Set(incidentIDs)
         let postmortemFiles = markdownFiles(in: "content/postmortems")
-        let postmortemResults = parallelMap(postmortemFiles) { path -> (Postmortem?, [Diagnostic], UInt64?, Bool) in
+        let postmortemResults = parallelMap(postmortemFiles) { path -> Loaded<Postmortem> in
             let stamp = cache == nil ? nil : ContentCache.fileStamp(absolute(path))
             // A postmortem is checked against the incident ids too.
-            if let stamp, let hit = cache?.postmortems[path], hit.stamp == stamp, known.contains(hit.value.incidentID) {
-                return (hit.value, [], stamp, true)
+            if let stamp, let (value, block) = cache?.postmortem(path, stamp: stamp), known.contains(value.incidentID) {
+                return Loaded(value: value, stamp: stamp, block: block, hit: true)
             }
             let (postmortem, problems) = loadPostmortem(path, incidents: known)
-            return (postmortem, problems, problems.isEmpty ? stamp : nil, false)
+            guard let stamp, problems.isEmpty, let postmortem else { return Loaded(value: postmortem, problems: problems) }
+            return Loaded(value: postmortem, stamp: stamp, block: ContentCache.encode(postmortem))
         }
         var postmortems: [Postmortem] = []
         var postmortemStamps: [String: UInt64] = [:]
-        for ((postmortem, problems, stamp, hit), path) in zip(postmortemResults, postmortemFiles) {
-            diagnostics += problems
-            if !hit { misses += 1 }
-            if let postmortem {
-                postmortems.append(postmortem)
-                if let stamp {
-                    next?.postmortems[path] = (stamp, postmortem)
-                    postmortemStamps[postmortem.incidentID] = stamp
-                }
+        for (path, loaded) in zip(postmortemFiles, postmortemResults) {
+            diagnostics += loaded.problems
+            if !loaded.hit { misses += 1 }
+            guard let postmortem = loaded.value else { continue }
+            postmortems.append(postmortem)
+            if let stamp = loaded.stamp, let block = loaded.block {
+                next.postmortems.append((path, stamp, block))
+                postmortemStamps[postmortem.incidentID] = stamp
             }
         }
-        if let cacheURL, let cache, let next,
-            misses > 0 || cache.incidents.count != next.incidents.count || cache.maintenances.count != next.maintenances.count
-                || cache.postmortems.count != next.postmortems.count
+        if let cacheURL, let cache,
+            misses > 0 || cache.count != (next.incidents.count, next.maintenances.count, next.postmortems.count)
         {
-            next.write(to: cacheURL)
+            ContentCache.write(next, key: cache.key, to: cacheURL)
         }
 
         var content = SiteContent(
@@ -586,6 +586,16 @@ public struct ContentLoader: Sendable {
             return nil
         }
     }
+}
+
+/// One record as the loader found it: parsed anew (with its problems) or taken from the cache, and
+/// its stamp and encoded block for the next cache when it may be cached.
+private struct Loaded<Value: Sendable>: Sendable {
+    var value: Value?
+    var problems: [Diagnostic] = []
+    var stamp: UInt64?
+    var block: ContentCache.Block?
+    var hit = false
 }
 
 /// Maps `items` with `transform` on all cores, keeping order.

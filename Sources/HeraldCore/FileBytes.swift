@@ -27,6 +27,25 @@ enum FileBytes {
         return result
     }
 
+    /// Creates or replaces the file at `path` with `bytes`; false when any step fails.
+    static func write(_ bytes: [UInt8], to path: String) -> Bool {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return false }
+        var done = 0
+        let ok = bytes.withUnsafeBytes { buffer -> Bool in
+            while done < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                done += n
+            }
+            return true
+        }
+        return close(fd) == 0 && ok
+    }
+
     /// Calls `body` with every entry of a folder (not `.` and `..`): its name, its `d_type` and the
     /// folder's descriptor, for `fstatat`. False when the folder cannot be read or `body` stops.
     static func forEachEntry(in path: String, _ body: (_ name: String, _ type: Int32, _ folder: Int32) -> Bool) -> Bool {

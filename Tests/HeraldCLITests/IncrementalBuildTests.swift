@@ -149,6 +149,15 @@ struct IncrementalBuildTests {
             #expect(result.status == 0, "\(result.stderr)")
             #expect(try site.read("public/incidents/2026-11-20-old/index.html") == page)
         }
+        // A record whose bytes changed in the cache (same length, still decodable) is parsed anew.
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let cacheURL = site.root.appendingPathComponent(".herald-cache")
+        var bytes = try #require(FileManager.default.contents(atPath: cacheURL.path))
+        let title = try #require(bytes.firstRange(of: Data("Old one".utf8)))
+        bytes.replaceSubrange(title, with: Data("Odd one".utf8))
+        try bytes.write(to: cacheURL)
+        #expect(try site.herald("build", "--now", now, "--out", "flipped").status == 0)
+        #expect(try site.read("flipped/incidents/2026-11-20-old/index.html") == page)
         // Truncated at every length: never a crash, never a wrong page.
         let whole = try #require(FileManager.default.contents(atPath: site.root.appendingPathComponent(".herald-cache").path))
         for length in stride(from: 0, to: whole.count, by: max(1, whole.count / 7)) {
