@@ -7,14 +7,26 @@ public struct NeedleSet: Sendable {
     let needles: [[UInt8]]
     /// For each first byte, the needles starting with it, longest first.
     let byFirstByte: [[Int]]
+    /// One bit per pair of (folded) bytes that some needle starts with (a one-byte needle marks
+    /// every pair it begins): most positions of a page are passed over with one bit test.
+    let pairs: [UInt64]
 
     public init(_ strings: [String]) {
         let folded = strings.map { Array($0.utf8).map(Self.fold) }.filter { !$0.isEmpty }
         needles = folded
         var table = [[Int]](repeating: [], count: 256)
-        for (index, needle) in folded.enumerated() { table[Int(needle[0])].append(index) }
+        var pairs = [UInt64](repeating: 0, count: 65536 / 64)
+        for (index, needle) in folded.enumerated() {
+            table[Int(needle[0])].append(index)
+            let seconds = needle.count > 1 ? [needle[1]] : (0...255).map { UInt8($0) }
+            for second in seconds {
+                let pair = Int(needle[0]) << 8 | Int(second)
+                pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+            }
+        }
         for i in 0..<256 { table[i].sort { folded[$0].count > folded[$1].count } }
         byFirstByte = table
+        self.pairs = pairs
     }
 
     public var isEmpty: Bool { needles.isEmpty }
@@ -36,6 +48,13 @@ public struct NeedleSet: Sendable {
         let count = h.count
         var index = 0
         while index < count {
+            if index + 1 < count {
+                let pair = Int(Self.fold(h[index])) << 8 | Int(Self.fold(h[index + 1]))
+                if pairs.withUnsafeBufferPointer({ $0[pair >> 6] & (1 << UInt64(pair & 63)) }) == 0 {
+                    index += 1
+                    continue
+                }
+            }
             let candidates = byFirstByte[Int(Self.fold(h[index]))]
             if !candidates.isEmpty {
                 for n in candidates {
