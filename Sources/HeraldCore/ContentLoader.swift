@@ -38,67 +38,32 @@ public struct ContentLoader: Sendable {
         var misses = 0
 
         let incidentIDs = recordFolders("content/incidents", kind: "incidents", into: &diagnostics)
-        let incidentResults = parallelMap(incidentIDs) { id -> Loaded<Incident> in
-            let stamp = cache == nil ? nil : ContentCache.folderStamp(absolute("content/incidents/" + id))
-            if let stamp, let (value, block) = cache?.incident(id, stamp: stamp) { return Loaded(value: value, stamp: stamp, block: block, hit: true) }
-            let (incident, problems) = loadIncident(id, settings: settings)
-            guard let stamp, problems.isEmpty, let incident else { return Loaded(value: incident, problems: problems) }
-            return Loaded(value: incident, stamp: stamp, block: ContentCache.encode(incident))
-        }
-        var incidents: [Incident] = []
-        var incidentStamps: [String: UInt64] = [:]
-        for (id, loaded) in zip(incidentIDs, incidentResults) {
-            diagnostics += loaded.problems
-            if !loaded.hit { misses += 1 }
-            guard let incident = loaded.value else { continue }
-            incidents.append(incident)
-            if let stamp = loaded.stamp, let block = loaded.block {
-                next.incidents.append((id, stamp, block))
-                incidentStamps[incident.id] = stamp
-            }
-        }
+        let loadedIncidents = loadRecords(
+            incidentIDs, stamp: { ContentCache.folderStamp(absolute("content/incidents/" + $0)) }, cache: cache,
+            cached: { cache, id, stamp in cache.incident(id, stamp: stamp) }, parse: { loadIncident($0, settings: settings) },
+            encode: ContentCache.encode, misses: &misses, into: &diagnostics)
+        let incidents = loadedIncidents.map(\.value)
+        next.incidents = loadedIncidents.compactMap(\.cacheEntry)
+        let incidentStamps = Dictionary(loadedIncidents.compactMap { loaded in loaded.stamp.map { (loaded.value.id, $0) } }) { a, _ in a }
 
         let maintenanceIDs = recordFolders("content/maintenance", kind: "maintenance", into: &diagnostics)
-        let maintenanceResults = parallelMap(maintenanceIDs) { id -> Loaded<Maintenance> in
-            let stamp = cache == nil ? nil : ContentCache.folderStamp(absolute("content/maintenance/" + id))
-            if let stamp, let (value, block) = cache?.maintenance(id, stamp: stamp) { return Loaded(value: value, stamp: stamp, block: block, hit: true) }
-            let (maintenance, problems) = loadMaintenance(id, settings: settings)
-            guard let stamp, problems.isEmpty, let maintenance else { return Loaded(value: maintenance, problems: problems) }
-            return Loaded(value: maintenance, stamp: stamp, block: ContentCache.encode(maintenance))
-        }
-        var maintenances: [Maintenance] = []
-        for (id, loaded) in zip(maintenanceIDs, maintenanceResults) {
-            diagnostics += loaded.problems
-            if !loaded.hit { misses += 1 }
-            guard let maintenance = loaded.value else { continue }
-            maintenances.append(maintenance)
-            if let stamp = loaded.stamp, let block = loaded.block { next.maintenances.append((id, stamp, block)) }
-        }
+        let loadedMaintenances = loadRecords(
+            maintenanceIDs, stamp: { ContentCache.folderStamp(absolute("content/maintenance/" + $0)) }, cache: cache,
+            cached: { cache, id, stamp in cache.maintenance(id, stamp: stamp) }, parse: { loadMaintenance($0, settings: settings) },
+            encode: ContentCache.encode, misses: &misses, into: &diagnostics)
+        let maintenances = loadedMaintenances.map(\.value)
+        next.maintenances = loadedMaintenances.compactMap(\.cacheEntry)
 
         let known = Set(incidentIDs)
-        let postmortemFiles = markdownFiles(in: "content/postmortems")
-        let postmortemResults = parallelMap(postmortemFiles) { path -> Loaded<Postmortem> in
-            let stamp = cache == nil ? nil : ContentCache.fileStamp(absolute(path))
+        let loadedPostmortems = loadRecords(
+            markdownFiles(in: "content/postmortems"), stamp: { ContentCache.fileStamp(absolute($0)) }, cache: cache,
             // A postmortem is checked against the incident ids too.
-            if let stamp, let (value, block) = cache?.postmortem(path, stamp: stamp), known.contains(value.incidentID) {
-                return Loaded(value: value, stamp: stamp, block: block, hit: true)
-            }
-            let (postmortem, problems) = loadPostmortem(path, incidents: known)
-            guard let stamp, problems.isEmpty, let postmortem else { return Loaded(value: postmortem, problems: problems) }
-            return Loaded(value: postmortem, stamp: stamp, block: ContentCache.encode(postmortem))
-        }
-        var postmortems: [Postmortem] = []
-        var postmortemStamps: [String: UInt64] = [:]
-        for (path, loaded) in zip(postmortemFiles, postmortemResults) {
-            diagnostics += loaded.problems
-            if !loaded.hit { misses += 1 }
-            guard let postmortem = loaded.value else { continue }
-            postmortems.append(postmortem)
-            if let stamp = loaded.stamp, let block = loaded.block {
-                next.postmortems.append((path, stamp, block))
-                postmortemStamps[postmortem.incidentID] = stamp
-            }
-        }
+            cached: { cache, path, stamp in cache.postmortem(path, stamp: stamp).flatMap { known.contains($0.0.incidentID) ? $0 : nil } },
+            parse: { loadPostmortem($0, incidents: known) }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
+        let postmortems = loadedPostmortems.map(\.value)
+        next.postmortems = loadedPostmortems.compactMap(\.cacheEntry)
+        let postmortemStamps = Dictionary(loadedPostmortems.compactMap { loaded in loaded.stamp.map { (loaded.value.incidentID, $0) } }) { a, _ in a }
+
         if let cacheURL, let cache,
             misses > 0 || cache.count != (next.incidents.count, next.maintenances.count, next.postmortems.count)
         {
@@ -588,14 +553,48 @@ public struct ContentLoader: Sendable {
     }
 }
 
-/// One record as the loader found it: parsed anew (with its problems) or taken from the cache, and
-/// its stamp and encoded block for the next cache when it may be cached.
+/// A record the loader kept, with its stamp and encoded block when it may be cached.
 private struct Loaded<Value: Sendable>: Sendable {
-    var value: Value?
-    var problems: [Diagnostic] = []
+    var name: String
+    var value: Value
     var stamp: UInt64?
     var block: ContentCache.Block?
-    var hit = false
+
+    var cacheEntry: (String, UInt64, ContentCache.Block)? {
+        guard let stamp, let block else { return nil }
+        return (name, stamp, block)
+    }
+}
+
+extension ContentLoader {
+    /// Loads the records named by `names` (folder ids, or paths) on both cores: from `cache` when a
+    /// record's stamp matches, else with `parse`, encoding what parsed cleanly for the next cache.
+    /// Counts records not taken from the cache in `misses`; problems go to `diagnostics`.
+    fileprivate func loadRecords<Value: Sendable>(
+        _ names: [String], stamp: @Sendable (String) -> UInt64?, cache: ContentCache?,
+        cached: @Sendable (ContentCache, String, UInt64) -> (Value, ContentCache.Block)?,
+        parse: @Sendable (String) -> (Value?, [Diagnostic]), encode: @Sendable (Value) -> ContentCache.Block,
+        misses: inout Int, into diagnostics: inout [Diagnostic]
+    ) -> [Loaded<Value>] {
+        let results = parallelMap(names) { name -> (Loaded<Value>?, [Diagnostic], hit: Bool) in
+            let stamp = cache == nil ? nil : stamp(name)
+            if let stamp, let cache, let (value, block) = cached(cache, name, stamp) {
+                return (Loaded(name: name, value: value, stamp: stamp, block: block), [], true)
+            }
+            let (value, problems) = parse(name)
+            guard let value else { return (nil, problems, false) }
+            guard let stamp, problems.isEmpty else { return (Loaded(name: name, value: value), problems, false) }
+            return (Loaded(name: name, value: value, stamp: stamp, block: encode(value)), [], false)
+        }
+        var loaded: [Loaded<Value>] = []
+        loaded.reserveCapacity(results.count)
+        for (record, problems, hit) in results {
+            diagnostics += problems
+            if !hit { misses += 1 }
+            if let record { loaded.append(record) }
+        }
+        return loaded
+    }
 }
 
 /// Maps `items` with `transform` on all cores, keeping order.
