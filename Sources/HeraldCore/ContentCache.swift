@@ -172,7 +172,7 @@ struct ContentCache: Sendable {
             }
         }
         let temporary = url.path + ".tmp-\(getpid())"
-        guard FileBytes.write(w.bytes, to: temporary) else {
+        guard FileBytes.write(w.bytes, to: temporary) != nil else {
             unlink(temporary)
             return
         }

@@ -27,23 +27,29 @@ enum FileBytes {
         return result
     }
 
-    /// Creates or replaces the file at `path` with `bytes`; false when any step fails.
-    static func write(_ bytes: [UInt8], to path: String) -> Bool {
+    /// Creates or replaces the file at `path` with `bytes` and returns its status as written (for
+    /// its modification time). Nil when any step fails, with `errno` from the step that failed.
+    @discardableResult
+    static func write(_ bytes: [UInt8], to path: String) -> stat? {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return false }
-        var done = 0
+        guard fd >= 0 else { return nil }
+        var info = stat()
         let ok = bytes.withUnsafeBytes { buffer -> Bool in
+            var done = 0
             while done < buffer.count {
                 let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return false }
                 done += n
             }
-            return true
+            return fstat(fd, &info) == 0
         }
-        return close(fd) == 0 && ok
+        let failure = errno
+        guard close(fd) == 0, ok else {
+            if !ok { errno = failure }
+            return nil
+        }
+        return info
     }
 
     /// Calls `body` with every entry of a folder (not `.` and `..`): its name, its `d_type` and the

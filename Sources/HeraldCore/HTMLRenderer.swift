@@ -22,12 +22,8 @@ public struct HTMLRenderer: OutputRenderer {
         if history.indexKey == nil || context.previous[History.indexPath]?.key != history.indexKey {
             for month in history.months.prefix(3) { needed.formUnion(history.indices[month] ?? []) }
         }
-        // The status page shows the open incidents and the last 14 days.
-        let oldest = context.now.startOfDay.adding(seconds: -13 * 86_400)
-        for (index, prepared) in context.incidents.enumerated() where prepared.state.isOpen || prepared.state.createdAt.startOfDay >= oldest {
-            needed.insert(index)
-        }
-        // Each needed incident's view is built once, for a page at the root, and moved to each page's depth.
+        // Each needed incident's view is built once, for a page at the root, and moved to each
+        // page's depth; other pages (the status page's few) build theirs when they ask.
         let order = needed.sorted()
         let built = parallelMap(order) { Self.incidentView(context.incidents[$0], context: context, from: "index.html") }
         let views = Dictionary(uniqueKeysWithValues: zip(order, built))

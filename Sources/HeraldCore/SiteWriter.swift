@@ -223,11 +223,10 @@ public struct SiteWriter: Sendable {
         }
         for dir in emptied.sorted(by: { $0.count > $1.count }) { rmdir(base + dir) }  // fails, harmlessly, unless empty
         let markerTemporary = base + Self.marker + suffix
-        do {
-            try Data(Self.manifestText(entries).utf8).write(to: URL(fileURLWithPath: markerTemporary))
-        } catch {
+        guard FileBytes.write(Array(Self.manifestText(entries).utf8), to: markerTemporary) != nil else {
+            let reason = Self.lastError()
             unlink(markerTemporary)
-            throw HeraldError("cannot write \(base + Self.marker): \(error.localizedDescription)")
+            throw HeraldError("cannot write \(base + Self.marker): \(reason)")
         }
         guard rename(markerTemporary, base + Self.marker) == 0 else {
             throw HeraldError("cannot write \(base + Self.marker): \(Self.lastError())")
@@ -253,23 +252,13 @@ public struct SiteWriter: Sendable {
             return .kept(Manifest.Entry(size: previous.size, mtime: previous.mtime, hash: hash, key: file.key))
         }
         let temporary = base + file.path + suffix
-        let result = file.bytes.withUnsafeBytes { buffer -> Outcome in
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard fd >= 0 else { return .failed("cannot write \(base + file.path): \(lastError())") }
-            defer { close(fd) }
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { return .failed("cannot write \(base + file.path): \(lastError())") }
-                offset += n
-            }
-            var info = stat()
-            guard fstat(fd, &info) == 0 else { return .failed("cannot write \(base + file.path): \(lastError())") }
-            let mtime = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-            return .staged(temporary, Manifest.Entry(size: buffer.count, mtime: mtime, hash: hash, key: file.key))
+        guard let info = FileBytes.write(file.bytes, to: temporary) else {
+            let reason = lastError()
+            unlink(temporary)
+            return .failed("cannot write \(base + file.path): \(reason)")
         }
-        if case .failed = result { unlink(temporary) }
-        return result
+        let mtime = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        return .staged(temporary, Manifest.Entry(size: file.bytes.count, mtime: mtime, hash: hash, key: file.key))
     }
 
     static func lastError() -> String { String(cString: strerror(errno)) }
