@@ -25,7 +25,7 @@ struct Build: AsyncParsableCommand {
             let report = try SiteBuilder(layout: layout).build(.init(now: now, output: output))
             for warning in report.warnings { Console.error(warning.formatted) }
             if timings {
-                let parts = report.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds))s" }
+                let parts = report.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds))s (cpu \(String(format: "%.2f", $0.cpu))s)" }
                 Console.error("timings: " + parts.joined(separator: ", "))
             }
             if !quiet {

@@ -17,7 +17,7 @@ public struct SiteBuilder: Sendable {
 
     public struct Report: Sendable {
         /// Wall-clock seconds per stage, in pipeline order.
-        public var timings: [(stage: String, seconds: Double)] = []
+        public var timings: [(stage: String, seconds: Double, cpu: Double)] = []
         public var files: Int
         /// Pages whose render-cache key matched the last build's: kept without rendering.
         public var kept: Int
@@ -46,25 +46,25 @@ public struct SiteBuilder: Sendable {
 
     /// Renders the site in memory; throws `DiagnosticsError` listing every problem.
     public func render(_ options: Options) throws -> (SiteModel, [OutputFile]) {
-        var timings: [(stage: String, seconds: Double)] = []
+        var timings: [(stage: String, seconds: Double, cpu: Double)] = []
         return try render(options, previous: [:], timings: &timings)
     }
 
     func render(
-        _ options: Options, previous: [String: SiteWriter.Manifest.Entry], timings: inout [(stage: String, seconds: Double)]
+        _ options: Options, previous: [String: SiteWriter.Manifest.Entry], timings: inout [(stage: String, seconds: Double, cpu: Double)]
     ) throws -> (SiteModel, [OutputFile]) {
         var clock = Stopwatch()
         let content = try ContentLoader(layout: layout, cacheURL: layout.root.appendingPathComponent(ContentCache.fileName)).load()
-        timings.append(("load", clock.lap()))
+        timings.append(clock.lap("load"))
         let theme = try Theme.load(overrides: layout.templates, layout: layout)
         let model = SiteAssembler().assemble(content, now: options.now)
-        timings.append(("assemble", clock.lap()))
+        timings.append(clock.lap("assemble"))
         let context = RenderContext(model: model, theme: theme, headExtra: options.headExtra, previous: previous)
-        timings.append(("prepare", clock.lap()))
+        timings.append(clock.lap("prepare"))
         let files = try renderer.render(context)
-        timings.append(("render", clock.lap()))
+        timings.append(clock.lap("render"))
         let leaks = LeakScanner(people: content.people, support: content.settings.support).scan(files)
-        timings.append(("scan", clock.lap()))
+        timings.append(clock.lap("scan"))
         if !leaks.isEmpty {
             let output = layout.relativePath(options.output ?? layout.defaultOutput)
             throw DiagnosticsError(leaks.map { var d = $0; d.path = output + "/" + d.path; return d })
@@ -77,30 +77,43 @@ public struct SiteBuilder: Sendable {
     /// rendered; files whose bytes did not change are not written.
     @discardableResult
     public func build(_ options: Options) throws -> Report {
-        var timings: [(stage: String, seconds: Double)] = []
+        var timings: [(stage: String, seconds: Double, cpu: Double)] = []
         let output = options.output ?? layout.defaultOutput
         let writer = SiteWriter(output: output)
         var clock = Stopwatch()
         // Pages of the last build that are still on disk as written can be kept instead of rendered.
         let previous = writer.verifiedEntries()
-        timings.append(("verify", clock.lap()))
+        timings.append(clock.lap("verify"))
         let (model, files) = try render(options, previous: previous, timings: &timings)
-        _ = clock.lap()
+        clock.lap()
         let write = try writer.write(files, previous: previous)
-        timings.append(("write", clock.lap()))
+        timings.append(clock.lap("write"))
         return Report(
             timings: timings, files: files.count, kept: files.count(where: \.reused), write: write, output: output, incidents: model.incidents.count,
             maintenances: model.maintenances.count, warnings: Self.warnings(model))
     }
 }
 
-/// Measures wall-clock laps (for `herald build --timings` and the benchmark).
+/// Measures laps of wall-clock and CPU time (for `herald build --timings` and the benchmark). CPU
+/// time is the process's user + system time on all threads, so a stage using both cores fully
+/// shows about twice its wall time.
 struct Stopwatch {
     private var last = DispatchTime.now().uptimeNanoseconds
+    private var lastCPU = Stopwatch.cpuSeconds()
 
-    mutating func lap() -> Double {
+    /// The time since the last lap (or the start), named `stage`.
+    @discardableResult
+    mutating func lap(_ stage: String = "") -> (stage: String, seconds: Double, cpu: Double) {
         let now = DispatchTime.now().uptimeNanoseconds
-        defer { last = now }
-        return Double(now - last) / 1e9
+        let cpu = Stopwatch.cpuSeconds()
+        defer { (last, lastCPU) = (now, cpu) }
+        return (stage, Double(now - last) / 1e9, cpu - lastCPU)
+    }
+
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }

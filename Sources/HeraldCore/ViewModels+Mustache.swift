@@ -2,8 +2,8 @@
 
 import Mustache
 
-extension TimeView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension TimeView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "iso": return self.iso.isEmpty ? nil : self.iso
         case "display": return self.display.isEmpty ? nil : self.display
@@ -23,8 +23,8 @@ extension TimeView: Fingerprintable {
     }
 }
 
-extension PageView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension PageView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "title": return self.title.isEmpty ? nil : self.title
         case "root": return self.root.isEmpty ? nil : self.root
@@ -33,7 +33,7 @@ extension PageView: MustacheParent {
         case "canonical": return self.canonical.isEmpty ? nil : self.canonical
         case "feedAtom": return self.feedAtom.isEmpty ? nil : self.feedAtom
         case "feedRSS": return self.feedRSS.isEmpty ? nil : self.feedRSS
-        case "generated": return self.generated
+        case "generated": return self.generated.map { ViewNode($0) }
         case "support": return self.support.isEmpty ? nil : self.support
         case "section": return self.section.isEmpty ? nil : self.section
         case "isStatus": return self.isStatus
@@ -64,8 +64,8 @@ extension PageView: Fingerprintable {
     }
 }
 
-extension ComponentChangeView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension ComponentChangeView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "name": return self.name.isEmpty ? nil : self.name
         case "status": return self.status.isEmpty ? nil : self.status
@@ -83,15 +83,15 @@ extension ComponentChangeView: Fingerprintable {
     }
 }
 
-extension UpdateView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension UpdateView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "status": return self.status.isEmpty ? nil : self.status
         case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
-        case "at": return self.at
+        case "at": return ViewNode(self.at)
         case "html": return self.html.isEmpty ? nil : self.html
         case "text": return self.text.isEmpty ? nil : self.text
-        case "components": return self.components
+        case "components": return self.components.map { ViewNode($0) }
         case "hasComponents": return self.hasComponents
         default: return nil
         }
@@ -110,8 +110,8 @@ extension UpdateView: Fingerprintable {
     }
 }
 
-extension IncidentView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension IncidentView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "id": return self.id.isEmpty ? nil : self.id
         case "title": return self.title.isEmpty ? nil : self.title
@@ -123,16 +123,16 @@ extension IncidentView: MustacheParent {
         case "isOpen": return self.isOpen
         case "reopened": return self.reopened
         case "upstream": return self.upstream
-        case "started": return self.started
-        case "created": return self.created
-        case "resolved": return self.resolved
+        case "started": return ViewNode(self.started)
+        case "created": return ViewNode(self.created)
+        case "resolved": return self.resolved.map { ViewNode($0) }
         case "duration": return self.duration.isEmpty ? nil : self.duration
         case "componentNames": return self.componentNames.isEmpty ? nil : self.componentNames
-        case "components": return self.components
+        case "components": return self.components.map { ViewNode($0) }
         case "summaryHTML": return self.summaryHTML.isEmpty ? nil : self.summaryHTML
         case "hasSummary": return self.hasSummary
-        case "updates": return self.updates
-        case "latest": return self.latest
+        case "updates": return self.updates.map { ViewNode($0) }
+        case "latest": return self.latest.map { ViewNode($0) }
         case "postmortemURL": return self.postmortemURL
         default: return nil
         }
@@ -165,8 +165,8 @@ extension IncidentView: Fingerprintable {
     }
 }
 
-extension MaintenanceView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension MaintenanceView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "id": return self.id.isEmpty ? nil : self.id
         case "title": return self.title.isEmpty ? nil : self.title
@@ -174,13 +174,13 @@ extension MaintenanceView: MustacheParent {
         case "status": return self.status.isEmpty ? nil : self.status
         case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
         case "isActive": return self.isActive
-        case "scheduledStart": return self.scheduledStart
-        case "scheduledEnd": return self.scheduledEnd
+        case "scheduledStart": return ViewNode(self.scheduledStart)
+        case "scheduledEnd": return ViewNode(self.scheduledEnd)
         case "window": return self.window.isEmpty ? nil : self.window
         case "componentNames": return self.componentNames.isEmpty ? nil : self.componentNames
         case "summaryHTML": return self.summaryHTML.isEmpty ? nil : self.summaryHTML
         case "hasSummary": return self.hasSummary
-        case "updates": return self.updates
+        case "updates": return self.updates.map { ViewNode($0) }
         case "hasUpdates": return self.hasUpdates
         default: return nil
         }
@@ -206,8 +206,8 @@ extension MaintenanceView: Fingerprintable {
     }
 }
 
-extension ComponentView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension ComponentView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "id": return self.id.isEmpty ? nil : self.id
         case "name": return self.name.isEmpty ? nil : self.name
@@ -215,7 +215,7 @@ extension ComponentView: MustacheParent {
         case "status": return self.status.isEmpty ? nil : self.status
         case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
         case "icon": return self.icon.isEmpty ? nil : self.icon
-        case "uptime": return self.uptime
+        case "uptime": return self.uptime.map { ViewNode($0) }
         default: return nil
         }
     }
@@ -233,8 +233,8 @@ extension ComponentView: Fingerprintable {
     }
 }
 
-extension UptimeDayView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension UptimeDayView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "date": return self.date.isEmpty ? nil : self.date
         case "level": return self.level.isEmpty ? nil : self.level
@@ -256,11 +256,11 @@ extension UptimeDayView: Fingerprintable {
     }
 }
 
-extension UptimeView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension UptimeView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "percent": return self.percent.isEmpty ? nil : self.percent
-        case "days": return self.days
+        case "days": return self.days.map { ViewNode($0) }
         case "summary": return self.summary.isEmpty ? nil : self.summary
         default: return nil
         }
@@ -275,12 +275,12 @@ extension UptimeView: Fingerprintable {
     }
 }
 
-extension GroupView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension GroupView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "name": return self.name.isEmpty ? nil : self.name
         case "hasName": return self.hasName
-        case "components": return self.components
+        case "components": return self.components.map { ViewNode($0) }
         default: return nil
         }
     }
@@ -294,12 +294,12 @@ extension GroupView: Fingerprintable {
     }
 }
 
-extension DayView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension DayView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "date": return self.date.isEmpty ? nil : self.date
         case "label": return self.label.isEmpty ? nil : self.label
-        case "incidents": return self.incidents
+        case "incidents": return self.incidents.map { ViewNode($0) }
         case "isEmpty": return self.isEmpty
         default: return nil
         }
@@ -315,8 +315,8 @@ extension DayView: Fingerprintable {
     }
 }
 
-extension MonthLinkView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension MonthLinkView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "label": return self.label.isEmpty ? nil : self.label
         case "url": return self.url.isEmpty ? nil : self.url
@@ -336,20 +336,20 @@ extension MonthLinkView: Fingerprintable {
     }
 }
 
-extension StatusPageView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension StatusPageView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return self.page
+        case "page": return ViewNode(self.page)
         case "overallIndicator": return self.overallIndicator.isEmpty ? nil : self.overallIndicator
         case "overallDescription": return self.overallDescription.isEmpty ? nil : self.overallDescription
         case "overallIcon": return self.overallIcon.isEmpty ? nil : self.overallIcon
-        case "active": return self.active
+        case "active": return self.active.map { ViewNode($0) }
         case "hasActive": return self.hasActive
-        case "activeMaintenance": return self.activeMaintenance
-        case "upcomingMaintenance": return self.upcomingMaintenance
+        case "activeMaintenance": return self.activeMaintenance.map { ViewNode($0) }
+        case "upcomingMaintenance": return self.upcomingMaintenance.map { ViewNode($0) }
         case "hasMaintenance": return self.hasMaintenance
-        case "groups": return self.groups
-        case "days": return self.days
+        case "groups": return self.groups.map { ViewNode($0) }
+        case "days": return self.days.map { ViewNode($0) }
         default: return nil
         }
     }
@@ -371,11 +371,11 @@ extension StatusPageView: Fingerprintable {
     }
 }
 
-extension IncidentPageView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension IncidentPageView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return self.page
-        case "incident": return self.incident
+        case "page": return ViewNode(self.page)
+        case "incident": return ViewNode(self.incident)
         default: return nil
         }
     }
@@ -388,11 +388,11 @@ extension IncidentPageView: Fingerprintable {
     }
 }
 
-extension MaintenancePageView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension MaintenancePageView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return self.page
-        case "maintenance": return self.maintenance
+        case "page": return ViewNode(self.page)
+        case "maintenance": return ViewNode(self.maintenance)
         default: return nil
         }
     }
@@ -405,16 +405,16 @@ extension MaintenancePageView: Fingerprintable {
     }
 }
 
-extension HistoryPageView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension HistoryPageView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return self.page
+        case "page": return ViewNode(self.page)
         case "heading": return self.heading.isEmpty ? nil : self.heading
-        case "months": return self.months
+        case "months": return self.months.map { ViewNode($0) }
         case "hasMonths": return self.hasMonths
-        case "sections": return self.sections
-        case "previous": return self.previous
-        case "next": return self.next
+        case "sections": return self.sections.map { ViewNode($0) }
+        case "previous": return self.previous.map { ViewNode($0) }
+        case "next": return self.next.map { ViewNode($0) }
         default: return nil
         }
     }
@@ -432,13 +432,13 @@ extension HistoryPageView: Fingerprintable {
     }
 }
 
-extension HistoryMonthView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension HistoryMonthView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "label": return self.label.isEmpty ? nil : self.label
         case "url": return self.url.isEmpty ? nil : self.url
         case "anchor": return self.anchor.isEmpty ? nil : self.anchor
-        case "incidents": return self.incidents
+        case "incidents": return self.incidents.map { ViewNode($0) }
         case "isEmpty": return self.isEmpty
         default: return nil
         }
@@ -455,10 +455,10 @@ extension HistoryMonthView: Fingerprintable {
     }
 }
 
-extension NotFoundPageView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension NotFoundPageView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return self.page
+        case "page": return ViewNode(self.page)
         default: return nil
         }
     }
@@ -470,16 +470,16 @@ extension NotFoundPageView: Fingerprintable {
     }
 }
 
-extension DurationView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension DurationView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "label": return self.label.isEmpty ? nil : self.label
         case "value": return self.value.isEmpty ? nil : self.value
         case "recorded": return self.recorded
         case "fromName": return self.fromName.isEmpty ? nil : self.fromName
-        case "from": return self.from
+        case "from": return ViewNode(self.from)
         case "toName": return self.toName.isEmpty ? nil : self.toName
-        case "to": return self.to
+        case "to": return self.to.map { ViewNode($0) }
         default: return nil
         }
     }
@@ -497,10 +497,10 @@ extension DurationView: Fingerprintable {
     }
 }
 
-extension TimelineItemView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension TimelineItemView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
-        case "at": return self.at
+        case "at": return ViewNode(self.at)
         case "kind": return self.kind.isEmpty ? nil : self.kind
         case "kindLabel": return self.kindLabel.isEmpty ? nil : self.kindLabel
         case "html": return self.html.isEmpty ? nil : self.html
@@ -520,12 +520,12 @@ extension TimelineItemView: Fingerprintable {
     }
 }
 
-extension TimelineDayView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension TimelineDayView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "date": return self.date.isEmpty ? nil : self.date
         case "label": return self.label.isEmpty ? nil : self.label
-        case "items": return self.items
+        case "items": return self.items.map { ViewNode($0) }
         default: return nil
         }
     }
@@ -539,8 +539,8 @@ extension TimelineDayView: Fingerprintable {
     }
 }
 
-extension ActionItemView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension ActionItemView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "title": return self.title.isEmpty ? nil : self.title
         case "type": return self.type.isEmpty ? nil : self.type
@@ -564,10 +564,10 @@ extension ActionItemView: Fingerprintable {
     }
 }
 
-extension PostmortemPageView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension PostmortemPageView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return self.page
+        case "page": return ViewNode(self.page)
         case "title": return self.title.isEmpty ? nil : self.title
         case "incidentTitle": return self.incidentTitle.isEmpty ? nil : self.incidentTitle
         case "incidentURL": return self.incidentURL.isEmpty ? nil : self.incidentURL
@@ -575,16 +575,16 @@ extension PostmortemPageView: MustacheParent {
         case "severityLabel": return self.severityLabel.isEmpty ? nil : self.severityLabel
         case "upstream": return self.upstream
         case "componentNames": return self.componentNames.isEmpty ? nil : self.componentNames
-        case "impactStart": return self.impactStart
-        case "impactEnd": return self.impactEnd
+        case "impactStart": return ViewNode(self.impactStart)
+        case "impactEnd": return self.impactEnd.map { ViewNode($0) }
         case "published": return self.published.isEmpty ? nil : self.published
         case "authors": return self.authors.isEmpty ? nil : self.authors
         case "hasAuthors": return self.hasAuthors
         case "summary": return self.summary.isEmpty ? nil : self.summary
-        case "durations": return self.durations
+        case "durations": return self.durations.map { ViewNode($0) }
         case "bodyHTML": return self.bodyHTML.isEmpty ? nil : self.bodyHTML
-        case "timeline": return self.timeline
-        case "actionItems": return self.actionItems
+        case "timeline": return self.timeline.map { ViewNode($0) }
+        case "actionItems": return self.actionItems.map { ViewNode($0) }
         case "hasActionItems": return self.hasActionItems
         default: return nil
         }
@@ -615,8 +615,8 @@ extension PostmortemPageView: Fingerprintable {
     }
 }
 
-extension PostmortemListItemView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension PostmortemListItemView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
         case "title": return self.title.isEmpty ? nil : self.title
         case "url": return self.url.isEmpty ? nil : self.url
@@ -624,7 +624,7 @@ extension PostmortemListItemView: MustacheParent {
         case "severity": return self.severity.isEmpty ? nil : self.severity
         case "severityLabel": return self.severityLabel.isEmpty ? nil : self.severityLabel
         case "summary": return self.summary.isEmpty ? nil : self.summary
-        case "started": return self.started
+        case "started": return ViewNode(self.started)
         default: return nil
         }
     }
@@ -642,11 +642,11 @@ extension PostmortemListItemView: Fingerprintable {
     }
 }
 
-extension PostmortemIndexView: MustacheParent {
-    public func child(named name: String) -> Any? {
+extension PostmortemIndexView: MustacheLookup {
+    public func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return self.page
-        case "items": return self.items
+        case "page": return ViewNode(self.page)
+        case "items": return self.items.map { ViewNode($0) }
         case "isEmpty": return self.isEmpty
         default: return nil
         }
