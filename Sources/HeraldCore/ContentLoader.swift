@@ -291,8 +291,12 @@ public struct ContentLoader: Sendable {
 
     /// Site-relative paths of the Markdown files in `folder`, sorted.
     func markdownFiles(in folder: String) -> [String] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: absolute(folder)) else { return [] }
-        return names.sorted().filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }.map { folder + "/" + $0 }
+        var names: [String] = []
+        _ = FileBytes.forEachEntry(in: absolute(folder)) { name, _, _ in
+            if name.hasSuffix(".md"), !name.hasPrefix(".") { names.append(name) }
+            return true
+        }
+        return names.sorted().map { folder + "/" + $0 }
     }
 
     func loadIncident(_ id: String, settings: SiteSettings) -> (Incident?, [Diagnostic]) {
@@ -526,9 +530,10 @@ public struct ContentLoader: Sendable {
     // MARK: - Files
 
     /// Reads a site-relative file as UTF-8 text (with plain system calls: this runs for every file).
-    func readText(_ path: String, into diagnostics: inout [Diagnostic]) -> String? {
+    /// The file's text; `missing` is the problem to report when it does not exist.
+    func readText(_ path: String, missing: String = "file is missing", into diagnostics: inout [Diagnostic]) -> String? {
         guard let bytes = FileBytes.read(absolute(path)) else {
-            diagnostics.append(.error(path, 0, FileManager.default.fileExists(atPath: absolute(path)) ? "cannot read file" : "file is missing"))
+            diagnostics.append(.error(path, 0, FileManager.default.fileExists(atPath: absolute(path)) ? "cannot read file" : missing))
             return nil
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -539,11 +544,7 @@ public struct ContentLoader: Sendable {
     }
 
     func readFrontMatter(_ path: String, missing: String, into diagnostics: inout [Diagnostic]) -> FrontMatterFile? {
-        if !missing.isEmpty, !FileManager.default.fileExists(atPath: absolute(path)) {
-            diagnostics.append(.error(path, 0, missing))
-            return nil
-        }
-        guard let text = readText(path, into: &diagnostics) else { return nil }
+        guard let text = readText(path, missing: missing.isEmpty ? "file is missing" : missing, into: &diagnostics) else { return nil }
         switch FrontMatterFile.split(text, path: path) {
         case .success(let file): return file
         case .failure(let problem):
