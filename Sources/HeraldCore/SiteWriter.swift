@@ -16,6 +16,10 @@ import Darwin
 /// 3. removes the files of records that are gone, then replaces the manifest.
 /// A failure in step 1 (disk full, permissions) deletes what it wrote and leaves the old output as
 /// it was. Readers see each file either old or new, never half-written.
+///
+/// A first build into a folder that does not exist yet writes everything, with the manifest, into
+/// `<output>.herald-tmp-<pid>` beside it and renames that folder to the output in one step: no
+/// renames file by file, and no half-made output folder is ever visible.
 public struct SiteWriter: Sendable {
     /// Written into every output folder; a folder without it is never written into (so `--out ~`
     /// cannot wipe a home directory).
@@ -125,6 +129,10 @@ public struct SiteWriter: Sendable {
     /// `verifiedEntries()`, read before rendering; files marked `reused` must be among them.
     public func write(_ files: [OutputFile], previous: [String: Manifest.Entry] = [:]) throws -> Report {
         let fm = FileManager.default
+        var status = stat()
+        if lstat(output.path, &status) != 0, errno == ENOENT, !files.contains(where: \.reused) {
+            return try writeFresh(files)
+        }
         var isDirectory: ObjCBool = false
         let exists = fm.fileExists(atPath: output.path, isDirectory: &isDirectory)
         var oldPaths: [String] = []
@@ -157,28 +165,12 @@ public struct SiteWriter: Sendable {
                     created.append(dir.path)
                 }
             }
-            var directories: Set<String> = []
-            for file in files where !file.reused {
-                var dir = (file.path as NSString).deletingLastPathComponent
-                while !dir.isEmpty, directories.insert(dir).inserted { dir = (dir as NSString).deletingLastPathComponent }
-            }
-            // Level by level (parents first), each level's folders in parallel.
-            let levels = Dictionary(grouping: directories) { $0.utf8.count(where: { $0 == 47 }) }
-            for depth in levels.keys.sorted() {
-                let made = parallelMap(levels[depth]!.sorted()) { dir -> (String, Int32?) in
-                    if mkdir(base + dir, 0o755) == 0 { return (base + dir, nil) }
-                    return (base + dir, errno == EEXIST ? 0 : errno)
-                }
-                created += made.filter { $0.1 == nil }.map(\.0)
-                if let failed = made.first(where: { ($0.1 ?? 0) != 0 }) {
-                    throw HeraldError("cannot create \(failed.0): \(String(cString: strerror(failed.1!)))")
-                }
-            }
+            try Self.makeFolders(for: files, base: base, created: &created)
         } catch {
             undo([])
             throw error
         }
-        let outcomes = parallelMap(files) { file -> Outcome in Self.stage(file, base: base, suffix: suffix, previous: previous[file.path]) }
+        let outcomes = parallelMap(files) { file -> Outcome in Self.stage(file, base: base, suffix: suffix, shownBase: base, previous: previous[file.path]) }
         var report = Report()
         var temporaries: [String] = []
         var failures: [String] = []
@@ -242,7 +234,9 @@ public struct SiteWriter: Sendable {
         case failed(String)
     }
 
-    static func stage(_ file: OutputFile, base: String, suffix: String, previous: Manifest.Entry?) -> Outcome {
+    /// Writes `file` to `base + path + suffix`, unless the manifest says it is already there;
+    /// problems name the file under `shownBase` (where it is meant to end up).
+    static func stage(_ file: OutputFile, base: String, suffix: String, shownBase: String, previous: Manifest.Entry?) -> Outcome {
         if file.reused {
             guard let previous else { return .failed("internal error: \(file.path) was kept from a build that did not write it") }
             return .kept(previous)
@@ -255,10 +249,91 @@ public struct SiteWriter: Sendable {
         guard let info = FileBytes.write(file.bytes, to: temporary) else {
             let reason = lastError()
             unlink(temporary)
-            return .failed("cannot write \(base + file.path): \(reason)")
+            return .failed("cannot write \(shownBase + file.path): \(reason)")
         }
         let mtime = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         return .staged(temporary, Manifest.Entry(size: file.bytes.count, mtime: mtime, hash: hash, key: file.key))
+    }
+
+    /// Creates the folders of every file to be written under `base`, parents first, adding each
+    /// one it made to `created`.
+    static func makeFolders(for files: [OutputFile], base: String, created: inout [String]) throws {
+        var directories: Set<String> = []
+        for file in files where !file.reused {
+            var dir = (file.path as NSString).deletingLastPathComponent
+            while !dir.isEmpty, directories.insert(dir).inserted { dir = (dir as NSString).deletingLastPathComponent }
+        }
+        // Level by level (parents first), each level's folders in parallel.
+        let levels = Dictionary(grouping: directories) { $0.utf8.count(where: { $0 == 47 }) }
+        for depth in levels.keys.sorted() {
+            let made = parallelMap(levels[depth]!.sorted()) { dir -> (String, Int32?) in
+                if mkdir(base + dir, 0o755) == 0 { return (base + dir, nil) }
+                return (base + dir, errno == EEXIST ? 0 : errno)
+            }
+            created += made.filter { $0.1 == nil }.map(\.0)
+            if let failed = made.first(where: { ($0.1 ?? 0) != 0 }) {
+                throw HeraldError("cannot create \(failed.0): \(String(cString: strerror(failed.1!)))")
+            }
+        }
+    }
+
+    /// The first build into `output`, which does not exist: every file and the manifest go into a
+    /// new folder beside it, renamed to `output` when all are written. On failure that folder is
+    /// removed again, with any parent folders this made.
+    func writeFresh(_ files: [OutputFile]) throws -> Report {
+        let fm = FileManager.default
+        var created: [String] = []
+        var missing: [String] = []
+        var parent = output.deletingLastPathComponent()
+        while !fm.fileExists(atPath: parent.path) { missing.append(parent.path); parent = parent.deletingLastPathComponent() }
+        let staging = output.path + ".herald-tmp-\(getpid())"
+        func undo() {
+            if created.contains(staging) { try? fm.removeItem(atPath: staging) }
+            for dir in created.reversed() where dir != staging { rmdir(dir) }
+        }
+        do {
+            for dir in missing.reversed() {
+                guard mkdir(dir, 0o755) == 0 || errno == EEXIST else { throw HeraldError("cannot create \(dir): \(Self.lastError())") }
+                created.append(dir)
+            }
+            guard mkdir(staging, 0o755) == 0 else {
+                let hint = errno == EEXIST ? " (left by an interrupted build? delete it)" : ""
+                throw HeraldError("cannot create \(staging): \(Self.lastError())\(hint)")
+            }
+            created.append(staging)
+            var folders: [String] = []  // inside staging: removed with it
+            try Self.makeFolders(for: files, base: staging + "/", created: &folders)
+        } catch {
+            undo()
+            throw error
+        }
+        let shownBase = output.path + "/"
+        let outcomes = parallelMap(files) { file -> Outcome in Self.stage(file, base: staging + "/", suffix: "", shownBase: shownBase, previous: nil) }
+        var entries: [(String, Manifest.Entry)] = []
+        var failures: [String] = []
+        for (file, outcome) in zip(files, outcomes) {
+            switch outcome {
+            case .staged(_, let entry): entries.append((file.path, entry))
+            case .failed(let message): failures.append(message)
+            case .kept: failures.append("internal error: \(file.path) was kept in a new output folder")
+            }
+        }
+        if !failures.isEmpty {
+            undo()
+            throw HeraldError(failures.prefix(5).joined(separator: "\n") + (failures.count > 5 ? "\n… and \(failures.count - 5) more" : ""))
+        }
+        guard FileBytes.write(Array(Self.manifestText(entries).utf8), to: staging + "/" + Self.marker) != nil else {
+            let reason = Self.lastError()
+            undo()
+            throw HeraldError("cannot write \(shownBase + Self.marker): \(reason)")
+        }
+        // Fails if another build made the output folder meanwhile; that build's output stays.
+        guard rename(staging, output.path) == 0 else {
+            let reason = Self.lastError()
+            undo()
+            throw HeraldError("cannot move \(staging) to \(output.path): \(reason)")
+        }
+        return Report(written: files.count, unchanged: 0, removed: 0)
     }
 
     static func lastError() -> String { String(cString: strerror(errno)) }

@@ -55,6 +55,29 @@ struct IncrementalBuildTests {
         #expect(again.stdout.contains("(0 written"), "\(again.stdout)")
     }
 
+    /// A first build into a folder that does not exist is written beside it and renamed into place:
+    /// it makes missing parents, leaves no staging folder, equals a build into an existing folder,
+    /// and its manifest is right (the next build writes nothing).
+    @Test func firstBuildIntoANewFolderIsRenamedIntoPlace() throws {
+        let site = try site()
+        let fresh = try site.herald("build", "--now", now, "--out", "out/deep/site")
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent("out/deep").path) == ["site"])
+        try FileManager.default.createDirectory(at: site.root.appendingPathComponent("existing"), withIntermediateDirectories: false)
+        #expect(try site.herald("build", "--now", now, "--out", "existing").status == 0)
+        try expectSameSite(site, "out/deep/site", "existing")
+        let again = try site.herald("build", "--now", now, "--out", "out/deep/site")
+        #expect(again.stdout.contains("(0 written, \(site.files(under: "existing").count - 1) unchanged"), "\(again.stdout)")
+
+        // A folder that cannot be made: the error names it, and nothing is left behind.
+        try site.write("blocker", "a file, not a folder")
+        let blocked = try site.herald("build", "--now", now, "--out", "blocker/site")
+        #expect(blocked.status == 1)
+        #expect(blocked.stderr.contains("cannot create \(site.root.path)/blocker/site"), "\(blocked.stderr)")
+        #expect(try site.read("blocker") == "a file, not a folder")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.contains("herald-tmp") }.isEmpty)
+    }
+
     /// Only the status page and the pages that show an open incident's duration "so far" (its own
     /// page, history/ and its month) depend on the build time: a later build renders those and
     /// keeps every other page.
