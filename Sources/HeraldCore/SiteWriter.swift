@@ -185,7 +185,7 @@ public struct SiteWriter: Sendable {
         }
         if !failures.isEmpty {
             undo(temporaries)
-            throw HeraldError(failures.prefix(5).joined(separator: "\n") + (failures.count > 5 ? "\n… and \(failures.count - 5) more" : ""))
+            throw Self.writeFailures(failures)
         }
 
         // 2. Swap them in.
@@ -320,7 +320,7 @@ public struct SiteWriter: Sendable {
         }
         if !failures.isEmpty {
             undo()
-            throw HeraldError(failures.prefix(5).joined(separator: "\n") + (failures.count > 5 ? "\n… and \(failures.count - 5) more" : ""))
+            throw Self.writeFailures(failures)
         }
         guard FileBytes.write(Array(Self.manifestText(entries).utf8), to: staging + "/" + Self.marker) != nil else {
             let reason = Self.lastError()
@@ -334,6 +334,11 @@ public struct SiteWriter: Sendable {
             throw HeraldError("cannot move \(staging) to \(output.path): \(reason)")
         }
         return Report(written: files.count, unchanged: 0, removed: 0)
+    }
+
+    /// The first five problems of a failed write, and how many more there were.
+    static func writeFailures(_ failures: [String]) -> HeraldError {
+        HeraldError(failures.prefix(5).joined(separator: "\n") + (failures.count > 5 ? "\n… and \(failures.count - 5) more" : ""))
     }
 
     static func lastError() -> String { String(cString: strerror(errno)) }
