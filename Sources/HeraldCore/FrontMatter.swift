@@ -126,7 +126,9 @@ public struct YAMLParseError: Error, Sendable {
 }
 
 /// A fast reader for the YAML that front matter nearly always is: top-level `key: value` lines
-/// whose values are plain or quoted scalars, `[a, b]` lists or `{a: b}` maps of scalars.
+/// whose values are plain or quoted scalars, `[a, b]` lists or `{a: b}` maps of scalars, or a block
+/// list indented by two spaces whose items are such values or flat `key: value` maps (a
+/// postmortem's timeline and action items).
 /// Returns nil for anything else (nested blocks, anchors, multi-line scalars, odd quoting), which
 /// then goes to the full YAML parser — so this is only ever a shortcut, never a dialect.
 enum FlatYAML {
@@ -145,29 +147,99 @@ enum FlatYAML {
         var lineNumber = 0
         var start = 0
         while true {
-            var end = start
-            while end < b.count, b[end] != 10 { end += 1 }
+            let end = lineEnd(b, from: start)
             lineNumber += 1
+            var next = end + 1
             if start < end, b[start] != UInt8(ascii: "#") {
                 if b[start] == 32 || b[start] == 9 {
                     // Blank lines pass; an indented block, or a tab where YAML forbids one, goes to Yams.
                     for i in start..<end where b[i] != 32 { return nil }
                 } else {
-                    guard let colon = firstIndex(of: UInt8(ascii: ":"), in: b, start..<end) else { return nil }
-                    guard colon > start, (start..<colon).allSatisfy({ isKeyByte(b[$0]) }) else { return nil }
-                    let key = string(b, start..<colon)
-                    guard seen.insert(key).inserted else { return nil }
-                    var valueStart = colon + 1
-                    guard valueStart == end || b[valueStart] == 32 else { return nil }
-                    while valueStart < end, b[valueStart] == 32 { valueStart += 1 }
-                    guard let value = scalarOrFlow(b, valueStart..<end, line: lineNumber) else { return nil }
-                    pairs.append((key, value))
+                    guard let (key, valueRange) = keyValue(b, start..<end), seen.insert(key).inserted else { return nil }
+                    if valueRange.isEmpty, next < b.count, startsItem(b, at: next) {
+                        guard let block = blockSequence(b, from: next, line: lineNumber + 1) else { return nil }
+                        pairs.append((key, block.value))
+                        next = block.next
+                        lineNumber = block.lastLine
+                    } else {
+                        guard let value = scalarOrFlow(b, valueRange, line: lineNumber) else { return nil }
+                        pairs.append((key, value))
+                    }
                 }
             }
-            if end >= b.count { break }
-            start = end + 1
+            if next > b.count { break }
+            start = next
         }
         return .mapping(pairs, line: 1)
+    }
+
+    /// Where the line starting at `start` ends (its newline, or the end of the text).
+    static func lineEnd(_ b: Bytes, from start: Int) -> Int {
+        var end = start
+        while end < b.count, b[end] != 10 { end += 1 }
+        return end
+    }
+
+    /// `key: value` (or `key:`): the key, made of key bytes, and the value's range, spaces skipped.
+    static func keyValue(_ b: Bytes, _ range: Range<Int>) -> (String, Range<Int>)? {
+        guard let colon = firstIndex(of: UInt8(ascii: ":"), in: b, range) else { return nil }
+        guard colon > range.lowerBound, (range.lowerBound..<colon).allSatisfy({ isKeyByte(b[$0]) }) else { return nil }
+        var valueStart = colon + 1
+        guard valueStart == range.upperBound || b[valueStart] == 32 else { return nil }
+        while valueStart < range.upperBound, b[valueStart] == 32 { valueStart += 1 }
+        return (string(b, range.lowerBound..<colon), valueStart..<range.upperBound)
+    }
+
+    /// Whether the line at `start` is `  - …`: an item of a block list indented by two spaces.
+    static func startsItem(_ b: Bytes, at start: Int) -> Bool {
+        start + 3 < b.count && b[start] == 32 && b[start + 1] == 32 && b[start + 2] == UInt8(ascii: "-") && b[start + 3] == 32
+    }
+
+    /// A block list from `start`, its first item on line `line`:
+    ///
+    ///     timeline:
+    ///       - at: 2026-11-22T14:05:00Z
+    ///         text: Deployed.
+    ///       - plain item
+    ///
+    /// Each item is a value as above, or a flat map whose further keys are indented by four spaces.
+    /// The list ends at a line that does not start with a space (the next key, a comment, a blank
+    /// line). Nil for any other shape (deeper nesting, other indentation, tabs), left to Yams.
+    static func blockSequence(_ b: Bytes, from start: Int, line first: Int) -> (value: YAMLValue, next: Int, lastLine: Int)? {
+        var items: [YAMLValue] = []
+        var map: (pairs: [(key: String, value: YAMLValue)], keys: Set<String>, line: Int)?
+        func finishMap() {
+            if let m = map { items.append(.mapping(m.pairs, line: m.line)) }
+            map = nil
+        }
+        var position = start
+        var line = first - 1
+        while position < b.count, b[position] == 32 {
+            let end = lineEnd(b, from: position)
+            line += 1
+            if startsItem(b, at: position) {
+                finishMap()
+                let content = (position + 4)..<end
+                guard !content.isEmpty, b[content.lowerBound] != 32 else { return nil }
+                if let (key, valueRange) = keyValue(b, content) {
+                    guard let value = scalarOrFlow(b, valueRange, line: line) else { return nil }
+                    map = ([(key, value)], [key], line)
+                } else {
+                    guard let value = scalarOrFlow(b, content, line: line) else { return nil }
+                    items.append(value)
+                }
+            } else {
+                // `    key: value`, continuing the map of the item above.
+                guard map != nil, end - position > 4, b[position + 1] == 32, b[position + 2] == 32, b[position + 3] == 32,
+                    b[position + 4] != 32, let (key, valueRange) = keyValue(b, (position + 4)..<end), map!.keys.insert(key).inserted,
+                    let value = scalarOrFlow(b, valueRange, line: line)
+                else { return nil }
+                map!.pairs.append((key, value))
+            }
+            position = end + 1
+        }
+        finishMap()
+        return (.sequence(items, line: first), position, line)
     }
 
     static func isKeyByte(_ b: UInt8) -> Bool {
