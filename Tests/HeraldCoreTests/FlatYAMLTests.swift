@@ -21,6 +21,28 @@ import Yams
         return describe(value)
     }
 
+    /// What the fast reader makes of `yaml`, after checking that Yams agrees; nil when it declined.
+    static func agreement(_ yaml: String, sourceLocation: SourceLocation = #_sourceLocation) -> YAMLValue? {
+        guard let fast = FlatYAML.parse(yaml) else { return nil }
+        do {
+            let full = try Yams.compose(yaml: yaml).map(YAMLValue.convert)
+            #expect(document(fast) == document(full), "\(yaml.debugDescription)", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("fast reader accepted YAML that Yams rejects: \(yaml.debugDescription)", sourceLocation: sourceLocation)
+        }
+        return fast
+    }
+
+    /// A seeded linear congruential generator: the same documents on every run.
+    struct Seeded {
+        var seed: UInt64
+        init(_ seed: UInt64) { self.seed = seed }
+        mutating func next(_ n: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(n))
+        }
+    }
+
     static let samples: [String] = [
         "status: identified\nat: 2026-11-22T14:05:00Z\nby: Jane Doe",
         "title: \"Search: degraded\"\nseverity: major\ncomponents: [search, api]",
@@ -91,11 +113,8 @@ import Yams
             "'unclosed", "\"\\q\"", "x:", "[a,]", "{a}", "&x y", "*x", "!tag x", "|", ">", "%x", "`x`", "x  ", "[a, b] #c", "[a] b",
             "", "", "",
         ]
-        var seed: UInt64 = 42
-        func next(_ n: Int) -> Int {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((seed >> 33) % UInt64(n))
-        }
+        var random = Seeded(42)
+        func next(_ n: Int) -> Int { random.next(n) }
         var accepted = 0
         for _ in 0..<3000 {
             var lines: [String] = []
@@ -110,16 +129,8 @@ import Yams
                 }
             }
             let yaml = lines.joined(separator: next(5) == 0 ? "\r\n" : "\n")
-            guard let fast = FlatYAML.parse(yaml) else { continue }
+            guard let fast = Self.agreement(yaml) else { continue }
             accepted += 1
-            let full: YAMLValue?
-            do {
-                full = try Yams.compose(yaml: yaml).map(YAMLValue.convert)
-            } catch {
-                Issue.record("fast reader accepted YAML that Yams rejects: \(yaml.debugDescription)")
-                continue
-            }
-            #expect(Self.document(fast) == Self.document(full), "\(yaml.debugDescription)")
         }
         #expect(accepted > 200)
     }
@@ -134,11 +145,8 @@ import Yams
             "    link: https://example.com/a?b=c#d", "  - [a, b]", "  - {k: v}", "  - k:", "    j:", "    j: w # c", "  - \"q\"",
             "  -", "   - x", "    - y", "      deep: x", "  - a: b: c", "\t- x", "  - x # c", "  -  two", "   ", "    k2: v2",
         ]
-        var seed: UInt64 = 7
-        func next(_ n: Int) -> Int {
-            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((seed >> 33) % UInt64(n))
-        }
+        var random = Seeded(7)
+        func next(_ n: Int) -> Int { random.next(n) }
         var accepted = 0
         var lists = 0
         for _ in 0..<3000 {
@@ -151,17 +159,9 @@ import Yams
                 }
             }
             let yaml = lines.joined(separator: "\n")
-            guard let fast = FlatYAML.parse(yaml) else { continue }
+            guard let fast = Self.agreement(yaml) else { continue }
             accepted += 1
             if Self.describe(fast).contains("[{") || Self.describe(fast).contains("[plain") { lists += 1 }
-            let full: YAMLValue?
-            do {
-                full = try Yams.compose(yaml: yaml).map(YAMLValue.convert)
-            } catch {
-                Issue.record("fast reader accepted YAML that Yams rejects: \(yaml.debugDescription)")
-                continue
-            }
-            #expect(Self.document(fast) == Self.document(full), "\(yaml.debugDescription)")
         }
         #expect(accepted > 300, "\(accepted)")
         #expect(lists > 120, "\(lists)")
