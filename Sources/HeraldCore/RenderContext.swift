@@ -29,7 +29,7 @@ public struct OutputFile: Sendable, Equatable {
 }
 
 /// Produces some of the site's files from the render context. Renderers are independent of each
-/// other and pure, so the site renderer runs them in parallel.
+/// other and pure; the site renderer runs them one after another, each using every core itself.
 public protocol OutputRenderer: Sendable {
     func render(_ context: RenderContext) -> [OutputFile]
 }
