@@ -22,7 +22,7 @@ struct Build: AsyncParsableCommand {
             let layout = try global.layout()
             let now = try global.resolvedNow()
             let output = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            let report = try SiteBuilder(layout: layout).build(.init(now: now, output: output))
+            let report = try SiteBuilder(layout: layout).build(.init(now: now, output: output, waiting: Build.announceWait))
             for warning in report.warnings { Console.error(warning.formatted) }
             if timings {
                 let parts = report.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds))s (cpu \(String(format: "%.2f", $0.cpu))s)" }
@@ -32,5 +32,10 @@ struct Build: AsyncParsableCommand {
                 print("built \(report.files) files into \(report.output.path) (\(report.write.written) written, \(report.write.unchanged) unchanged, \(report.write.removed) removed, \(report.kept) pages kept without rendering; \(report.incidents) incidents, \(report.maintenances) maintenance)")
             }
         }
+    }
+
+    /// Said when another build of the same site is still writing.
+    @Sendable static func announceWait(_ holder: Int32?) {
+        Console.error("herald: waiting for another build of this site to finish\(holder.map { " (process \($0))" } ?? "")…")
     }
 }

@@ -56,7 +56,7 @@ struct Init: AsyncParsableCommand {
                 in: layout.incidents, id: RecordID.make(date: now, title: "Example incident"), mainFile: "incident.md",
                 mainText: main, firstEvent: (now, "resolved", first))
             // The built site and the build's parse cache are made from content/: never commit them.
-            let ignored = try writer.createExclusively(root.appendingPathComponent(".gitignore"), text: "/public/\n/.herald-cache\n")
+            let ignored = try writer.createExclusively(root.appendingPathComponent(".gitignore"), text: "/public/\n/.herald-cache\n/.herald-lock\n")
             print("created \(layout.root.path): content/site.yml, content/people.yml, content/incidents/\(id)/\(ignored ? ", .gitignore" : "")")
             print("next: edit content/site.yml, then run `herald build`")
         }

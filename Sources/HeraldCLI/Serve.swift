@@ -30,7 +30,7 @@ struct Serve: AsyncParsableCommand {
         let rebuild: @Sendable () async -> Void = {
             let now = fixedNow ?? Timestamp(seconds: Int64(Date().timeIntervalSince1970))
             do {
-                let report = try SiteBuilder(layout: layout).build(.init(now: now, output: output, headExtra: LiveReload.script))
+                let report = try SiteBuilder(layout: layout).build(.init(now: now, output: output, headExtra: LiveReload.script, waiting: Build.announceWait))
                 await state.succeeded()
                 Console.say("herald serve: rebuilt \(report.files) files (\(report.write.written) changed)")
             } catch let error as DiagnosticsError {

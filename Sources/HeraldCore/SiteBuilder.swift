@@ -8,10 +8,14 @@ public struct SiteBuilder: Sendable {
         public var output: URL?
         /// Markup for every page's head (used by `herald serve`); never set for `herald build`.
         public var headExtra: String = ""
-        public init(now: Timestamp, output: URL? = nil, headExtra: String = "") {
+        /// Called when another build of the site holds its `BuildLock`, with that build's process
+        /// id; this build then waits for it.
+        public var waiting: (@Sendable (_ holder: Int32?) -> Void)?
+        public init(now: Timestamp, output: URL? = nil, headExtra: String = "", waiting: (@Sendable (_ holder: Int32?) -> Void)? = nil) {
             self.now = now
             self.output = output
             self.headExtra = headExtra
+            self.waiting = waiting
         }
     }
 
@@ -80,6 +84,11 @@ public struct SiteBuilder: Sendable {
         var timings: [(stage: String, seconds: Double, cpu: Double)] = []
         let output = options.output ?? layout.defaultOutput
         let writer = SiteWriter(output: output)
+        // Held until the new manifest is written (see BuildLock).
+        let lock = BuildLock(root: layout.root) { options.waiting?($0) }
+        defer { withExtendedLifetime(lock) {} }
+        // A parse cache being written when its build was stopped.
+        SiteWriter.removeStale(in: layout.root.path, prefix: ContentCache.fileName + ".tmp-")
         var clock = Stopwatch()
         // Pages of the last build that are still on disk as written can be kept instead of rendered.
         let previous = writer.verifiedEntries()

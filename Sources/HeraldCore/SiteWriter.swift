@@ -139,17 +139,23 @@ public struct SiteWriter: Sendable {
         if exists {
             guard isDirectory.boolValue else { throw HeraldError("\(output.path) exists and is not a folder") }
             let entries = (try? fm.contentsOfDirectory(atPath: output.path)) ?? []
+            let interrupted = entries.contains(Self.pendingMarker)
             if !entries.isEmpty {
-                guard let manifest = readManifest() else {
+                if let manifest = readManifest() {
+                    oldPaths = manifest.paths
+                } else if !interrupted {
                     throw HeraldError("\(output.path) is not empty and was not made by herald build (no \(Self.marker) file); refusing to replace it")
                 }
-                oldPaths = manifest.paths
             }
+            // The last build was stopped while swapping files in: its temporary files go. (Files it
+            // had already renamed into place differ from the manifest, so this build rewrites them.)
+            if interrupted { Self.removeTemporaries(under: output.path) }
         }
         let base = output.path + "/"
         var created: [String] = []  // folders this build made, to remove again if it fails
         func undo(_ temporaries: [String]) {
             for path in temporaries { unlink(path) }
+            unlink(base + Self.pendingMarker)
             for dir in created.reversed() { rmdir(dir) }
         }
 
@@ -166,6 +172,9 @@ public struct SiteWriter: Sendable {
                 }
             }
             try Self.makeFolders(for: files, base: base, created: &created)
+            guard FileBytes.write(Array("\(getpid())\n".utf8), to: base + Self.pendingMarker) != nil else {
+                throw HeraldError("cannot write \(base + Self.pendingMarker): \(Self.lastError())")
+            }
         } catch {
             undo([])
             throw error
@@ -191,10 +200,12 @@ public struct SiteWriter: Sendable {
         // 2. Swap them in.
         var entries: [(String, Manifest.Entry)] = []
         entries.reserveCapacity(files.count)
+        Self.simulateCrash("after-staging")
         for (file, outcome) in zip(files, outcomes) {
             switch outcome {
             case .kept(let entry): entries.append((file.path, entry))
             case .staged(let temporary, let entry):
+                if entries.count == files.count / 2 { Self.simulateCrash("mid-swap") }
                 guard rename(temporary, base + file.path) == 0 else {
                     let reason = Self.lastError()
                     undo(temporaries)
@@ -223,6 +234,7 @@ public struct SiteWriter: Sendable {
         guard rename(markerTemporary, base + Self.marker) == 0 else {
             throw HeraldError("cannot write \(base + Self.marker): \(Self.lastError())")
         }
+        unlink(base + Self.pendingMarker)
         return report
     }
 
@@ -286,6 +298,9 @@ public struct SiteWriter: Sendable {
         var parent = output.deletingLastPathComponent()
         while !fm.fileExists(atPath: parent.path) { missing.append(parent.path); parent = parent.deletingLastPathComponent() }
         let staging = output.path + ".herald-tmp-\(getpid())"
+        // Staging folders of first builds that were stopped (builds of a site take turns, see
+        // BuildLock, so none of them is still being written).
+        if missing.isEmpty { Self.removeStale(in: parent.path, prefix: output.lastPathComponent + ".herald-tmp-") }
         func undo() {
             if created.contains(staging) { try? fm.removeItem(atPath: staging) }
             for dir in created.reversed() where dir != staging { rmdir(dir) }
@@ -326,6 +341,7 @@ public struct SiteWriter: Sendable {
             undo()
             throw HeraldError("cannot write \(shownBase + Self.marker): \(reason)")
         }
+        Self.simulateCrash("before-moving-staging")
         // Fails if another build made the output folder meanwhile; that build's output stays.
         guard rename(staging, output.path) == 0 else {
             let reason = Self.lastError()
@@ -334,6 +350,54 @@ public struct SiteWriter: Sendable {
         }
         return Report(written: files.count, unchanged: 0, removed: 0)
     }
+
+    /// In the output folder while a build swaps its files in; removed once the new manifest is
+    /// written. Found by the next build, it means that build was stopped (killed, power lost).
+    public static let pendingMarker = ".herald-writing"
+
+    /// Whether `name` is `<prefix><digits>`, as the temporary files and folders of a build are
+    /// named (`index.html.herald-tmp-4711`).
+    static func isTemporary(_ name: String, prefix: String) -> Bool {
+        guard name.hasPrefix(prefix) else { return false }
+        let pid = name.utf8.dropFirst(prefix.utf8.count)
+        return !pid.isEmpty && pid.allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+
+    /// Removes the entries of `folder` named `<prefix><digits>`, files or whole folders.
+    static func removeStale(in folder: String, prefix: String) {
+        var stale: [String] = []
+        _ = FileBytes.forEachEntry(in: folder) { name, _, _ in
+            if isTemporary(name, prefix: prefix) { stale.append(folder + "/" + name) }
+            return true
+        }
+        for path in stale { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    /// Removes every `*.herald-tmp-<digits>` file under `folder`, at any depth.
+    static func removeTemporaries(under folder: String) {
+        var folders: [String] = []
+        _ = FileBytes.forEachEntry(in: folder) { name, type, fd in
+            var type = type
+            if type == Int32(DT_UNKNOWN) {  // symbolic links are never followed
+                var info = stat()
+                if fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFDIR { type = Int32(DT_DIR) }
+            }
+            if type == Int32(DT_DIR) {
+                folders.append(folder + "/" + name)
+            } else if let range = name.range(of: ".herald-tmp-", options: .backwards), isTemporary(String(name[range.lowerBound...]), prefix: ".herald-tmp-") {
+                unlinkat(fd, name, 0)
+            }
+            return true
+        }
+        for sub in folders { removeTemporaries(under: sub) }
+    }
+
+    /// For tests of what a stopped build leaves: with `HERALD_TEST_CRASH=<point>` in the
+    /// environment, the process ends on the spot at that point of writing, as if killed.
+    static func simulateCrash(_ point: String) {
+        if crashPoint == point { _exit(137) }
+    }
+    static let crashPoint = ProcessInfo.processInfo.environment["HERALD_TEST_CRASH"]
 
     /// The first five problems of a failed write, and how many more there were.
     static func writeFailures(_ failures: [String]) -> HeraldError {

@@ -17,6 +17,19 @@ struct IncidentCommandTests {
         #expect(created.status == 0, "\(created.stderr)")
         let build = try HeraldRunner.run(["build", "--now", now], in: site.root.appendingPathComponent("mysite"))
         #expect(build.status == 0, "\(build.stderr)")
+        // What a build makes (output, parse cache, lock file) is ignored by git; the content is not.
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["sh", "-c", "git init -q && git status --porcelain --untracked-files=all"]
+        git.currentDirectoryURL = site.root.appendingPathComponent("mysite")
+        let listing = Pipe()
+        git.standardOutput = listing
+        try git.run()
+        let untracked = String(decoding: listing.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        git.waitUntilExit()
+        #expect(git.terminationStatus == 0)
+        #expect(untracked.contains("content/site.yml"), "\(untracked)")
+        for made in ["public/", ".herald-cache", ".herald-lock"] { #expect(!untracked.contains(made), "\(untracked)") }
         let again = try site.herald("init", "mysite")
         #expect(again.status == 1)
         #expect(again.stderr.contains("refusing to overwrite"))
