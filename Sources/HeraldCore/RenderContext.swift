@@ -111,7 +111,7 @@ public struct RenderContext: Sendable {
     /// A key for what an incident's views are made of, from its sources rather than its views (so a
     /// rebuild need not build 10,000 views to find the one that changed): the files of its folder,
     /// site.yml, the Herald binary, the theme, people.yml's names, whether a postmortem is
-    /// published, and the build time while it is open (its duration grows). Nil without a parse
+    /// published, and while it is open its duration so far as shown. Nil without a parse
     /// cache; pages then fall back to keys of their view models.
     public func sourceKey(_ prepared: PreparedIncident) -> UInt64? {
         guard let site = model.content.sourceKey, let stamp = model.content.incidentStamps[prepared.id] else { return nil }
@@ -123,7 +123,10 @@ public struct RenderContext: Sendable {
         hasher.combine(stamp)
         hasher.combine(headExtra)
         hasher.combine(prepared.state.postmortem == nil ? 0 : 1)
-        hasher.combine(prepared.state.isOpen ? UInt64(bitPattern: now.seconds) : 0)
+        // An open incident's pages show its duration so far, the only thing on them that depends
+        // on the build time: they are rendered again when that text changes (each minute for the
+        // first day, then each hour), not on every build.
+        hasher.combine(prepared.state.isOpen ? DurationText.format(now.seconds - prepared.state.startedAt.seconds) : "")
         return hasher.value
     }
 

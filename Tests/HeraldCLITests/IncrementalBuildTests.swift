@@ -79,13 +79,19 @@ struct IncrementalBuildTests {
     }
 
     /// Only the status page and the pages that show an open incident's duration "so far" (its own
-    /// page, history/ and its month) depend on the build time: a later build renders those and
-    /// keeps every other page.
+    /// page, history/ and its month) depend on the build time: a later build renders those (the
+    /// latter only once the duration's text changed) and keeps every other page.
     @Test func laterBuildRendersOnlyPagesThatShowTheTime() throws {
         let site = try site()
         let first = try site.herald("build", "--now", now)
         #expect(first.stdout.contains(" 0 pages kept"), "\(first.stdout)")
         let pages = site.files(under: "public").filter { $0.hasSuffix(".html") }.count
+        // Half a minute later the open incident's duration still reads "55m": only the status page
+        // (its "Status as of" time) is rendered.
+        let soon = try site.herald("build", "--now", "2026-11-22T15:00:30Z")
+        #expect(soon.stdout.contains(" \(pages - 1) pages kept without rendering"), "\(soon.stdout) of \(pages) pages")
+        #expect(try site.herald("build", "--now", "2026-11-22T15:00:30Z", "--out", "cold").status == 0)
+        try expectSameSite(site, "public", "cold")
         let later = try site.herald("build", "--now", "2026-11-22T16:00:00Z")
         #expect(later.status == 0)
         #expect(later.stdout.contains(" \(pages - 4) pages kept without rendering"), "\(later.stdout) of \(pages) pages")
