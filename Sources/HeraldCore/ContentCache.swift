@@ -58,9 +58,9 @@ struct ContentCache: Sendable {
     // MARK: - Stamps
 
     /// The stamp of a record folder: every entry's name, size, time and inode, in name order.
-    static func folderStamp(_ path: String) -> UInt64? {
+    static func folderStamp(_ name: String, in parent: Int32) -> UInt64? {
         var entries: [(name: String, info: stat)] = []
-        let complete = FileBytes.forEachEntry(in: path) { name, _, folder in
+        let complete = FileBytes.forEachEntry(in: parent, name) { name, _, folder in
             var info = stat()
             guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return false }
             entries.append((name, info))

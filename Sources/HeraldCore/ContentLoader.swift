@@ -38,8 +38,9 @@ public struct ContentLoader: Sendable {
         var misses = 0
 
         let incidentIDs = recordFolders("content/incidents", kind: "incidents", into: &diagnostics)
+        let incidentsFolder = OpenFolder(absolute("content/incidents"))
         let loadedIncidents = loadRecords(
-            incidentIDs, stamp: { ContentCache.folderStamp(absolute("content/incidents/" + $0)) }, cache: cache,
+            incidentIDs, stamp: { ContentCache.folderStamp($0, in: incidentsFolder.descriptor) }, cache: cache,
             cached: { cache, id, stamp in cache.incident(id, stamp: stamp) }, parse: { loadIncident($0, settings: settings) },
             encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let incidents = loadedIncidents.map(\.value)
@@ -47,8 +48,9 @@ public struct ContentLoader: Sendable {
         let incidentStamps = Dictionary(loadedIncidents.compactMap { loaded in loaded.stamp.map { (loaded.value.id, $0) } }) { a, _ in a }
 
         let maintenanceIDs = recordFolders("content/maintenance", kind: "maintenance", into: &diagnostics)
+        let maintenanceFolder = OpenFolder(absolute("content/maintenance"))
         let loadedMaintenances = loadRecords(
-            maintenanceIDs, stamp: { ContentCache.folderStamp(absolute("content/maintenance/" + $0)) }, cache: cache,
+            maintenanceIDs, stamp: { ContentCache.folderStamp($0, in: maintenanceFolder.descriptor) }, cache: cache,
             cached: { cache, id, stamp in cache.maintenance(id, stamp: stamp) }, parse: { loadMaintenance($0, settings: settings) },
             encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let maintenances = loadedMaintenances.map(\.value)
@@ -552,6 +554,14 @@ public struct ContentLoader: Sendable {
             return nil
         }
     }
+}
+
+/// A folder held open while its record folders are stamped (closed when released). A folder that
+/// cannot be opened gives -1, on which every stamp fails: those records are parsed, not cached.
+final class OpenFolder: Sendable {
+    let descriptor: Int32
+    init(_ path: String) { descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+    deinit { if descriptor >= 0 { close(descriptor) } }
 }
 
 /// A record the loader kept, with its stamp and encoded block when it may be cached.
