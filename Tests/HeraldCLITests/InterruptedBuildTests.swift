@@ -124,14 +124,10 @@ struct InterruptedBuildTests {
         try expectSameSite(site, "public", "cold")
     }
 
-    /// While another build holds the site's lock, a build says so and waits, touching nothing.
-    @Test func aBuildWaitsWhileAnotherHoldsTheLock() throws {
-        let site = try site()
-        let fd = open(site.root.appendingPathComponent(".herald-lock").path, O_RDWR | O_CREAT, 0o644)
-        #expect(fd >= 0)
-        _ = "4242\n".withCString { write(fd, $0, 5) }
-        #expect(flock(fd, LOCK_EX) == 0)
-        let errors = site.root.appendingPathComponent("stderr.txt")
+    /// Starts `herald build` in the background; its error output goes to the returned file (in the
+    /// site folder, outside `public/`).
+    func startBuild(_ site: TemporarySite) throws -> (Process, URL) {
+        let errors = site.root.appendingPathComponent("stderr-\(UUID().uuidString).txt")
         #expect(FileManager.default.createFile(atPath: errors.path, contents: nil))
         let process = Process()
         process.executableURL = HeraldRunner.executable
@@ -140,10 +136,21 @@ struct InterruptedBuildTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
+        return (process, errors)
+    }
+
+    /// While another build holds the site's lock, a build says so and waits, touching nothing.
+    @Test func aBuildWaitsWhileAnotherHoldsTheLock() throws {
+        let site = try site()
+        let fd = open(site.root.appendingPathComponent(".herald-lock").path, O_RDWR | O_CREAT, 0o644)
+        #expect(fd >= 0)
+        _ = "4242\n".withCString { write(fd, $0, 5) }
+        #expect(flock(fd, LOCK_EX) == 0)
+        let (process, errors) = try startBuild(site)
         var said = ""
         for _ in 0..<200 where !said.contains("waiting") {
             Thread.sleep(forTimeInterval: 0.05)
-            said = try site.read("stderr.txt")
+            said = try String(contentsOf: errors, encoding: .utf8)
         }
         #expect(said.contains("waiting for another build of this site to finish (process 4242)"), "\(said)")
         Thread.sleep(forTimeInterval: 0.3)
@@ -160,18 +167,7 @@ struct InterruptedBuildTests {
     /// its staging folder would fail), and the result is a cold build's.
     @Test func simultaneousBuildsTakeTurns() throws {
         let site = try site(incidents: 60)
-        let results = try [0, 1].map { _ -> (Process, URL) in
-            let errors = site.root.appendingPathComponent("stderr-\(UUID().uuidString).txt")
-            #expect(FileManager.default.createFile(atPath: errors.path, contents: nil))
-            let process = Process()
-            process.executableURL = HeraldRunner.executable
-            process.arguments = ["build", "--now", now]
-            process.currentDirectoryURL = site.root
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = try FileHandle(forWritingTo: errors)
-            try process.run()
-            return (process, errors)
-        }
+        let results = try [0, 1].map { _ in try startBuild(site) }
         for (process, errors) in results {
             process.waitUntilExit()
             let said = try String(contentsOf: errors, encoding: .utf8)
