@@ -50,9 +50,12 @@ public enum RecordID {
         guard allowed else {
             return "id '\(id)' may only hold lowercase a-z, 0-9 and '-' (expected YYYY-MM-DD-words)"
         }
-        let prefix = String(id.prefix(10))
-        guard id.count > 11, Timestamp.parse(date: prefix) != nil, id.dropFirst(10).first == "-",
-            !id.hasSuffix("-"), !id.contains("--")
+        // ASCII from here on: bytes, not Foundation's string search (this runs for every record of
+        // every build).
+        let bytes = Array(id.utf8)
+        let doubleDash = zip(bytes, bytes.dropFirst()).contains { $0 == 45 && $1 == 45 }
+        guard bytes.count > 11, Timestamp.parse(date: String(id.prefix(10))) != nil, bytes[10] == 45,
+            bytes.last != 45, !doubleDash
         else { return "id '\(id)' is not of the form YYYY-MM-DD-words" }
         return nil
     }
