@@ -101,9 +101,10 @@ public struct SiteWriter: Sendable {
     /// and modification time): only those may be kept without rendering or writing them again.
     public func verifiedEntries() -> [String: Manifest.Entry] {
         guard let manifest = readManifest(), !manifest.entries.isEmpty else { return [:] }
-        let base = output.path + "/"
+        // Looked up from the open output folder, not from the root, for each of its files.
+        let folder = OpenFolder(output.path)
         let checked = parallelMap(Array(manifest.entries)) { path, entry -> (String, Manifest.Entry)? in
-            guard let info = Self.status(base + path), info.size == entry.size, info.mtime == entry.mtime else { return nil }
+            guard let info = Self.status(path, in: folder.descriptor), info.size == entry.size, info.mtime == entry.mtime else { return nil }
             return (path, entry)
         }
         return Dictionary(uniqueKeysWithValues: checked.compactMap { $0 })
@@ -117,9 +118,9 @@ public struct SiteWriter: Sendable {
         return text
     }
 
-    static func status(_ path: String) -> (size: Int, mtime: Int64)? {
+    static func status(_ path: String, in folder: Int32 = AT_FDCWD) -> (size: Int, mtime: Int64)? {
         var info = stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard fstatat(folder, path, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return (Int(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 
