@@ -6,6 +6,8 @@ import Foundation
 public struct HTMLRenderer: OutputRenderer {
     public init() {}
 
+    public var spreadsOverCores: Bool { true }
+
     public func render(_ context: RenderContext) -> [OutputFile] {
         // Which pages must be rendered: those whose source key (see RenderContext.sourceKey) is
         // not the last build's. Only their incidents' views are built.

@@ -6,6 +6,8 @@ import HeraldMarkdown
 public struct PostmortemRenderer: OutputRenderer {
     public init() {}
 
+    public var spreadsOverCores: Bool { true }
+
     public func render(_ context: RenderContext) -> [OutputFile] {
         let published = Self.published(context)
         var jobs: [@Sendable () -> OutputFile] = [{ index(published, context) }]

@@ -29,9 +29,15 @@ public struct OutputFile: Sendable, Equatable {
 }
 
 /// Produces some of the site's files from the render context. Renderers are independent of each
-/// other and pure; the site renderer runs them one after another, each using every core itself.
+/// other and pure (see SiteRenderer for how they are run).
 public protocol OutputRenderer: Sendable {
     func render(_ context: RenderContext) -> [OutputFile]
+    /// Whether the renderer spreads its own work over every core (with `parallelMap`).
+    var spreadsOverCores: Bool { get }
+}
+
+extension OutputRenderer {
+    public var spreadsOverCores: Bool { false }
 }
 
 /// An incident's public texts, redacted and rendered at most once per build and shared by every

@@ -14,13 +14,19 @@ public struct SiteRenderer: Sendable {
     }
 
     public func render(_ context: RenderContext) throws -> [OutputFile] {
-        // One renderer after another: the large ones (pages, postmortems) spread their pages over
-        // every core themselves. Running the renderers in parallel too would nest one parallel loop
-        // in another, and libdispatch runs a nested loop on one thread: the 10,000 incident pages
-        // rendered on one core while the other finished the feeds and sat idle (render took 1.2
-        // cores' worth of time instead of 2).
-        let groups = renderers.map { $0.render(context) }
-        var files = groups.flatMap { $0 }
+        // The large renderers (pages, postmortems) spread their pages over every core themselves
+        // and run one after another: running them in parallel too would nest one parallel loop in
+        // another, and libdispatch runs a nested loop on one thread (the 10,000 incident pages
+        // rendered on one core while the other finished the feeds and sat idle: render took 1.2
+        // cores' worth of time instead of 2). The small ones (API, feeds, calendar, robots) run
+        // meanwhile on one background thread, filling the gaps a rebuild leaves when it renders
+        // only a few large pages.
+        let small = SmallRenderers(renderers: renderers.filter { !$0.spreadsOverCores })
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { small.run(context) }
+        var files = renderers.filter(\.spreadsOverCores).flatMap { $0.render(context) }
+        group.wait()
+        files += small.files
         files.append(SiteFilesRenderer.sitemap(for: files, baseURL: context.settings.baseURL))
         files.sort { $0.path < $1.path }
         var duplicates: [String] = []
@@ -32,4 +38,13 @@ public struct SiteRenderer: Sendable {
         }
         return files
     }
+}
+
+/// The small renderers' files, written by the background thread before it leaves the dispatch
+/// group and read only after `wait()`.
+private final class SmallRenderers: @unchecked Sendable {
+    let renderers: [any OutputRenderer]
+    var files: [OutputFile] = []
+    init(renderers: [any OutputRenderer]) { self.renderers = renderers }
+    func run(_ context: RenderContext) { files = renderers.flatMap { $0.render(context) } }
 }
