@@ -556,14 +556,6 @@ public struct ContentLoader: Sendable {
     }
 }
 
-/// A folder held open while its record folders are stamped (closed when released). A folder that
-/// cannot be opened gives -1, on which every stamp fails: those records are parsed, not cached.
-final class OpenFolder: Sendable {
-    let descriptor: Int32
-    init(_ path: String) { descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-    deinit { if descriptor >= 0 { close(descriptor) } }
-}
-
 /// A record the loader kept, with its stamp and encoded block when it may be cached.
 private struct Loaded<Value: Sendable>: Sendable {
     var name: String

@@ -83,3 +83,13 @@ enum FileBytes {
         return true
     }
 }
+
+/// A folder held open so that paths inside it are looked up from it (`openat`, `fstatat`) rather
+/// than from the root; closed when released. A folder that cannot be opened gives -1, on which
+/// every lookup fails (record folders are then parsed rather than taken from the cache, and the
+/// last build's files count as changed).
+final class OpenFolder: Sendable {
+    let descriptor: Int32
+    init(_ path: String) { descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+    deinit { if descriptor >= 0 { close(descriptor) } }
+}

@@ -118,7 +118,7 @@ public struct SiteWriter: Sendable {
         return text
     }
 
-    static func status(_ path: String, in folder: Int32 = AT_FDCWD) -> (size: Int, mtime: Int64)? {
+    static func status(_ path: String, in folder: Int32) -> (size: Int, mtime: Int64)? {
         var info = stat()
         guard fstatat(folder, path, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return (Int(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
