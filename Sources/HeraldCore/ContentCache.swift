@@ -87,6 +87,10 @@ struct ContentCache: Sendable {
         hasher.combine(UInt64(bitPattern: Int64(info.st_size)))
         hasher.combine(UInt64(info.st_ino))
         hasher.combine(UInt64(bitPattern: Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec)))
+        // The change time too: the kernel sets it on every write and no tool can set it back, so an
+        // edit that keeps the size and restores the modification time (`touch -r`, `rsync -t` of
+        // an older copy onto the same file) is still seen.
+        hasher.combine(UInt64(bitPattern: Int64(info.st_ctim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_ctim.tv_nsec)))
     }
 
     // MARK: - Looking records up

@@ -167,6 +167,28 @@ struct IncrementalBuildTests {
         try expectSameSite(site, "public", "cold")
     }
 
+    @Test func anEditThatRestoresTheModificationTimeIsStillSeen() throws {
+        let site = try site()
+        let url = site.root.appendingPathComponent("\(old)/20261120T100000Z-resolved-aaaa.md")
+        var before = stat()
+        #expect(lstat(url.path, &before) == 0)
+        #expect(try site.herald("build", "--now", now).status == 0)
+        // Same size, same inode, and the old modification time put back to the nanosecond: only
+        // the change time, which no tool can set, tells the edit apart.
+        Thread.sleep(forTimeInterval: 0.05)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.write(contentsOf: Data("---\nstatus: resolved\nat: 2026-11-20T10:00:00Z\n---\nFine.\n".utf8))
+        try handle.close()
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, url.path, &times, 0) == 0)
+        var after = stat()
+        #expect(lstat(url.path, &after) == 0)
+        #expect(after.st_size == before.st_size && after.st_ino == before.st_ino)
+        #expect(after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec)
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(try site.read("public/incidents/2026-11-20-old/index.html").contains("Fine."))
+    }
+
     @Test func brokenCacheIsIgnored() throws {
         let site = try site()
         #expect(try site.herald("build", "--now", now).status == 0)
