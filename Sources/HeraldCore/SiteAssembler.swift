@@ -42,7 +42,7 @@ public struct SiteAssembler: Sendable {
         var reopened = false
         var sawResolved = false
         var monitoringAt: Timestamp?
-        var changes: [String: ComponentStatus] = [:]
+        var replay = ComponentReplay(incident)
         var affected = incident.components
         for update in updates {
             guard case .update(let raw, let components) = update.kind else { continue }
@@ -53,14 +53,12 @@ public struct SiteAssembler: Sendable {
                 sawResolved = false
             }
             if raw == IncidentStatus.monitoring.rawValue, monitoringAt == nil { monitoringAt = update.at }
-            for change in components {
-                changes[change.id] = change.status
-                if !affected.contains(change.id) { affected.append(change.id) }
-            }
+            replay.apply(raw, components)
+            for change in components where !affected.contains(change.id) { affected.append(change.id) }
         }
         var current: [String: ComponentStatus] = [:]
-        if status != .resolved {
-            for id in affected { current[id] = changes[id] ?? incident.severity.defaultComponentStatus }
+        if replay.isOpen {
+            for (id, value) in replay.statuses { current[id] = value }
         } else {
             for id in affected { current[id] = .operational }
         }
@@ -111,5 +109,54 @@ public struct SiteAssembler: Sendable {
             return OverallStatus(indicator: "maintenance", description: "Service Under Maintenance")
         }
         return OverallStatus(indicator: "none", description: "All Systems Operational")
+    }
+}
+
+/// Each component's status through an incident's public updates, by the rules in docs/content.md
+/// ("Component status"). While the incident is open, a component has the status the latest update
+/// since it (re)opened gave it, else its severity's default if the incident names it. Resolving
+/// returns every component to operational and forgets what updates had set, so a reopened incident
+/// starts again from the defaults. The status page, the API's per-update component changes and
+/// the uptime bars all replay updates with this one type, so they cannot disagree.
+struct ComponentReplay {
+    /// The components the incident's own file names (`components:`).
+    let named: [String]
+    let fallback: ComponentStatus
+    private(set) var isOpen = false
+    /// Statuses updates gave since the incident last (re)opened, and those ids in order of first mention.
+    private var given: [String: ComponentStatus] = [:]
+    private var givenOrder: [String] = []
+
+    init(_ incident: Incident) {
+        named = incident.components
+        fallback = incident.severity.defaultComponentStatus
+    }
+
+    /// Open without an update: the impact began before the first update (`impact_started`).
+    mutating func open() { isOpen = true }
+
+    mutating func apply(_ status: String, _ changes: [Event.ComponentChange]) {
+        guard status != IncidentStatus.resolved.rawValue else {
+            isOpen = false
+            given = [:]
+            givenOrder = []
+            return
+        }
+        isOpen = true
+        for change in changes {
+            if given.updateValue(change.status, forKey: change.id) == nil { givenOrder.append(change.id) }
+        }
+    }
+
+    func status(of id: String) -> ComponentStatus {
+        guard isOpen else { return .operational }
+        return given[id] ?? (named.contains(id) ? fallback : .operational)
+    }
+
+    /// While open, every component the incident names or an update gave a status (named ones first);
+    /// empty once resolved.
+    var statuses: [(id: String, status: ComponentStatus)] {
+        guard isOpen else { return [] }
+        return (named + givenOrder.filter { !named.contains($0) }).map { ($0, status(of: $0)) }
     }
 }

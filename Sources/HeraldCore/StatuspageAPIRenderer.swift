@@ -234,24 +234,16 @@ public struct StatuspageAPIRenderer: OutputRenderer {
             let state = prepared.state
             let incidentID = StableID.make("incident:" + state.id)
             // Replay the updates to know each one's old and new component statuses.
-            var current: [String: ComponentStatus] = [:]
-            let fallback = state.incident.severity.defaultComponentStatus
+            var replay = ComponentReplay(state.incident)
             var updates: [Update] = []
             for update in prepared.updates {
                 guard case .update(let status, let changes) = update.event.kind else { continue }
-                var next = current
-                if status == IncidentStatus.resolved.rawValue {
-                    for id in state.affectedComponents { next[id] = .operational }
-                } else {
-                    for id in state.incident.components where next[id] == nil || next[id] == .operational { next[id] = fallback }
+                let before = replay
+                replay.apply(status, changes)
+                let affected = changes.compactMap { change -> AffectedComponent? in
+                    guard let component = components[change.id] else { return nil }
+                    return AffectedComponent(code: component.id, name: component.name, old_status: before.status(of: change.id).rawValue, new_status: replay.status(of: change.id).rawValue)
                 }
-                for change in changes { next[change.id] = change.status }
-                let named = changes.map(\.id)
-                let affected = (named.isEmpty ? [] : named).compactMap { id -> AffectedComponent? in
-                    guard let component = components[id] else { return nil }
-                    return AffectedComponent(code: component.id, name: component.name, old_status: (current[id] ?? .operational).rawValue, new_status: (next[id] ?? .operational).rawValue)
-                }
-                current = next
                 let at = time(update.event.at)
                 updates.append(Update(
                     id: StableID.make("update:\(state.id)/\(update.event.fileName)"), status: status, body: update.text,

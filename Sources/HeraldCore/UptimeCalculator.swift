@@ -42,31 +42,25 @@ public struct UptimeCalculator: Sendable {
 
     /// Each component's status over time within one incident.
     static func segments(_ state: IncidentState, now: Timestamp) -> [Segment] {
-        var current: [String: ComponentStatus] = [:]
-        let fallback = state.incident.severity.defaultComponentStatus
+        var replay = ComponentReplay(state.incident)
         var segments: [Segment] = []
+        // From the impact's start (or the first update): the named components' defaults.
         var since = min(state.startedAt, state.createdAt)
-        for id in state.incident.components { current[id] = fallback }
+        replay.open()
+        func close(at end: Timestamp) {
+            for (id, status) in replay.statuses where status != .operational {
+                segments.append(Segment(component: id, from: since, to: end, status: status))
+            }
+        }
         for update in state.updates {
             guard case .update(let raw, let changes) = update.kind else { continue }
             if update.at > since {
-                for (id, status) in current where status != .operational {
-                    segments.append(Segment(component: id, from: since, to: update.at, status: status))
-                }
+                close(at: update.at)
                 since = update.at
             }
-            if raw == IncidentStatus.resolved.rawValue {
-                for id in current.keys { current[id] = .operational }
-            } else {
-                for id in state.incident.components where current[id] == .operational { current[id] = fallback }
-                for change in changes { current[change.id] = change.status }
-            }
+            replay.apply(raw, changes)
         }
-        if state.isOpen, now > since {
-            for (id, status) in current where status != .operational {
-                segments.append(Segment(component: id, from: since, to: now, status: status))
-            }
-        }
+        if state.isOpen, now > since { close(at: now) }
         return segments
     }
 

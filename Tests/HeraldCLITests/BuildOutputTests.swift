@@ -135,4 +135,55 @@ struct BuildOutputTests {
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("templates/index.mustache:1: error: template error"))
     }
+
+    /// The status page, the API's per-update component changes and the uptime bars replay the same
+    /// updates by the same rules (docs/content.md): a component an update set to operational stays
+    /// so until another update changes it, and a reopened incident starts again from the defaults.
+    @Test func componentStatusesAgreeOnTheStatusPageInTheAPIAndInTheUptimeBars() throws {
+        let site = try TemporarySite()
+        let web = "content/incidents/2026-11-20-web"
+        try site.write("\(web)/incident.md", "---\ntitle: Website slow\nseverity: major\ncomponents: [web]\n---\n")
+        for (file, front) in [
+            ("20261120T100000Z-investigating-aaaa", "status: investigating\nat: 2026-11-20T10:00:00Z"),
+            ("20261120T103000Z-identified-bbbb", "status: identified\nat: 2026-11-20T10:30:00Z\ncomponents: {web: operational}"),
+            ("20261120T110000Z-monitoring-cccc", "status: monitoring\nat: 2026-11-20T11:00:00Z"),
+            ("20261120T113000Z-monitoring-dddd", "status: monitoring\nat: 2026-11-20T11:30:00Z\ncomponents: {web: degraded_performance}"),
+            ("20261120T120000Z-resolved-eeee", "status: resolved\nat: 2026-11-20T12:00:00Z"),
+        ] {
+            try site.write("\(web)/\(file).md", "---\n\(front)\n---\nText.\n")
+        }
+        let api = "content/incidents/2026-11-21-api"
+        try site.write("\(api)/incident.md", "---\ntitle: API errors\nseverity: critical\ncomponents: [api]\n---\n")
+        for (file, front) in [
+            ("20261121T100000Z-investigating-aaaa", "status: investigating\nat: 2026-11-21T10:00:00Z\ncomponents: {api: degraded_performance}"),
+            ("20261121T110000Z-resolved-bbbb", "status: resolved\nat: 2026-11-21T11:00:00Z"),
+            ("20261121T120000Z-investigating-cccc", "status: investigating\nat: 2026-11-21T12:00:00Z"),
+        ] {
+            try site.write("\(api)/\(file).md", "---\n\(front)\n---\nText.\n")
+        }
+        let result = try site.herald("build", "--now", now)
+        #expect(result.status == 0, "\(result.stderr)")
+
+        // Now: the reopened critical incident puts the API at its default, major outage.
+        let components = try JSONSerialization.jsonObject(with: Data(site.read("public/api/v2/components.json").utf8)) as! [String: Any]
+        let statuses = Dictionary(uniqueKeysWithValues: (components["components"] as! [[String: Any]]).map { ($0["name"] as! String, $0["status"] as! String) })
+        #expect(statuses["API"] == "major_outage")
+        #expect(statuses["Website"] == "operational")
+        #expect(try site.read("public/index.html").contains("<li class=\"component s-major_outage\">\n<div class=\"component-head\"><span class=\"name\">API</span>"))
+
+        // Each update's old and new status in the API.
+        let incidents = try JSONSerialization.jsonObject(with: Data(site.read("public/api/v2/incidents.json").utf8)) as! [String: Any]
+        let slow = try #require((incidents["incidents"] as! [[String: Any]]).first { $0["name"] as? String == "Website slow" })
+        let changes = (slow["incident_updates"] as! [[String: Any]]).reversed().map { update in
+            ((update["affected_components"] as? [[String: Any]]) ?? []).map { "\($0["name"]!): \($0["old_status"]!) -> \($0["new_status"]!)" }
+        }
+        #expect(changes == [[], ["Website: partial_outage -> operational"], [], ["Website: operational -> degraded_performance"], []])
+
+        // The uptime bars: the Website was down 10:00-10:30 (the default) and degraded 11:30-12:00;
+        // the API degraded 10:00-11:00, then in major outage from the reopening on.
+        let index = try site.read("public/index.html")
+        #expect(index.contains("<title>2026-11-20: 30 minutes partial outage, 30 minutes degraded performance</title>"))
+        #expect(index.contains("<title>2026-11-21: 720 minutes major outage, 60 minutes degraded performance</title>"))
+        #expect(index.contains("<title>2026-11-22: 900 minutes major outage</title>"))
+    }
 }

@@ -81,6 +81,29 @@ import Testing
         #expect(state.resolvedAt == nil)
     }
 
+    @Test func aComponentAnUpdateSetStaysSoUntilAnotherUpdateChangesIt() {
+        let a = Self.incident("2026-11-22-a", severity: .major, components: ["api"], events: [
+            Self.update("investigating", "2026-11-22T14:00:00Z"),
+            Self.update("identified", "2026-11-22T14:10:00Z", ["api": .operational, "web": .degradedPerformance]),
+            Self.update("monitoring", "2026-11-22T14:20:00Z"),
+        ])
+        let model = SiteAssembler().assemble(Self.content(incidents: [a]), now: Self.t("2026-11-22T15:00:00Z"))
+        #expect(model.componentStatus["api"] == .operational)
+        #expect(model.componentStatus["web"] == .degradedPerformance)
+        #expect(model.incidents[0].affectedComponents == ["api", "web"])
+    }
+
+    @Test func aReopenedIncidentStartsAgainFromTheDefaults() {
+        let a = Self.incident("2026-11-22-a", severity: .critical, components: ["api"], events: [
+            Self.update("investigating", "2026-11-22T14:00:00Z", ["api": .degradedPerformance, "web": .partialOutage]),
+            Self.update("resolved", "2026-11-22T14:30:00Z"),
+            Self.update("investigating", "2026-11-22T14:40:00Z"),
+        ])
+        let model = SiteAssembler().assemble(Self.content(incidents: [a]), now: Self.t("2026-11-22T15:00:00Z"))
+        #expect(model.componentStatus["api"] == .majorOutage)
+        #expect(model.componentStatus["web"] == .operational)
+    }
+
     static func maintenance(events: [Event]) -> Maintenance {
         Maintenance(id: "2026-11-22-db", title: "DB", components: ["api"], scheduledStart: t("2026-11-22T14:00:00Z"), scheduledEnd: t("2026-11-22T16:00:00Z"), summary: "", events: events)
     }
