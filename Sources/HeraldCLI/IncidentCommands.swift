@@ -162,7 +162,7 @@ struct IncidentCommand: AsyncParsableCommand {
                 let p = try Posting(global: global)
                 let incident = try loadIncident(p, id)
                 guard let state = SiteAssembler.state(of: incident, postmortem: nil) else { throw CLIError("incident '\(id)' has no public update") }
-                let stale = state.isOpen && p.now.seconds - state.updatedAt.seconds > p.settings.staleAfter
+                let stale = state.isStale(at: p.now, limit: p.settings.staleAfter)
                 print("\(incident.title)")
                 print("\(incident.id) · \(incident.severity.rawValue) · \(state.status.rawValue)\(state.reopened ? " (reopened)" : "")\(incident.upstream ? " · upstream" : "")")
                 print("components: \(state.affectedComponents.joined(separator: ", "))")
@@ -263,7 +263,7 @@ struct IncidentRow: Encodable {
         open = state.isOpen
         reopened = state.reopened
         upstream = state.incident.upstream
-        stale = state.isOpen && now.seconds - state.updatedAt.seconds > staleAfter
+        stale = state.isStale(at: now, limit: staleAfter)
         components = state.affectedComponents
         started_at = state.startedAt.rfc3339
         last_update_at = state.updatedAt.rfc3339

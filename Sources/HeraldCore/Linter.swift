@@ -42,7 +42,7 @@ public struct Linter: Sendable {
             let incident = state.incident
             let folder = "content/incidents/\(incident.id)"
             let mainPath = folder + "/incident.md"
-            if state.isOpen, now.seconds - state.updatedAt.seconds > settings.staleAfter {
+            if state.isStale(at: now, limit: settings.staleAfter) {
                 found.append(warning(mainPath, 0, "stale", "no public update for \(DurationText.format(now.seconds - state.updatedAt.seconds)) (last \(state.updatedAt.display)); post at least every \(DurationText.format(settings.staleAfter)) while an incident is open, even if nothing changed"))
             }
             found += text.localTime(incident.title, path: mainPath, line: lineOf("title", in: mainPath))

@@ -7,6 +7,9 @@ public struct IncidentState: Sendable {
     public var updates: [Event]
     public var status: IncidentStatus
     public var isOpen: Bool { status != .resolved }
+    /// Open, and its latest public update is more than `limit` seconds (site.yml's `stale_after`)
+    /// before `now`: `herald check`, `incident list` and `incident show` all flag it.
+    public func isStale(at now: Timestamp, limit: Int64) -> Bool { isOpen && now.seconds - updatedAt.seconds > limit }
     /// A `resolved` update was followed by a non-resolved one.
     public var reopened: Bool
     /// When impact began: `impact_started`, else the first event.
