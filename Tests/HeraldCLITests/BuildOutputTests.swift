@@ -142,25 +142,23 @@ struct BuildOutputTests {
     @Test func componentStatusesAgreeOnTheStatusPageInTheAPIAndInTheUptimeBars() throws {
         let site = try TemporarySite()
         let web = "content/incidents/2026-11-20-web"
-        try site.write("\(web)/incident.md", "---\ntitle: Website slow\nseverity: major\ncomponents: [web]\n---\n")
-        for (file, front) in [
+        func record(_ folder: String, _ incident: String, _ events: [(file: String, front: String)]) throws {
+            try site.write("\(folder)/incident.md", "---\n\(incident)\n---\n")
+            for event in events { try site.write("\(folder)/\(event.file).md", "---\n\(event.front)\n---\nText.\n") }
+        }
+        try record(web, "title: Website slow\nseverity: major\ncomponents: [web]", [
             ("20261120T100000Z-investigating-aaaa", "status: investigating\nat: 2026-11-20T10:00:00Z"),
             ("20261120T103000Z-identified-bbbb", "status: identified\nat: 2026-11-20T10:30:00Z\ncomponents: {web: operational}"),
             ("20261120T110000Z-monitoring-cccc", "status: monitoring\nat: 2026-11-20T11:00:00Z"),
             ("20261120T113000Z-monitoring-dddd", "status: monitoring\nat: 2026-11-20T11:30:00Z\ncomponents: {web: degraded_performance}"),
             ("20261120T120000Z-resolved-eeee", "status: resolved\nat: 2026-11-20T12:00:00Z"),
-        ] {
-            try site.write("\(web)/\(file).md", "---\n\(front)\n---\nText.\n")
-        }
+        ])
         let api = "content/incidents/2026-11-21-api"
-        try site.write("\(api)/incident.md", "---\ntitle: API errors\nseverity: critical\ncomponents: [api]\n---\n")
-        for (file, front) in [
+        try record(api, "title: API errors\nseverity: critical\ncomponents: [api]", [
             ("20261121T100000Z-investigating-aaaa", "status: investigating\nat: 2026-11-21T10:00:00Z\ncomponents: {api: degraded_performance}"),
             ("20261121T110000Z-resolved-bbbb", "status: resolved\nat: 2026-11-21T11:00:00Z"),
             ("20261121T120000Z-investigating-cccc", "status: investigating\nat: 2026-11-21T12:00:00Z"),
-        ] {
-            try site.write("\(api)/\(file).md", "---\n\(front)\n---\nText.\n")
-        }
+        ])
         let result = try site.herald("build", "--now", now)
         #expect(result.status == 0, "\(result.stderr)")
 
