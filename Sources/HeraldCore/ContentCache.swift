@@ -9,8 +9,8 @@ import Darwin
 /// Parsed records of the last build, so a rebuild parses only the records whose files changed.
 ///
 /// Kept in `<site>/.herald-cache` (never published, never committed). A record is reused only when
-/// its *stamp* is the same: the name, size, modification time and inode of every file in its
-/// folder (or of its one file, for postmortems). The whole cache is ignored when site.yml, the
+/// its *stamp* is the same: the inode and times of its folder, and the name, size, times and inode
+/// of every file in it (for postmortems, of their one file). The whole cache is ignored when site.yml, the
 /// Herald binary or the format changed, and records whose loading reported anything are never
 /// cached, so their diagnostics come back on every build. A cache that cannot be read is ignored,
 /// and so is a record in it that does not decode.
@@ -20,10 +20,13 @@ import Darwin
 /// the blocks of unchanged records as they are, so a rebuild encodes only what it parsed.
 struct ContentCache: Sendable {
     static let fileName = ".herald-cache"
-    static let magic = "herald-content-cache 2\n"
+    static let magic = "herald-content-cache 3\n"
 
     struct Slot: Sendable {
         var stamp: UInt64
+        /// The entries of the record's folder when it was stamped, each name ending in a NUL, in
+        /// stamp order (empty for a postmortem, which is one file).
+        var names: Range<Int>
         var checksum: UInt64
         var range: Range<Int>
     }
@@ -56,41 +59,130 @@ struct ContentCache: Sendable {
     }
 
     // MARK: - Stamps
+    //
+    // A record folder is stamped by listing it once, when it is parsed; later builds stat the
+    // folder and the entries it held then, without listing it again (a third fewer system calls:
+    // no open, readdir or close per folder). An entry added, removed or renamed changes the
+    // folder's times; an entry edited changes its own.
+    //
+    // A stamp is only trusted when everything it covers last changed before the build began, by
+    // the file system's own clock (`Reference`): a file changed twice within one tick of that clock
+    // could keep its times, and a stamp taken between the two changes would then hide the second
+    // for good (git's "racily clean" files). A record that changed that recently is parsed, and is
+    // neither cached nor given a render key until a later build finds it settled.
 
-    /// The stamp of a record folder: every entry's name, size, time and inode, in name order.
-    static func folderStamp(_ name: String, in parent: Int32) -> UInt64? {
-        var entries: [(name: String, info: stat)] = []
-        let complete = FileBytes.forEachEntry(in: parent, name) { name, _, folder in
+    /// The file system's clock when a build starts: the change time of a file made for the purpose
+    /// beside the cache (the next cache's temporary file, which the build then writes or deletes),
+    /// so it has the granularity of that file system. Where no file can be made, the system clock
+    /// two seconds ago.
+    struct Reference: Sendable {
+        var nanoseconds: Int64
+        /// The file made, to be written as the next cache or deleted.
+        var temporary: String?
+
+        static func take(beside cache: URL) -> Reference {
+            let temporary = cache.path + ".tmp-\(getpid())"
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             var info = stat()
-            guard fstatat(folder, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return false }
-            entries.append((name, info))
+            if descriptor >= 0 {
+                defer { close(descriptor) }
+                if fstat(descriptor, &info) == 0 { return Reference(nanoseconds: ContentCache.nanoseconds(info.st_ctim), temporary: temporary) }
+                unlink(temporary)
+            }
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            return Reference(nanoseconds: ContentCache.nanoseconds(now) - 2_000_000_000, temporary: nil)
+        }
+    }
+
+    /// A record folder's stamp, and the names of the entries it covers (NUL-terminated, in order).
+    struct FolderStamp: Sendable {
+        var value: UInt64
+        var names: [UInt8]
+    }
+
+    /// Stamps the record folder `name` in `parent` by listing it: the folder's inode and times, then
+    /// every entry's name, mode, size, inode and times, in byte order of the names. Nil when the
+    /// folder cannot be read, or when it or an entry changed at or after `reference`.
+    static func folderStamp(_ name: String, in parent: Int32, reference: Reference) -> FolderStamp? {
+        // The folder first: an entry added while it is listed changes the folder after this.
+        var folder = stat()
+        guard fstatat(parent, name, &folder, AT_SYMLINK_NOFOLLOW) == 0, nanoseconds(folder.st_ctim) < reference.nanoseconds else { return nil }
+        var entries: [(name: [UInt8], info: stat)] = []
+        let complete = FileBytes.forEachEntry(in: parent, name) { entry, _, descriptor in
+            var info = stat()
+            guard fstatat(descriptor, entry, &info, AT_SYMLINK_NOFOLLOW) == 0, nanoseconds(info.st_ctim) < reference.nanoseconds else { return false }
+            entries.append((Array(entry.utf8), info))
             return true
         }
         guard complete else { return nil }
-        entries.sort { $0.name < $1.name }
+        entries.sort { $0.name.lexicographicallyPrecedes($1.name) }
         var hasher = StableHasher()
-        for (name, info) in entries { combine(&hasher, name, info) }
+        combineFolder(&hasher, folder)
+        var names: [UInt8] = []
+        for (entry, info) in entries {
+            entry.withUnsafeBufferPointer { combine(&hasher, $0, info) }
+            names += entry
+            names.append(0)
+        }
+        return FolderStamp(value: hasher.value, names: names)
+    }
+
+    /// Stamps the record folder `name` from the entries it held when last stamped (`names`, from
+    /// the cache), without listing it: equal to the listing's stamp when nothing changed.
+    static func folderStamp(_ name: String, in parent: Int32, names: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        var folder = stat()
+        guard fstatat(parent, name, &folder, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        var hasher = StableHasher()
+        combineFolder(&hasher, folder)
+        // "<folder>/<entry>" with its NUL, looked up from `parent`.
+        var path = Array(name.utf8)
+        path.append(UInt8(ascii: "/"))
+        let prefix = path.count
+        var start = names.startIndex
+        for end in names.indices where names[end] == 0 {
+            let entry = UnsafeBufferPointer(rebasing: names[start..<end])
+            path.removeSubrange(prefix...)
+            path.append(contentsOf: entry)
+            path.append(0)
+            var info = stat()
+            let found = path.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { fstatat(parent, $0.baseAddress!, &info, AT_SYMLINK_NOFOLLOW) == 0 }
+            }
+            guard found else { return nil }
+            combine(&hasher, entry, info)
+            start = end + 1
+        }
         return hasher.value
     }
 
-    static func fileStamp(_ path: String) -> UInt64? {
+    /// The stamp of one file (a postmortem): nil when it cannot be read or changed at or after `reference`.
+    static func fileStamp(_ path: String, reference: Reference) -> UInt64? {
         var info = stat()
-        guard lstat(path, &info) == 0 else { return nil }
+        guard lstat(path, &info) == 0, nanoseconds(info.st_ctim) < reference.nanoseconds else { return nil }
         var hasher = StableHasher()
-        combine(&hasher, "", info)
+        combine(&hasher, UnsafeBufferPointer(start: nil, count: 0), info)
         return hasher.value
     }
 
-    static func combine(_ hasher: inout StableHasher, _ name: String, _ info: stat) {
+    static func nanoseconds(_ t: timespec) -> Int64 { Int64(t.tv_sec) &* 1_000_000_000 &+ Int64(t.tv_nsec) }
+
+    static func combineFolder(_ hasher: inout StableHasher, _ info: stat) {
+        hasher.combine(UInt64(info.st_ino))
+        hasher.combine(UInt64(bitPattern: nanoseconds(info.st_mtim)))
+        hasher.combine(UInt64(bitPattern: nanoseconds(info.st_ctim)))
+    }
+
+    static func combine(_ hasher: inout StableHasher, _ name: UnsafeBufferPointer<UInt8>, _ info: stat) {
         hasher.combine(name)
         hasher.combine(UInt64(info.st_mode))
         hasher.combine(UInt64(bitPattern: Int64(info.st_size)))
         hasher.combine(UInt64(info.st_ino))
-        hasher.combine(UInt64(bitPattern: Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec)))
+        hasher.combine(UInt64(bitPattern: nanoseconds(info.st_mtim)))
         // The change time too: the kernel sets it on every write and no tool can set it back, so an
         // edit that keeps the size and restores the modification time (`touch -r`, `rsync -t` of
         // an older copy onto the same file) is still seen.
-        hasher.combine(UInt64(bitPattern: Int64(info.st_ctim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_ctim.tv_nsec)))
+        hasher.combine(UInt64(bitPattern: nanoseconds(info.st_ctim)))
     }
 
     // MARK: - Looking records up
@@ -109,6 +201,14 @@ struct ContentCache: Sendable {
             }
         }
     }
+
+    /// The entry names stored with `slot`, for `folderStamp(_:in:names:)`.
+    func withNames<R>(_ slot: Slot, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[slot.names])) }
+    }
+
+    /// The names stored with `slot`, as they are to be copied into the next cache.
+    func names(_ slot: Slot) -> ArraySlice<UInt8> { bytes[slot.names] }
 
     /// The incident cached under `id` with this stamp, and its block.
     func incident(_ id: String, stamp: UInt64) -> (Incident, Block)? { decode(incidents[id], stamp) { $0.incident() } }
@@ -151,31 +251,42 @@ struct ContentCache: Sendable {
         return cache
     }
 
-    /// The records of the next cache, each with its stamp and block, by id (postmortems by path).
-    struct Next {
-        var incidents: [(String, UInt64, Block)] = []
-        var maintenances: [(String, UInt64, Block)] = []
-        var postmortems: [(String, UInt64, Block)] = []
+    /// A record of the next cache: its id (a postmortem's path), stamp, folder entries and block.
+    struct Entry: Sendable {
+        var name: String
+        var stamp: UInt64
+        var names: ArraySlice<UInt8>
+        var block: Block
     }
 
-    /// Writes a cache atomically; a failure only costs the next build its head start.
-    static func write(_ next: Next, key: UInt64, to url: URL) {
+    /// The records of the next cache.
+    struct Next {
+        var incidents: [Entry] = []
+        var maintenances: [Entry] = []
+        var postmortems: [Entry] = []
+    }
+
+    /// Writes a cache atomically (into `temporary`, then renamed); a failure only costs the next
+    /// build its head start.
+    static func write(_ next: Next, key: UInt64, to url: URL, temporary: String? = nil) {
         var w = ByteWriter()
         w.bytes.reserveCapacity(
-            1024 + [next.incidents, next.maintenances, next.postmortems].joined().reduce(0) { $0 + $1.0.utf8.count + 32 + $1.2.bytes.count })
+            1024 + [next.incidents, next.maintenances, next.postmortems].joined().reduce(0) { $0 + $1.name.utf8.count + 40 + $1.names.count + $1.block.bytes.count })
         w.string(magic)
         w.uint64(key)
         for section in [next.incidents, next.maintenances, next.postmortems] {
             w.uint64(UInt64(section.count))
-            for (name, stamp, block) in section {
-                w.string(name)
-                w.uint64(stamp)
-                w.uint64(block.checksum)
-                w.uint64(UInt64(block.bytes.count))
-                w.bytes.append(contentsOf: block.bytes)
+            for entry in section {
+                w.string(entry.name)
+                w.uint64(entry.stamp)
+                w.uint64(UInt64(entry.names.count))
+                w.bytes.append(contentsOf: entry.names)
+                w.uint64(entry.block.checksum)
+                w.uint64(UInt64(entry.block.bytes.count))
+                w.bytes.append(contentsOf: entry.block.bytes)
             }
         }
-        let temporary = url.path + ".tmp-\(getpid())"
+        let temporary = temporary ?? url.path + ".tmp-\(getpid())"
         guard FileBytes.write(w.bytes, to: temporary) != nil else {
             unlink(temporary)
             return
@@ -275,9 +386,11 @@ struct ByteReader {
         var slots: [String: ContentCache.Slot] = [:]
         slots.reserveCapacity(Int(count))
         for _ in 0..<count {
-            guard let name = string(), let stamp = uint64(), let checksum = uint64(), let length = uint64(), length <= UInt64(end - offset)
-            else { return nil }
-            slots[name] = ContentCache.Slot(stamp: stamp, checksum: checksum, range: offset..<(offset + Int(length)))
+            guard let name = string(), let stamp = uint64(), let namesLength = uint64(), namesLength <= UInt64(end - offset) else { return nil }
+            let names = offset..<(offset + Int(namesLength))
+            offset = names.upperBound
+            guard let checksum = uint64(), let length = uint64(), length <= UInt64(end - offset) else { return nil }
+            slots[name] = ContentCache.Slot(stamp: stamp, names: names, checksum: checksum, range: offset..<(offset + Int(length)))
             offset += Int(length)
         }
         return slots

@@ -34,15 +34,17 @@ public struct ContentLoader: Sendable {
         // Records whose files are unchanged since the last build come from the cache; a record
         // parsed anew is encoded for the next cache on the same thread.
         let cache = cacheURL.map { ContentCache.read($0, key: ContentCache.key(settingsBytes: FileBytes.read(absolute("content/site.yml")) ?? [])) }
+        // Taken before any record is stamped (see ContentCache's stamps).
+        let reference = cacheURL.map { ContentCache.Reference.take(beside: $0) }
         var next = ContentCache.Next()
         var misses = 0
 
         let incidentIDs = recordFolders("content/incidents", kind: "incidents", into: &diagnostics)
         let incidentsFolder = OpenFolder(absolute("content/incidents"))
         let loadedIncidents = loadRecords(
-            incidentIDs, stamp: { ContentCache.folderStamp($0, in: incidentsFolder.descriptor) }, cache: cache,
-            cached: { cache, id, stamp in cache.incident(id, stamp: stamp) }, parse: { loadIncident($0, settings: settings) },
-            encode: ContentCache.encode, misses: &misses, into: &diagnostics)
+            incidentIDs, stamps: reference.map { FolderStamps(folder: incidentsFolder, reference: $0) }, cache: cache,
+            slot: { $0.incidents[$1] }, cached: { cache, id, stamp in cache.incident(id, stamp: stamp) },
+            parse: { loadIncident($0, settings: settings) }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let incidents = loadedIncidents.map(\.value)
         next.incidents = loadedIncidents.compactMap(\.cacheEntry)
         let incidentStamps = Dictionary(loadedIncidents.compactMap { loaded in loaded.stamp.map { (loaded.value.id, $0) } }) { a, _ in a }
@@ -50,15 +52,17 @@ public struct ContentLoader: Sendable {
         let maintenanceIDs = recordFolders("content/maintenance", kind: "maintenance", into: &diagnostics)
         let maintenanceFolder = OpenFolder(absolute("content/maintenance"))
         let loadedMaintenances = loadRecords(
-            maintenanceIDs, stamp: { ContentCache.folderStamp($0, in: maintenanceFolder.descriptor) }, cache: cache,
-            cached: { cache, id, stamp in cache.maintenance(id, stamp: stamp) }, parse: { loadMaintenance($0, settings: settings) },
-            encode: ContentCache.encode, misses: &misses, into: &diagnostics)
+            maintenanceIDs, stamps: reference.map { FolderStamps(folder: maintenanceFolder, reference: $0) }, cache: cache,
+            slot: { $0.maintenances[$1] }, cached: { cache, id, stamp in cache.maintenance(id, stamp: stamp) },
+            parse: { loadMaintenance($0, settings: settings) }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let maintenances = loadedMaintenances.map(\.value)
         next.maintenances = loadedMaintenances.compactMap(\.cacheEntry)
 
         let known = Set(incidentIDs)
+        let root = layout.root.path + "/"
         let loadedPostmortems = loadRecords(
-            markdownFiles(in: "content/postmortems"), stamp: { ContentCache.fileStamp(absolute($0)) }, cache: cache,
+            markdownFiles(in: "content/postmortems"), stamps: reference.map { FileStamps(root: root, reference: $0) }, cache: cache,
+            slot: { $0.postmortems[$1] },
             // A postmortem is checked against the incident ids too.
             cached: { cache, path, stamp in cache.postmortem(path, stamp: stamp).flatMap { known.contains($0.0.incidentID) ? $0 : nil } },
             parse: { loadPostmortem($0, incidents: known) }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
@@ -69,7 +73,9 @@ public struct ContentLoader: Sendable {
         if let cacheURL, let cache,
             misses > 0 || cache.count != (next.incidents.count, next.maintenances.count, next.postmortems.count)
         {
-            ContentCache.write(next, key: cache.key, to: cacheURL)
+            ContentCache.write(next, key: cache.key, to: cacheURL, temporary: reference?.temporary)
+        } else if let temporary = reference?.temporary {
+            unlink(temporary)
         }
 
         var content = SiteContent(
@@ -561,33 +567,66 @@ private struct Loaded<Value: Sendable>: Sendable {
     var name: String
     var value: Value
     var stamp: UInt64?
+    var names: ArraySlice<UInt8> = []
     var block: ContentCache.Block?
 
-    var cacheEntry: (String, UInt64, ContentCache.Block)? {
+    var cacheEntry: ContentCache.Entry? {
         guard let stamp, let block else { return nil }
-        return (name, stamp, block)
+        return ContentCache.Entry(name: name, stamp: stamp, names: names, block: block)
+    }
+}
+
+/// How a kind of record is stamped (see ContentCache's stamps): `full` when it is parsed (nil when
+/// it cannot be, or changed too recently to be trusted), `quick` from what the cache kept.
+private protocol Stamps: Sendable {
+    func full(_ name: String) -> ContentCache.FolderStamp?
+    func quick(_ name: String, _ slot: ContentCache.Slot, in cache: ContentCache) -> UInt64?
+}
+
+/// Record folders inside `folder` (incidents, maintenance).
+private struct FolderStamps: Stamps {
+    let folder: OpenFolder
+    let reference: ContentCache.Reference
+    func full(_ name: String) -> ContentCache.FolderStamp? { ContentCache.folderStamp(name, in: folder.descriptor, reference: reference) }
+    func quick(_ name: String, _ slot: ContentCache.Slot, in cache: ContentCache) -> UInt64? {
+        cache.withNames(slot) { ContentCache.folderStamp(name, in: folder.descriptor, names: $0) }
+    }
+}
+
+/// Single files by their path from the site's root (postmortems).
+private struct FileStamps: Stamps {
+    let root: String
+    let reference: ContentCache.Reference
+    func full(_ path: String) -> ContentCache.FolderStamp? {
+        ContentCache.fileStamp(root + path, reference: reference).map { ContentCache.FolderStamp(value: $0, names: []) }
+    }
+    // A file is stamped the same way every time; it was trusted when it was cached.
+    func quick(_ path: String, _ slot: ContentCache.Slot, in cache: ContentCache) -> UInt64? {
+        ContentCache.fileStamp(root + path, reference: ContentCache.Reference(nanoseconds: .max))
     }
 }
 
 extension ContentLoader {
     /// Loads the records named by `names` (folder ids, or paths) on both cores: from `cache` when a
     /// record's stamp matches, else with `parse`, encoding what parsed cleanly for the next cache.
-    /// Counts records not taken from the cache in `misses`; problems go to `diagnostics`.
     fileprivate func loadRecords<Value: Sendable>(
-        _ names: [String], stamp: @Sendable (String) -> UInt64?, cache: ContentCache?,
+        _ names: [String], stamps: (any Stamps)?, cache: ContentCache?, slot: @Sendable (ContentCache, String) -> ContentCache.Slot?,
         cached: @Sendable (ContentCache, String, UInt64) -> (Value, ContentCache.Block)?,
         parse: @Sendable (String) -> (Value?, [Diagnostic]), encode: @Sendable (Value) -> ContentCache.Block,
         misses: inout Int, into diagnostics: inout [Diagnostic]
     ) -> [Loaded<Value>] {
         let results = parallelMap(names) { name -> (Loaded<Value>?, [Diagnostic], hit: Bool) in
-            let stamp = cache == nil ? nil : stamp(name)
-            if let stamp, let cache, let (value, block) = cached(cache, name, stamp) {
-                return (Loaded(name: name, value: value, stamp: stamp, block: block), [], true)
+            if let stamps, let cache, let slot = slot(cache, name), let stamp = stamps.quick(name, slot, in: cache), stamp == slot.stamp,
+                let (value, block) = cached(cache, name, stamp)
+            {
+                return (Loaded(name: name, value: value, stamp: stamp, names: cache.names(slot), block: block), [], true)
             }
+            // Stamped before it is read: a change made meanwhile shows in the next build's stamp.
+            let stamped = stamps?.full(name)
             let (value, problems) = parse(name)
             guard let value else { return (nil, problems, false) }
-            guard let stamp, problems.isEmpty else { return (Loaded(name: name, value: value), problems, false) }
-            return (Loaded(name: name, value: value, stamp: stamp, block: encode(value)), [], false)
+            guard let stamped, problems.isEmpty else { return (Loaded(name: name, value: value), problems, false) }
+            return (Loaded(name: name, value: value, stamp: stamped.value, names: stamped.names[...], block: encode(value)), [], false)
         }
         var loaded: [Loaded<Value>] = []
         loaded.reserveCapacity(results.count)

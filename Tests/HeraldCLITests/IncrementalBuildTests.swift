@@ -167,6 +167,25 @@ struct IncrementalBuildTests {
         try expectSameSite(site, "public", "cold")
     }
 
+    @Test func aRemovedEventFileIsSeenAndNoTemporaryFileIsLeft() throws {
+        let site = try site()
+        try site.write("\(old)/20261120T090000Z-investigating-bbbb.md", "---\nstatus: investigating\nat: 2026-11-20T09:00:00Z\n---\nLooking into it.\n")
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(try site.read("public/incidents/2026-11-20-old/index.html").contains("Looking into it."))
+        // Builds stat the files a record folder held rather than list it again: a file gone
+        // changes the folder's times.
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("\(old)/20261120T090000Z-investigating-bbbb.md"))
+        let rebuilt = try site.herald("build", "--now", now)
+        #expect(rebuilt.status == 0)
+        #expect(try !site.read("public/incidents/2026-11-20-old/index.html").contains("Looking into it."))
+        // A build that changed nothing writes no cache; neither leaves the file it took the time from.
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: site.root.path)
+        #expect(names.filter { $0.hasPrefix(".herald-cache") } == [".herald-cache"])
+        #expect(try site.herald("build", "--now", now, "--out", "cold").status == 0)
+        try expectSameSite(site, "public", "cold")
+    }
+
     @Test func anEditThatRestoresTheModificationTimeIsStillSeen() throws {
         let site = try site()
         let url = site.root.appendingPathComponent("\(old)/20261120T100000Z-resolved-aaaa.md")
