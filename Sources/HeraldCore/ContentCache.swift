@@ -266,6 +266,18 @@ struct ContentCache: Sendable {
         var postmortems: [Entry] = []
     }
 
+    /// Writes run here while the build goes on rendering; `finishWriting` waits for them.
+    private static let writing = DispatchGroup()
+
+    /// `write` on a background thread (the next cache of 10,000 incidents is 13 MB).
+    static func writeInBackground(_ next: Next, key: UInt64, to url: URL, temporary: String?) {
+        DispatchQueue.global(qos: .userInitiated).async(group: writing) { write(next, key: key, to: url, temporary: temporary) }
+    }
+
+    /// Waits for every cache write started; a build calls it before it returns, so that the next
+    /// one (in `herald serve`, the same process, with the same temporary file name) finds it done.
+    static func finishWriting() { writing.wait() }
+
     /// Writes a cache atomically (into `temporary`, then renamed); a failure only costs the next
     /// build its head start.
     static func write(_ next: Next, key: UInt64, to url: URL, temporary: String? = nil) {

@@ -26,6 +26,8 @@ public struct ContentLoader: Sendable {
     }
 
     /// Loads as much as possible; returns the content (when site.yml could be read) and all problems.
+    /// The next parse cache is written on a background thread: call `ContentCache.finishWriting()`
+    /// before another load of the same site.
     public func loadCollecting() -> (SiteContent?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         guard let settings = loadSettings(into: &diagnostics) else { return (nil, diagnostics) }
@@ -73,7 +75,7 @@ public struct ContentLoader: Sendable {
         if let cacheURL, let cache,
             misses > 0 || cache.count != (next.incidents.count, next.maintenances.count, next.postmortems.count)
         {
-            ContentCache.write(next, key: cache.key, to: cacheURL, temporary: reference?.temporary)
+            ContentCache.writeInBackground(next, key: cache.key, to: cacheURL, temporary: reference?.temporary)
         } else if let temporary = reference?.temporary {
             unlink(temporary)
         }

@@ -9,20 +9,35 @@ import Darwin
 /// Whole-file reads with plain system calls, for the tens of thousands of small record files.
 enum FileBytes {
     static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        var result: [UInt8] = []
-        var capacity = max(Int(info.st_size), 0) + 1
-        var buffer = [UInt8](repeating: 0, count: capacity)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, capacity) }
-            if n < 0 { return nil }
-            if n == 0 { break }
-            result.append(contentsOf: buffer[0..<n])
-            if n == capacity { capacity *= 2; buffer = [UInt8](repeating: 0, count: capacity) }
+        // Straight into the result, without zeroing it first (the 13 MB parse cache is read on
+        // every build), asking for one byte more than the size so that the end shows at once.
+        let capacity = max(Int(info.st_size), 0) + 1
+        var failed = false
+        var result = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            while count < capacity {
+                let n = Glibc.read(fd, buffer.baseAddress! + count, capacity - count)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failed = true }
+                if n <= 0 { return }
+                count += n
+            }
+        }
+        guard !failed else { return nil }
+        // The file grew since fstat: read on in chunks.
+        if result.count == capacity {
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { return nil }
+                if n == 0 { break }
+                result.append(contentsOf: chunk[0..<n])
+            }
         }
         return result
     }

@@ -51,6 +51,7 @@ public struct SiteBuilder: Sendable {
     /// Renders the site in memory; throws `DiagnosticsError` listing every problem.
     public func render(_ options: Options) throws -> (SiteModel, [OutputFile]) {
         var timings: [(stage: String, seconds: Double, cpu: Double)] = []
+        defer { ContentCache.finishWriting() }
         return try render(options, previous: [:], timings: &timings)
     }
 
@@ -88,15 +89,18 @@ public struct SiteBuilder: Sendable {
         // Held until the new manifest is written (see BuildLock).
         let lock = BuildLock(root: layout.root) { options.waiting?($0) }
         defer { withExtendedLifetime(lock) {} }
+        // The parse cache is written while the site renders; done before the lock is let go.
+        defer { ContentCache.finishWriting() }
         // A parse cache being written when its build was stopped.
         SiteWriter.removeStale(in: layout.root.path, prefix: ContentCache.fileName + ".tmp-")
         var clock = Stopwatch()
         // Pages of the last build that are still on disk as written can be kept instead of rendered.
-        let previous = writer.verifiedEntries()
+        let last = writer.readManifest()
+        let previous = writer.verifiedEntries(of: last)
         timings.append(clock.lap("verify"))
         let (model, files) = try render(options, previous: previous, timings: &timings)
         clock.lap()
-        let write = try writer.write(files, previous: previous)
+        let write = try writer.write(files, previous: previous, lastManifest: last)
         timings.append(clock.lap("write"))
         let report = Report(
             timings: timings, files: files.count, kept: files.count(where: \.reused), write: write, output: output, incidents: model.incidents.count,

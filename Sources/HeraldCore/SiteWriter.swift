@@ -99,8 +99,11 @@ public struct SiteWriter: Sendable {
 
     /// The manifest's entries whose files are still on disk as the last build left them (same size
     /// and modification time): only those may be kept without rendering or writing them again.
-    public func verifiedEntries() -> [String: Manifest.Entry] {
-        guard let manifest = readManifest(), !manifest.entries.isEmpty else { return [:] }
+    public func verifiedEntries() -> [String: Manifest.Entry] { verifiedEntries(of: readManifest()) }
+
+    /// The same from a manifest already read (`readManifest`), which `write` can then reuse.
+    public func verifiedEntries(of manifest: Manifest?) -> [String: Manifest.Entry] {
+        guard let manifest, !manifest.entries.isEmpty else { return [:] }
         // Looked up from the open output folder, not from the root, for each of its files.
         let folder = OpenFolder(output.path)
         let checked = parallelMap(Array(manifest.entries)) { path, entry -> (String, Manifest.Entry)? in
@@ -128,7 +131,8 @@ public struct SiteWriter: Sendable {
 
     /// Writes `files` (sorted by path, as `SiteRenderer` returns them). `previous` is
     /// `verifiedEntries()`, read before rendering; files marked `reused` must be among them.
-    public func write(_ files: [OutputFile], previous: [String: Manifest.Entry] = [:]) throws -> Report {
+    /// `lastManifest` is the manifest that was read for it (read again when not given).
+    public func write(_ files: [OutputFile], previous: [String: Manifest.Entry] = [:], lastManifest: Manifest? = nil) throws -> Report {
         let fm = FileManager.default
         var status = stat()
         if lstat(output.path, &status) != 0, errno == ENOENT, !files.contains(where: \.reused) {
@@ -142,7 +146,7 @@ public struct SiteWriter: Sendable {
             let entries = (try? fm.contentsOfDirectory(atPath: output.path)) ?? []
             let interrupted = entries.contains(Self.pendingMarker)
             if !entries.isEmpty {
-                if let manifest = readManifest() {
+                if let manifest = lastManifest ?? readManifest() {
                     oldPaths = manifest.paths
                 } else if !interrupted {
                     throw HeraldError("\(output.path) is not empty and was not made by herald build (no \(Self.marker) file); refusing to replace it")
