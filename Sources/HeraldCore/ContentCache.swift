@@ -10,9 +10,9 @@ import Darwin
 ///
 /// Kept in `<site>/.herald-cache` (never published, never committed). A record is reused only when
 /// its *stamp* is the same: the inode and times of its folder, and the name, size, times and inode
-/// of every file in it (for postmortems, of their one file). The whole cache is ignored when site.yml, the
-/// Herald binary or the format changed, and records whose loading reported anything are never
-/// cached, so their diagnostics come back on every build. A cache that cannot be read is ignored,
+/// of every file in it (for postmortems, of their one file; see "Stamps" below). The whole cache
+/// is ignored when site.yml, the Herald binary or the format changed, and records whose loading
+/// reported anything are never cached, so their diagnostics come back on every build. A cache that cannot be read is ignored,
 /// and so is a record in it that does not decode.
 ///
 /// Each record is a length-prefixed block. Reading the file only indexes the blocks; a record is

@@ -611,6 +611,7 @@ private struct FileStamps: Stamps {
 extension ContentLoader {
     /// Loads the records named by `names` (folder ids, or paths) on both cores: from `cache` when a
     /// record's stamp matches, else with `parse`, encoding what parsed cleanly for the next cache.
+    /// Counts records not taken from the cache in `misses`; problems go to `diagnostics`.
     fileprivate func loadRecords<Value: Sendable>(
         _ names: [String], stamps: (any Stamps)?, cache: ContentCache?, slot: @Sendable (ContentCache, String) -> ContentCache.Slot?,
         cached: @Sendable (ContentCache, String, UInt64) -> (Value, ContentCache.Block)?,
