@@ -18,6 +18,18 @@ public struct ContentLoader: Sendable {
         self.cacheURL = cacheURL
     }
 
+    /// A loader that keeps parsed records in the site's `.herald-cache`, as builds do: commands that
+    /// read the whole store (`incident list`, `herald check`) then parse only what changed since.
+    public static func cached(_ layout: SiteLayout) -> ContentLoader {
+        ContentLoader(layout: layout, cacheURL: layout.root.appendingPathComponent(ContentCache.fileName))
+    }
+
+    /// Loads as `loadCollecting` does and waits for the next parse cache to be written.
+    public func loadCollectingAndCache() -> (SiteContent?, [Diagnostic]) {
+        defer { ContentCache.finishWriting() }
+        return loadCollecting()
+    }
+
     /// Loads the whole site. Throws `DiagnosticsError` with every error found.
     public func load() throws -> SiteContent {
         let (content, diagnostics) = loadCollecting()

@@ -31,7 +31,7 @@ public struct Linter: Sendable {
 
     /// All problems, sorted; suppressed ones removed.
     public func check() -> [Diagnostic] {
-        let (content, loadProblems) = ContentLoader(layout: layout).loadCollecting()
+        let (content, loadProblems) = ContentLoader.cached(layout).loadCollectingAndCache()
         guard let content else { return loadProblems }
         var found = loadProblems
         let model = SiteAssembler().assemble(content, now: now)

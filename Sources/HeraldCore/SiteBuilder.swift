@@ -59,7 +59,7 @@ public struct SiteBuilder: Sendable {
         _ options: Options, previous: [String: SiteWriter.Manifest.Entry], timings: inout [(stage: String, seconds: Double, cpu: Double)]
     ) throws -> (SiteModel, [OutputFile]) {
         var clock = Stopwatch()
-        let content = try ContentLoader(layout: layout, cacheURL: layout.root.appendingPathComponent(ContentCache.fileName)).load()
+        let content = try ContentLoader.cached(layout).load()
         timings.append(clock.lap("load"))
         let theme = try Theme.load(overrides: layout.templates, layout: layout)
         let model = SiteAssembler().assemble(content, now: options.now)

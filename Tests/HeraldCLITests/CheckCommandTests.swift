@@ -70,6 +70,23 @@ struct CheckCommandTests {
         #expect(result.stdout.contains("update is 649 characters (limit 600)"))
     }
 
+    /// herald check keeps parsed records in the site's parse cache, as builds do: a second run
+    /// (records from the cache) reports exactly what the first (everything parsed) did, and a
+    /// change made since is seen.
+    @Test func theSameFindingsFromTheParseCache() throws {
+        let site = try cleanSite()
+        try site.write("\(folder)/20261122T140500Z-investigating-ab12.md", "---\nstatus: investigating\nat: 2026-11-22T14:05:00Z\n---\nSearch requests fail.\n")
+        try site.write("\(folder)/20261122T145000Z-identified-cd34.md", "---\nstatus: identified\nat: 2026-11-22T14:50:00Z\n---\nFixed this morning.\n")
+        let first = try check(site)
+        #expect(site.exists(".herald-cache"))
+        let second = try check(site)
+        #expect(second.stdout == first.stdout)
+        #expect(second.status == first.status)
+        #expect(Set(codes(second)) == ["first-contact", "local-time"])
+        try site.write("\(folder)/20261122T145000Z-identified-cd34.md", "---\nstatus: identified\nat: 2026-11-22T14:50:00Z\n---\nFixed at 14:40 UTC.\n")
+        #expect(Set(codes(try check(site))) == ["first-contact"])
+    }
+
     @Test func order() throws {
         let site = try cleanSite()
         try site.write("\(folder)/incident.md", "---\ntitle: Search is unavailable\nseverity: major\ncomponents: [search]\nimpact_started: 2026-11-22T14:30:00Z\n---\n")

@@ -147,6 +147,20 @@ struct IncidentCommandTests {
         #expect(show.stdout.contains("2026-11-22 14:05 UTC  PUBLIC    investigating (Jane Doe)"))
     }
 
+    /// `incident list` reads the store through the parse cache a build left: an update posted
+    /// since is seen at once.
+    @Test func listSeesAnUpdatePostedAfterTheLastBuild() throws {
+        let site = try TemporarySite()
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(try site.herald("incident", "list", "--open", "--now", now).stdout.contains(id))
+        #expect(try site.herald("incident", "update", id, "--status", "resolved", "--message", "Fixed.", "--now", now).status == 0)
+        let list = try site.herald("incident", "list", "--open", "--now", now)
+        #expect(list.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "No open incidents.")
+        let all = try site.herald("incident", "list", "--json", "--now", now)
+        let rows = try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]]
+        #expect(rows?.first?["status"] as? String == "resolved")
+    }
+
     /// Many messengers posting to one incident in the same second all keep their updates.
     @Test func concurrentUpdatesAreNeverLost() throws {
         let site = try TemporarySite()
