@@ -36,41 +36,19 @@ public struct Linter: Sendable {
         var found = loadProblems
         let model = SiteAssembler().assemble(content, now: now)
         let settings = content.settings
-        let text = TextRules(people: content.people, support: settings.support)
-
-        for state in model.incidents {
-            let incident = state.incident
-            let folder = "content/incidents/\(incident.id)"
-            let mainPath = folder + "/incident.md"
-            if state.isStale(at: now, limit: settings.staleAfter) {
-                found.append(warning(mainPath, 0, "stale", "no public update for \(DurationText.format(now.seconds - state.updatedAt.seconds)) (last \(state.updatedAt.display)); post at least every \(DurationText.format(settings.staleAfter)) while an incident is open, even if nothing changed"))
-            }
-            found += text.localTime(incident.title, path: mainPath, line: lineOf("title", in: mainPath))
-            found += text.localTimeMarkdown(incident.summary, path: mainPath, bodyLine: bodyLine(mainPath))
-            found += text.unredacted(incident.summary, path: mainPath, bodyLine: bodyLine(mainPath))
-            if let first = state.updates.first, !first.body.lowercased().contains(settings.support.lowercased()) {
-                found.append(warning("\(folder)/\(first.fileName)", first.bodyLine, "first-contact", "the first public update does not name the support address (\(settings.support)); tell readers how to reach you"))
-            }
-            for update in state.updates {
-                let path = "\(folder)/\(update.fileName)"
-                found += text.localTimeMarkdown(update.body, path: path, bodyLine: update.bodyLine)
-                found += text.unredacted(update.body, path: path, bodyLine: update.bodyLine)
-                let length = Markdown.plainText(update.body).count
-                if length > settings.check.maxUpdateLength {
-                    found.append(warning(path, update.bodyLine, "length", "update is \(length) characters (limit \(settings.check.maxUpdateLength)); keep updates short: what is affected, what we know, when the next update comes"))
-                }
-            }
-            found += orderProblems(state, folder: folder)
-            if incident.severity != .minor, let resolved = state.resolvedAt, state.postmortem == nil,
-                now.seconds - resolved.seconds > Int64(settings.check.postmortemDueDays) * 86_400
-            {
-                found.append(warning(mainPath, 0, "missing-postmortem", "\(incident.severity.rawValue) incident resolved \(resolved.date) has no published postmortem after \(settings.check.postmortemDueDays) days (run: herald postmortem new \(incident.id))"))
-            }
+        // Records are checked in chunks on both cores (10,000 incidents: 2.9 s on one core), each
+        // chunk with its own TextRules rather than regular expressions shared between threads.
+        let people = content.people
+        found += inChunks(model.incidents) { states in
+            let text = TextRules(people: people, support: settings.support)
+            return states.flatMap { incidentProblems($0, settings: settings, text: text) }
         }
+        let text = TextRules(people: people, support: settings.support)
         for state in model.maintenances {
             let folder = "content/maintenance/\(state.id)"
-            found += text.localTime(state.maintenance.title, path: folder + "/maintenance.md", line: lineOf("title", in: folder + "/maintenance.md"))
-            found += text.localTimeMarkdown(state.maintenance.summary, path: folder + "/maintenance.md", bodyLine: bodyLine(folder + "/maintenance.md"))
+            let mainPath = folder + "/maintenance.md"
+            found += withLine(lineOf("title", in: mainPath)) { text.localTime(state.maintenance.title, path: mainPath, line: $0) }
+            found += withLine(bodyLine(mainPath)) { text.localTimeMarkdown(state.maintenance.summary, path: mainPath, bodyLine: $0) }
             for update in state.updates {
                 let path = "\(folder)/\(update.fileName)"
                 found += text.localTimeMarkdown(update.body, path: path, bodyLine: update.bodyLine)
@@ -81,18 +59,71 @@ public struct Linter: Sendable {
             }
         }
         let states = Dictionary(uniqueKeysWithValues: model.incidents.map { ($0.id, $0) })
-        for postmortem in content.postmortems {
-            found += text.blame(postmortem.body, path: postmortem.path, bodyLine: postmortem.bodyLine)
-            found += text.blame(postmortem.summary, path: postmortem.path, bodyLine: lineOf("summary", in: postmortem.path), markdown: false)
-            for entry in postmortem.timeline {
-                found += text.blame(entry.text, path: postmortem.path, bodyLine: entry.line, markdown: false)
+        found += inChunks(content.postmortems) { postmortems in
+            let text = TextRules(people: people, support: settings.support)
+            var found: [Diagnostic] = []
+            for postmortem in postmortems {
+                found += text.blame(postmortem.body, path: postmortem.path, bodyLine: postmortem.bodyLine)
+                found += withLine(lineOf("summary", in: postmortem.path)) {
+                    text.blame(postmortem.summary, path: postmortem.path, bodyLine: $0, markdown: false)
+                }
+                for entry in postmortem.timeline {
+                    found += text.blame(entry.text, path: postmortem.path, bodyLine: entry.line, markdown: false)
+                }
+                found += text.unredacted(postmortem.body, path: postmortem.path, bodyLine: postmortem.bodyLine)
+                if let state = states[postmortem.incidentID] {
+                    found += PostmortemFacts(incident: state, postmortem: postmortem).warnings
+                }
             }
-            found += text.unredacted(postmortem.body, path: postmortem.path, bodyLine: postmortem.bodyLine)
-            if let state = states[postmortem.incidentID] {
-                found += PostmortemFacts(incident: state, postmortem: postmortem).warnings
-            }
+            return found
         }
         return suppress(found, disabled: settings.check.disabled).sortedForOutput()
+    }
+
+    /// One incident's warnings.
+    func incidentProblems(_ state: IncidentState, settings: SiteSettings, text: TextRules) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        let incident = state.incident
+        let folder = "content/incidents/\(incident.id)"
+        let mainPath = folder + "/incident.md"
+        if state.isStale(at: now, limit: settings.staleAfter) {
+            found.append(warning(mainPath, 0, "stale", "no public update for \(DurationText.format(now.seconds - state.updatedAt.seconds)) (last \(state.updatedAt.display)); post at least every \(DurationText.format(settings.staleAfter)) while an incident is open, even if nothing changed"))
+        }
+        found += withLine(lineOf("title", in: mainPath)) { text.localTime(incident.title, path: mainPath, line: $0) }
+        found += withLine(bodyLine(mainPath)) { text.localTimeMarkdown(incident.summary, path: mainPath, bodyLine: $0) }
+        found += withLine(bodyLine(mainPath)) { text.unredacted(incident.summary, path: mainPath, bodyLine: $0) }
+        if let first = state.updates.first, !first.body.lowercased().contains(settings.support.lowercased()) {
+            found.append(warning("\(folder)/\(first.fileName)", first.bodyLine, "first-contact", "the first public update does not name the support address (\(settings.support)); tell readers how to reach you"))
+        }
+        for update in state.updates {
+            let path = "\(folder)/\(update.fileName)"
+            found += text.localTimeMarkdown(update.body, path: path, bodyLine: update.bodyLine)
+            found += text.unredacted(update.body, path: path, bodyLine: update.bodyLine)
+            let length = Markdown.plainText(update.body).count
+            if length > settings.check.maxUpdateLength {
+                found.append(warning(path, update.bodyLine, "length", "update is \(length) characters (limit \(settings.check.maxUpdateLength)); keep updates short: what is affected, what we know, when the next update comes"))
+            }
+        }
+        found += orderProblems(state, folder: folder)
+        if incident.severity != .minor, let resolved = state.resolvedAt, state.postmortem == nil,
+            now.seconds - resolved.seconds > Int64(settings.check.postmortemDueDays) * 86_400
+        {
+            found.append(warning(mainPath, 0, "missing-postmortem", "\(incident.severity.rawValue) incident resolved \(resolved.date) has no published postmortem after \(settings.check.postmortemDueDays) days (run: herald postmortem new \(incident.id))"))
+        }
+        return found
+    }
+
+    /// `rule`'s findings at the file line `line` gives; the line (which reads the file again) is
+    /// only looked up when the rule finds something.
+    func withLine(_ line: @autoclosure () -> Int, _ rule: (Int) -> [Diagnostic]) -> [Diagnostic] {
+        let found = rule(0)
+        return found.isEmpty ? found : rule(line())
+    }
+
+    /// `check` applied to `items` in chunks of 256 on both cores; the findings of all chunks.
+    func inChunks<T: Sendable>(_ items: [T], _ check: @Sendable (ArraySlice<T>) -> [Diagnostic]) -> [Diagnostic] {
+        let chunks = stride(from: 0, to: items.count, by: 256).map { $0..<min($0 + 256, items.count) }
+        return parallelMap(chunks) { check(items[$0]) }.flatMap { $0 }
     }
 
     func warning(_ path: String, _ line: Int, _ code: String, _ message: String) -> Diagnostic {

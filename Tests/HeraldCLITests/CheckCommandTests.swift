@@ -87,6 +87,27 @@ struct CheckCommandTests {
         #expect(Set(codes(try check(site))) == ["first-contact"])
     }
 
+    /// A store large enough to be checked in several chunks on both cores reports every finding
+    /// once, with its line (scripts/sanitize runs this under ThreadSanitizer too).
+    @Test func aLargeStoreIsCheckedInChunksAndNothingIsLostOrDoubled() throws {
+        let site = try cleanSite()
+        let count = 600
+        for n in 0..<count {
+            let folder = "content/incidents/2026-11-01-load-\(n)"
+            let title = n % 7 == 0 ? "Slow this morning \(n)" : "Slow \(n)"
+            try site.write("\(folder)/incident.md", "---\ntitle: \(title)\nseverity: minor\ncomponents: [search]\n---\n")
+            try site.write("\(folder)/20261101T100000Z-resolved-aaaa.md", "---\nstatus: resolved\nat: 2026-11-01T10:00:00Z\n---\nIt was slow.\n")
+        }
+        let result = try check(site)
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.filter { $0.hasSuffix("[first-contact]") }.count == count)
+        let local = lines.filter { $0.hasSuffix("[local-time]") }
+        #expect(local.count == (count + 6) / 7)
+        #expect(local.allSatisfy { $0.contains("/incident.md:2: warning:") })
+        #expect(Set(lines).count == lines.count)
+    }
+
     @Test func order() throws {
         let site = try cleanSite()
         try site.write("\(folder)/incident.md", "---\ntitle: Search is unavailable\nseverity: major\ncomponents: [search]\nimpact_started: 2026-11-22T14:30:00Z\n---\n")
