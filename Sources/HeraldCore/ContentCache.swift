@@ -280,7 +280,7 @@ struct ContentCache: Sendable {
 
     /// Writes a cache atomically (into `temporary`, then renamed); a failure only costs the next
     /// build its head start.
-    static func write(_ next: Next, key: UInt64, to url: URL, temporary: String? = nil) {
+    static func write(_ next: Next, key: UInt64, to url: URL, temporary: String?) {
         var w = ByteWriter()
         w.bytes.reserveCapacity(
             1024 + [next.incidents, next.maintenances, next.postmortems].joined().reduce(0) { $0 + $1.name.utf8.count + 40 + $1.names.count + $1.block.bytes.count })

@@ -99,9 +99,7 @@ public struct SiteWriter: Sendable {
 
     /// The manifest's entries whose files are still on disk as the last build left them (same size
     /// and modification time): only those may be kept without rendering or writing them again.
-    public func verifiedEntries() -> [String: Manifest.Entry] { verifiedEntries(of: readManifest()) }
-
-    /// The same from a manifest already read (`readManifest`), which `write` can then reuse.
+    /// `manifest` is the one `readManifest` returned, which `write` can then reuse.
     public func verifiedEntries(of manifest: Manifest?) -> [String: Manifest.Entry] {
         guard let manifest, !manifest.entries.isEmpty else { return [:] }
         // Looked up from the open output folder, not from the root, for each of its files.
@@ -130,7 +128,7 @@ public struct SiteWriter: Sendable {
     // MARK: - Writing
 
     /// Writes `files` (sorted by path, as `SiteRenderer` returns them). `previous` is
-    /// `verifiedEntries()`, read before rendering; files marked `reused` must be among them.
+    /// `verifiedEntries(of:)`, read before rendering; files marked `reused` must be among them.
     /// `lastManifest` is the manifest that was read for it (read again when not given).
     public func write(_ files: [OutputFile], previous: [String: Manifest.Entry] = [:], lastManifest: Manifest? = nil) throws -> Report {
         let fm = FileManager.default
