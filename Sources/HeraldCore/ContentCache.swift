@@ -210,13 +210,12 @@ struct ContentCache: Sendable {
     /// The names stored with `slot`, as they are to be copied into the next cache.
     func names(_ slot: Slot) -> ArraySlice<UInt8> { bytes[slot.names] }
 
-    /// The incident cached under `id` with this stamp, and its block.
-    func incident(_ id: String, stamp: UInt64) -> (Incident, Block)? { decode(incidents[id], stamp) { $0.incident() } }
-    func maintenance(_ id: String, stamp: UInt64) -> (Maintenance, Block)? { decode(maintenances[id], stamp) { $0.maintenance() } }
-    func postmortem(_ path: String, stamp: UInt64) -> (Postmortem, Block)? { decode(postmortems[path], stamp) { $0.postmortem() } }
+    /// The record a slot holds (its stamp already matched), and its block.
+    func incident(_ slot: Slot) -> (Incident, Block)? { decode(slot) { $0.incident() } }
+    func maintenance(_ slot: Slot) -> (Maintenance, Block)? { decode(slot) { $0.maintenance() } }
+    func postmortem(_ slot: Slot) -> (Postmortem, Block)? { decode(slot) { $0.postmortem() } }
 
-    private func decode<T>(_ slot: Slot?, _ stamp: UInt64, _ read: (inout ByteReader) -> T?) -> (T, Block)? {
-        guard let slot, slot.stamp == stamp else { return nil }
+    private func decode<T>(_ slot: Slot, _ read: (inout ByteReader) -> T?) -> (T, Block)? {
         let block = Block(bytes[slot.range])
         guard block.checksum == slot.checksum else { return nil }
         var reader = ByteReader(bytes, range: slot.range)

@@ -57,7 +57,7 @@ public struct ContentLoader: Sendable {
         let incidentsFolder = OpenFolder(absolute("content/incidents"))
         let loadedIncidents = loadRecords(
             incidentIDs, stamps: reference.map { FolderStamps(folder: incidentsFolder, reference: $0) }, cache: cache,
-            slot: { $0.incidents[$1] }, cached: { cache, id, stamp in cache.incident(id, stamp: stamp) },
+            slot: { $0.incidents[$1] }, cached: { $0.incident($1) },
             parse: { loadIncident($0, settings: settings) }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let incidents = loadedIncidents.map(\.value)
         next.incidents = loadedIncidents.compactMap(\.cacheEntry)
@@ -67,7 +67,7 @@ public struct ContentLoader: Sendable {
         let maintenanceFolder = OpenFolder(absolute("content/maintenance"))
         let loadedMaintenances = loadRecords(
             maintenanceIDs, stamps: reference.map { FolderStamps(folder: maintenanceFolder, reference: $0) }, cache: cache,
-            slot: { $0.maintenances[$1] }, cached: { cache, id, stamp in cache.maintenance(id, stamp: stamp) },
+            slot: { $0.maintenances[$1] }, cached: { $0.maintenance($1) },
             parse: { loadMaintenance($0, settings: settings) }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let maintenances = loadedMaintenances.map(\.value)
         next.maintenances = loadedMaintenances.compactMap(\.cacheEntry)
@@ -78,7 +78,7 @@ public struct ContentLoader: Sendable {
             markdownFiles(in: "content/postmortems"), stamps: reference.map { FileStamps(root: root, reference: $0) }, cache: cache,
             slot: { $0.postmortems[$1] },
             // A postmortem is checked against the incident ids too.
-            cached: { cache, path, stamp in cache.postmortem(path, stamp: stamp).flatMap { known.contains($0.0.incidentID) ? $0 : nil } },
+            cached: { cache, slot in cache.postmortem(slot).flatMap { known.contains($0.0.incidentID) ? $0 : nil } },
             parse: { loadPostmortem($0, incidents: known) }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let postmortems = loadedPostmortems.map(\.value)
         next.postmortems = loadedPostmortems.compactMap(\.cacheEntry)
@@ -626,13 +626,13 @@ extension ContentLoader {
     /// Counts records not taken from the cache in `misses`; problems go to `diagnostics`.
     fileprivate func loadRecords<Value: Sendable>(
         _ names: [String], stamps: (any Stamps)?, cache: ContentCache?, slot: @Sendable (ContentCache, String) -> ContentCache.Slot?,
-        cached: @Sendable (ContentCache, String, UInt64) -> (Value, ContentCache.Block)?,
+        cached: @Sendable (ContentCache, ContentCache.Slot) -> (Value, ContentCache.Block)?,
         parse: @Sendable (String) -> (Value?, [Diagnostic]), encode: @Sendable (Value) -> ContentCache.Block,
         misses: inout Int, into diagnostics: inout [Diagnostic]
     ) -> [Loaded<Value>] {
         let results = parallelMap(names) { name -> (Loaded<Value>?, [Diagnostic], hit: Bool) in
             if let stamps, let cache, let slot = slot(cache, name), let stamp = stamps.quick(name, slot, in: cache), stamp == slot.stamp,
-                let (value, block) = cached(cache, name, stamp)
+                let (value, block) = cached(cache, slot)
             {
                 return (Loaded(name: name, value: value, stamp: stamp, names: cache.names(slot), block: block), [], true)
             }
