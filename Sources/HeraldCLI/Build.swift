@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldCore
 
-struct Build: AsyncParsableCommand {
+struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render the static site into public/ (all or nothing).")
 
@@ -17,7 +17,7 @@ struct Build: AsyncParsableCommand {
     @Flag(name: .long, help: "Print how long each stage took (to standard error).")
     var timings = false
 
-    func run() async throws {
+    func run() throws {
         try Console.run {
             let layout = try global.layout()
             let now = try global.resolvedNow()

@@ -3,7 +3,7 @@ import Foundation
 import HeraldCore
 
 /// `herald check`
-struct Check: AsyncParsableCommand {
+struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate content and lint incident communication (exit 1 on errors; --strict: on warnings too).")
 
@@ -13,7 +13,7 @@ struct Check: AsyncParsableCommand {
     @Flag(name: .long, help: "Warnings fail too.") var strict = false
     @Option(name: .long, help: "text or json.") var format: Format = .text
 
-    func run() async throws {
+    func run() throws {
         let diagnostics = try Console.run { () -> [Diagnostic] in
             let layout = try global.layout()
             return Linter(layout: layout, now: try global.resolvedNow()).check()

@@ -3,14 +3,14 @@ import Foundation
 import HeraldCore
 
 /// `herald incident …`: what a messenger types during an incident.
-struct IncidentCommand: AsyncParsableCommand {
+struct IncidentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incident",
         abstract: "Open incidents and post updates, notes and role changes.",
         subcommands: [New.self, Update.self, Resolve.self, Note.self, Assign.self, List.self, Show.self]
     )
 
-    struct New: AsyncParsableCommand {
+    struct New: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open an incident with its first public update; prints its id.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
@@ -21,7 +21,7 @@ struct IncidentCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The first public message ('-' reads standard input). Default: the canned text.") var message: String?
         @Flag(name: .long, help: "An upstream provider failed, not our own systems.") var upstream = false
 
-        func run() async throws {
+        func run() throws {
             try Console.run {
                 let p = try Posting(global: global)
                 let title = self.title.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -44,7 +44,7 @@ struct IncidentCommand: AsyncParsableCommand {
         }
     }
 
-    struct Update: AsyncParsableCommand {
+    struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Post a public update.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
@@ -53,7 +53,7 @@ struct IncidentCommand: AsyncParsableCommand {
         @Option(name: .long, parsing: .upToNextOption, help: "Component statuses, id=status (repeatable).") var component: [String] = []
         @Option(name: .long, help: "The public message ('-' reads standard input). Default: $EDITOR on a terminal, else the canned text.") var message: String?
 
-        func run() async throws {
+        func run() throws {
             try Console.run {
                 let p = try Posting(global: global)
                 try postUpdate(p, id: id, status: status, components: component, message: message, posting: posting, force: true)
@@ -61,7 +61,7 @@ struct IncidentCommand: AsyncParsableCommand {
         }
     }
 
-    struct Resolve: AsyncParsableCommand {
+    struct Resolve: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Post the resolved update.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
@@ -69,7 +69,7 @@ struct IncidentCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The public message ('-' reads standard input).") var message: String?
         @Flag(name: .long, help: "Post even if the incident is already resolved.") var force = false
 
-        func run() async throws {
+        func run() throws {
             try Console.run {
                 let p = try Posting(global: global)
                 try postUpdate(p, id: id, status: "resolved", components: [], message: message, posting: posting, force: force)
@@ -77,7 +77,7 @@ struct IncidentCommand: AsyncParsableCommand {
         }
     }
 
-    struct Note: AsyncParsableCommand {
+    struct Note: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record an internal note (postmortem timeline only, never public).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
@@ -85,7 +85,7 @@ struct IncidentCommand: AsyncParsableCommand {
         @Argument(help: "The note ('-' reads standard input).") var text: String
         @Option(name: .long, help: "impact-started, detected, acknowledged, mitigated or resolved.") var milestone: String?
 
-        func run() async throws {
+        func run() throws {
             try Console.run {
                 let p = try Posting(global: global)
                 _ = try loadIncident(p, id)
@@ -105,7 +105,7 @@ struct IncidentCommand: AsyncParsableCommand {
         }
     }
 
-    struct Assign: AsyncParsableCommand {
+    struct Assign: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record who holds a role (assignment or handoff).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
@@ -113,7 +113,7 @@ struct IncidentCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The role, e.g. incident-lead, messenger, responder.") var role: String
         @Option(name: .long, help: "Who takes it (as in people.yml).") var person: String
 
-        func run() async throws {
+        func run() throws {
             try Console.run {
                 let p = try Posting(global: global)
                 _ = try loadIncident(p, id)
@@ -129,13 +129,13 @@ struct IncidentCommand: AsyncParsableCommand {
         }
     }
 
-    struct List: AsyncParsableCommand {
+    struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The incidents as a table (or JSON), newest first.")
         @OptionGroup var global: GlobalOptions
         @Flag(name: .long, help: "Only open incidents.") var open = false
         @Flag(name: .long, help: "JSON instead of a table.") var json = false
 
-        func run() async throws {
+        func run() throws {
             try Console.run {
                 let (model, _) = try loadModel(global)
                 let rows = model.incidents.filter { !open || $0.isOpen }.map { IncidentRow($0, now: model.now, staleAfter: model.settings.staleAfter) }
@@ -152,12 +152,12 @@ struct IncidentCommand: AsyncParsableCommand {
         }
     }
 
-    struct Show: AsyncParsableCommand {
+    struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One incident's whole timeline, public and internal, in UTC.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The incident id.") var id: String
 
-        func run() async throws {
+        func run() throws {
             try Console.run {
                 let p = try Posting(global: global)
                 let incident = try loadIncident(p, id)

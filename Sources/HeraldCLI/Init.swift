@@ -3,7 +3,7 @@ import Foundation
 import HeraldCore
 
 /// `herald init [DIR]`: a new site that builds at once.
-struct Init: AsyncParsableCommand {
+struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create a new site: site.yml, people.yml and an example incident.")
 
     @OptionGroup var global: GlobalOptions
@@ -12,7 +12,7 @@ struct Init: AsyncParsableCommand {
 
     @Option(name: .long, help: "The site's title.") var title = "Example Status"
 
-    func run() async throws {
+    func run() throws {
         try Console.run {
             let root = URL(fileURLWithPath: directory ?? global.site ?? FileManager.default.currentDirectoryPath, isDirectory: true)
             let layout = SiteLayout(root: root)

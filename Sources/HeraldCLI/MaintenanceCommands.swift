@@ -3,14 +3,14 @@ import Foundation
 import HeraldCore
 
 /// `herald maintenance …`: scheduled maintenance, told apart from outages.
-struct MaintenanceCommand: AsyncParsableCommand {
+struct MaintenanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "maintenance",
         abstract: "Schedule maintenance and post its updates.",
         subcommands: [New.self, Update.self, List.self]
     )
 
-    struct New: AsyncParsableCommand {
+    struct New: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Schedule maintenance (first update: scheduled); prints its id.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
@@ -20,7 +20,7 @@ struct MaintenanceCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Window end.") var end: String
         @Option(name: .long, help: "The public message ('-' reads standard input). Default: the canned text.") var message: String?
 
-        func run() async throws {
+        func run() throws {
             try Console.run {
                 let p = try Posting(global: global)
                 let title = self.title.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -48,7 +48,7 @@ struct MaintenanceCommand: AsyncParsableCommand {
         }
     }
 
-    struct Update: AsyncParsableCommand {
+    struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Post a maintenance update.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
@@ -56,7 +56,7 @@ struct MaintenanceCommand: AsyncParsableCommand {
         @Option(name: .long, help: "scheduled, in_progress, verifying or completed.") var status: String
         @Option(name: .long, help: "The public message ('-' reads standard input).") var message: String?
 
-        func run() async throws {
+        func run() throws {
             try Console.run {
                 let p = try Posting(global: global)
                 guard MaintenanceStatus(rawValue: status) != nil else {
@@ -78,7 +78,7 @@ struct MaintenanceCommand: AsyncParsableCommand {
         }
     }
 
-    struct List: AsyncParsableCommand {
+    struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Maintenance as a table (or JSON), newest first.")
         @OptionGroup var global: GlobalOptions
         @Flag(name: .long, help: "JSON instead of a table.") var json = false
@@ -88,7 +88,7 @@ struct MaintenanceCommand: AsyncParsableCommand {
             var components: [String]
         }
 
-        func run() async throws {
+        func run() throws {
             try Console.run {
                 let (model, _) = try loadModel(global)
                 let rows = model.maintenances.map {

@@ -3,18 +3,18 @@ import Foundation
 import HeraldCore
 
 /// `herald postmortem new ID`
-struct PostmortemCommand: AsyncParsableCommand {
+struct PostmortemCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postmortem", abstract: "Start a blameless postmortem.", subcommands: [New.self])
 
-    struct New: AsyncParsableCommand {
+    struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write content/postmortems/ID.md from the template, with the timeline, impact window and durations filled in.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The incident id.") var id: String
 
-        func run() async throws {
+        func run() throws {
             try Console.run {
                 let p = try Posting(global: global)
                 let incident = try loadIncident(p, id)

@@ -51,11 +51,23 @@ struct ContentCache: Sendable {
         hasher.combine(magic)
         hasher.combine(settingsBytes)
         var info = stat()
-        if stat("/proc/self/exe", &info) == 0 {
+        if stat(executablePath(), &info) == 0 {
             hasher.combine(UInt64(bitPattern: Int64(info.st_size)))
             hasher.combine(UInt64(bitPattern: Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec)))
         }
         return hasher.value
+    }
+
+    /// The running binary's path, read from /proc/self/exe. Stat-ing the link itself would give
+    /// the same answer, except under valgrind (bench/callgrind.sh), which answers readlink with the
+    /// program's path but lets stat reach valgrind's own binary: every build under valgrind would
+    /// then find the cache of a native build stale. A binary replaced while it runs keeps the link.
+    static func executablePath() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, Int(PATH_MAX))
+        guard length > 0 else { return "/proc/self/exe" }
+        let path = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return path.hasSuffix(" (deleted)") ? "/proc/self/exe" : path
     }
 
     // MARK: - Stamps

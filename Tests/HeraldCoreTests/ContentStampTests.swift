@@ -101,4 +101,15 @@ final class ContentStampTests {
         #expect(ContentCache.folderStamp(record, in: folder.descriptor, reference: later) != nil)
         #expect(ContentCache.fileStamp("\(path)/incident.md", reference: later) != nil)
     }
+
+    @Test func theCacheKeyStatsTheBinaryByItsPath() throws {
+        // The key names the binary by the path /proc/self/exe links to (valgrind answers readlink
+        // with the program's path, but stat on the link would reach valgrind's own binary).
+        let path = ContentCache.executablePath()
+        #expect(path.hasPrefix("/") && path != "/proc/self/exe")
+        var byPath = stat()
+        var byLink = stat()
+        #expect(stat(path, &byPath) == 0 && stat("/proc/self/exe", &byLink) == 0)
+        #expect(byPath.st_ino == byLink.st_ino && byPath.st_dev == byLink.st_dev)
+    }
 }
