@@ -436,7 +436,11 @@ struct ByteReader {
     mutating func string() -> String? {
         guard let count = uint64(), count <= UInt64(end - offset) else { return nil }
         let stop = offset + Int(count)
-        let s = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[offset..<stop]), as: UTF8.self) }
+        // `decoding` rather than `validating`: a block is only read after its checksum matched, so
+        // its strings are the valid UTF-8 that ByteWriter wrote, and `decoding` takes the standard
+        // library's fast path for UTF-8 (`validating` went through its generic one: 7 % of the
+        // instructions of a rebuild after one update at 10,000 incidents).
+        let s = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offset..<stop]), as: UTF8.self) }
         offset = stop
         return s
     }

@@ -10,8 +10,11 @@ public struct SiteAssembler: Sendable {
         for postmortem in content.postmortems where postmortem.status == .published {
             published[postmortem.incidentID] = postmortem
         }
-        var incidents = content.incidents.compactMap { Self.state(of: $0, postmortem: published[$0.id]) }
-        incidents.sort { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+        let unsorted = content.incidents.compactMap { Self.state(of: $0, postmortem: published[$0.id]) }
+        // Newest first. The order is worked out on (key, position) pairs and the states are then
+        // moved once each: sorting the large states themselves copied each one many times.
+        let order = unsorted.indices.sorted { (unsorted[$0].createdAt, unsorted[$0].id) > (unsorted[$1].createdAt, unsorted[$1].id) }
+        let incidents = order.map { unsorted[$0] }
         var maintenances = content.maintenances.map { Self.state(of: $0, now: now) }
         maintenances.sort { ($0.maintenance.scheduledStart, $0.id) > ($1.maintenance.scheduledStart, $1.id) }
 

@@ -45,19 +45,21 @@ public enum RecordID {
     /// Why `id` is not a valid id, or `nil` when it is.
     public static func problem(_ id: String) -> String? {
         if id.isEmpty { return "id is empty" }
-        if id.count > maxLength { return "id '\(id)' is longer than \(maxLength) characters" }
-        let allowed = id.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
-        guard allowed else {
-            return "id '\(id)' may only hold lowercase a-z, 0-9 and '-' (expected YYYY-MM-DD-words)"
+        // Bytes first: counting characters walks grapheme clusters, and this runs for every record
+        // of every build. (No more bytes than the limit means no more characters either.)
+        if id.utf8.count > maxLength, id.count > maxLength { return "id '\(id)' is longer than \(maxLength) characters" }
+        var id = id
+        let shape = id.withUTF8 { bytes -> String? in
+            guard bytes.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }) else {
+                return "may only hold lowercase a-z, 0-9 and '-' (expected YYYY-MM-DD-words)"
+            }
+            let doubleDash = zip(bytes, bytes.dropFirst()).contains { $0 == 45 && $1 == 45 }
+            guard bytes.count > 11, Timestamp.parse(date: UnsafeBufferPointer(rebasing: bytes[0..<10])) != nil, bytes[10] == 45,
+                bytes.last != 45, !doubleDash
+            else { return "is not of the form YYYY-MM-DD-words" }
+            return nil
         }
-        // ASCII from here on: bytes, not Foundation's string search (this runs for every record of
-        // every build).
-        let bytes = Array(id.utf8)
-        let doubleDash = zip(bytes, bytes.dropFirst()).contains { $0 == 45 && $1 == 45 }
-        guard bytes.count > 11, Timestamp.parse(date: String(id.prefix(10))) != nil, bytes[10] == 45,
-            bytes.last != 45, !doubleDash
-        else { return "id '\(id)' is not of the form YYYY-MM-DD-words" }
-        return nil
+        return shape.map { "id '\(id)' \($0)" }
     }
 
     /// `2026-11-22-search-is-unavailable` from a date and a title.

@@ -80,9 +80,22 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// Parses a calendar date `YYYY-MM-DD` as midnight UTC.
     public static func parse(date text: String) -> Timestamp? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+        var text = text
+        return text.withUTF8 { parse(date: $0) }
+    }
+
+    /// `YYYY-MM-DD` in ASCII bytes (every record id starts with one, checked on every build).
+    static func parse(date b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        guard b.count == 10, b[4] == 45, b[7] == 45 else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for i in range {
+                guard b[i] >= 48, b[i] <= 57 else { return nil }
+                value = value * 10 + Int(b[i] - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
             (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
         else { return nil }
         return Timestamp(year: year, month: month, day: day)
