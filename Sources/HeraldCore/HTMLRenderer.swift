@@ -33,14 +33,17 @@ public struct HTMLRenderer: OutputRenderer {
             guard let index = context.incidentIndex[prepared.id], let view = views[index] else { return Self.incidentView(prepared, context: context, from: path) }
             return Self.relocated(view, to: path)
         }
+        // The two largest pages first (the status page, and the history index with three months in
+        // full), so that the cores share out the many small pages after them: a rebuild after one
+        // update renders little else, and a large page started last would finish alone.
         var jobs: [@Sendable () -> OutputFile] = []
         jobs.append { statusPage(context, view: view) }
+        jobs += historyPages(context, history, view: view)
         jobs.append { notFoundPage(context) }
         for (index, incident) in context.incidents.enumerated() {
             jobs.append { incidentPage(incident, context, key: history.incidentKeys[index], view: view) }
         }
         for maintenance in context.maintenances { jobs.append { maintenancePage(maintenance, context) } }
-        jobs += historyPages(context, history, view: view)
         var files = parallelMap(jobs) { $0() }
         for (name, bytes) in context.theme.assets.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "assets/" + name, bytes: bytes))
