@@ -43,12 +43,21 @@ public struct SiteFilesRenderer: OutputRenderer {
     }
 
     /// Every public HTML page except the 404 page, as absolute URLs (folder form), sorted.
+    /// Every page's folder URL, in path order. Built as bytes: it lists every page of the site and
+    /// is written on every build, after everything else has rendered.
     static func sitemap(for files: [OutputFile], baseURL: String) -> OutputFile {
-        let pages = files.map(\.path).filter { $0.hasSuffix("index.html") }.sorted()
-        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        let index = "index.html".utf8
+        let pages = files.map(\.path).filter { $0.utf8.count >= index.count && $0.utf8.suffix(index.count).elementsEqual(index) }.sorted()
+        var xml = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n".utf8)
+        xml.reserveCapacity(xml.count + pages.count * (baseURL.utf8.count + 40))
+        let base = Array(XMLEscape.text(baseURL).utf8)
         for page in pages {
-            xml += "<url><loc>\(XMLEscape.text(baseURL + page.dropLast("index.html".count)))</loc></url>\n"
+            xml.append(contentsOf: "<url><loc>".utf8)
+            xml.append(contentsOf: base)
+            xml.append(contentsOf: XMLEscape.text(String(decoding: page.utf8.dropLast(index.count), as: UTF8.self)).utf8)
+            xml.append(contentsOf: "</loc></url>\n".utf8)
         }
-        return OutputFile(path: "sitemap.xml", text: xml + "</urlset>\n")
+        xml.append(contentsOf: "</urlset>\n".utf8)
+        return OutputFile(path: "sitemap.xml", bytes: xml)
     }
 }

@@ -27,8 +27,11 @@ public struct SiteRenderer: Sendable {
         var files = renderers.filter(\.spreadsOverCores).flatMap { $0.render(context) }
         group.wait()
         files += small.files
-        files.append(SiteFilesRenderer.sitemap(for: files, baseURL: context.settings.baseURL))
         files.sort { $0.path < $1.path }
+        // The sitemap lists the pages in path order: made from the sorted files (its own sort then
+        // finds them in order), and put in its place among them.
+        let sitemap = SiteFilesRenderer.sitemap(for: files, baseURL: context.settings.baseURL)
+        files.insert(sitemap, at: files.firstIndex { $0.path > sitemap.path } ?? files.endIndex)
         var duplicates: [String] = []
         for index in files.indices.dropFirst() where files[index].path == files[index - 1].path {
             duplicates.append(files[index].path)
