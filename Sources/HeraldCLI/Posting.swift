@@ -36,18 +36,46 @@ struct Posting {
     /// `--by`, else `git config user.name` in the site folder, else nobody.
     func author(_ options: PostingOptions) -> String? {
         if let by = options.by, !by.isEmpty { return by }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "config", "user.name"]
-        process.currentDirectoryURL = layout.root
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let name = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return process.terminationStatus == 0 && !name.isEmpty ? name : nil
+        guard let output = Self.run(["git", "-C", layout.root.path, "config", "user.name"]) else { return nil }
+        let name = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        return name.isEmpty ? nil : name
+    }
+
+    /// What a program found on PATH prints, or nil if it cannot be started or fails. Started with
+    /// posix_spawn and reaped with waitpid: Foundation's `Process.waitUntilExit` polls every 50 ms
+    /// on Linux, which made `herald incident update` take 80 ms instead of 30 (the target is 50).
+    static func run(_ arguments: [String]) -> String? {
+        var pipe: [Int32] = [0, 0]
+        guard Glibc.pipe(&pipe) == 0 else { return nil }
+        defer { close(pipe[0]) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addclose(&actions, pipe[0])
+        posix_spawn_file_actions_addclose(&actions, pipe[1])
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid = pid_t()
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, &argv, environ)
+        close(pipe[1])
+        guard spawned == 0 else { return nil }
+        var output: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(pipe[0], &buffer, buffer.count)
+            if count > 0 {
+                output.append(contentsOf: buffer[0..<count])
+            } else if count == 0 || errno != EINTR {
+                break
+            }
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        // Exited normally (low 7 bits 0) with status 0.
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else { return nil }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The front-matter lines every event starts with: its kind or status, `at`, and `by` when known.

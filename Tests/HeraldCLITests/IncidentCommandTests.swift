@@ -219,4 +219,31 @@ struct IncidentCommandTests {
         let seen = try site.read("seen.txt")
         #expect(seen.hasPrefix("A fix has been applied to Search. We are monitoring the results."))
     }
+
+    @Test func theAuthorDefaultsToGitsUserNameInTheSiteFolder() throws {
+        // HOME and GIT_CONFIG_* point away from this machine's own git settings.
+        let site = try TemporarySite()
+        let home = site.root.appendingPathComponent("home").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let environment = ["HOME": home, "XDG_CONFIG_HOME": home, "GIT_CONFIG_NOSYSTEM": "1"]
+        func post(_ message: String) throws -> String {
+            let new = try site.herald("incident", "new", "--title", message, "--severity", "minor", "--component", "api", "--message", "Looking.", "--now", now, environment: environment)
+            #expect(new.status == 0, "\(new.stderr)")
+            let id = new.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let files = try eventFiles(site, id).filter { $0 != "incident.md" }
+            return try site.read("content/incidents/\(id)/\(try #require(files.first))")
+        }
+        // Not a git repository and no user.name anywhere: no `by`.
+        #expect(!(try post("Search is slow")).contains("by:"))
+        // The site's own git configuration names the author.
+        let configured = Process()
+        configured.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        configured.arguments = ["sh", "-c", "git init -q && git config user.name 'Rae Responder'"]
+        configured.currentDirectoryURL = site.root
+        configured.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        try configured.run()
+        configured.waitUntilExit()
+        #expect(configured.terminationStatus == 0)
+        #expect(try post("Search is slower").contains("by: Rae Responder\n"))
+    }
 }
