@@ -42,9 +42,9 @@ public struct SiteFilesRenderer: OutputRenderer {
             """
     }
 
-    /// Every public HTML page except the 404 page, as absolute URLs (folder form), sorted.
-    /// Every page's folder URL, in path order. Built as bytes: it lists every page of the site and
-    /// is written on every build, after everything else has rendered.
+    /// Every public HTML page except the 404 page, as absolute URLs (folder form), sorted. Built as
+    /// bytes: it lists every page of the site and is made on every build, after everything else has
+    /// rendered.
     static func sitemap(for files: [OutputFile], baseURL: String) -> OutputFile {
         let index = "index.html".utf8
         let pages = files.map(\.path).filter { $0.utf8.count >= index.count && $0.utf8.suffix(index.count).elementsEqual(index) }.sorted()
