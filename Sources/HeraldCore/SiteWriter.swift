@@ -86,9 +86,9 @@ public struct SiteWriter: Sendable {
         }
         manifest.entries.reserveCapacity(lines.count)
         for line in lines.dropFirst() {
-            // Five tab-separated fields, found without making an array per line.
+            // Five tab-separated fields, as index ranges into the file's bytes (`split` made an
+            // array of slices per line, each retaining the buffer).
             var fields: [Range<Int>] = []
-            fields.reserveCapacity(5)
             var start = line.startIndex
             for index in line.indices where line[index] == 9 {
                 fields.append(start..<index)
@@ -125,20 +125,15 @@ public struct SiteWriter: Sendable {
         var bytes = Array((manifestHeader + "\n" + manifestVersion + "\n").utf8)
         bytes.reserveCapacity(bytes.count + entries.count * 96)
         func number(_ value: UInt64, radix: UInt64) {
-            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                         UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            withUnsafeMutableBytes(of: &digits) { buffer in
-                var value = value
-                var count = 0
-                repeat {
-                    let digit = UInt8(value % radix)
-                    buffer[19 - count] = digit < 10 ? 48 + digit : 87 + digit
-                    value /= radix
-                    count += 1
-                } while value > 0
-                bytes.append(contentsOf: buffer[(20 - count)...])
-            }
+            // Least significant digit first, then turned around.
+            let start = bytes.count
+            var value = value
+            repeat {
+                let digit = UInt8(value % radix)
+                bytes.append(digit < 10 ? 48 + digit : 87 + digit)
+                value /= radix
+            } while value > 0
+            bytes[start...].reverse()
         }
         for (path, entry) in entries {
             bytes.append(contentsOf: path.utf8)

@@ -348,10 +348,10 @@ struct JSONBytes {
                 case 12: raw("\\f")
                 case 13: raw("\\r")
                 default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
                     raw("\\u00")
-                    bytes.append(hex[Int(byte >> 4)])
-                    bytes.append(hex[Int(byte & 15)])
+                    let low = byte & 15
+                    bytes.append(48 + (byte >> 4))  // 0 or 1
+                    bytes.append(low < 10 ? 48 + low : 87 + low)
                 }
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
