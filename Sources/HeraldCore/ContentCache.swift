@@ -72,7 +72,8 @@ struct ContentCache: Sendable {
 
     // MARK: - Stamps
     //
-    // A record folder is stamped by listing it once, when it is parsed; later builds stat the
+    // A record folder is stamped by listing it once, when it is parsed (`RecordFolder.read`, from
+    // the same listing and `fstat`s that read its files); later builds stat the
     // folder and the entries it held then, without listing it again (a third fewer system calls:
     // no open, readdir or close per folder). An entry added, removed or renamed changes the
     // folder's times; an entry edited changes its own.
@@ -82,6 +83,10 @@ struct ContentCache: Sendable {
     // could keep its times, and a stamp taken between the two changes would then hide the second
     // for good (git's "racily clean" files). A record that changed that recently is parsed, and is
     // neither cached nor given a render key until a later build finds it settled.
+    //
+    // Stamps follow symbolic links: what a link points to is what is parsed, so a record folder
+    // that is a link changes its stamp when a file is added to the folder it points to, and an
+    // event file that is a link when the file it points to is edited.
 
     /// The file system's clock when a build starts: the change time of a file made for the purpose
     /// beside the cache (the next cache's temporary file, which the build then writes or deletes),
@@ -113,38 +118,11 @@ struct ContentCache: Sendable {
         var names: [UInt8]
     }
 
-    /// Stamps the record folder `name` in `parent` by listing it: the folder's inode and times, then
-    /// every entry's name, mode, size, inode and times, in byte order of the names. Nil when the
-    /// folder cannot be read, or when it or an entry changed at or after `reference`.
-    static func folderStamp(_ name: String, in parent: Int32, reference: Reference) -> FolderStamp? {
-        // The folder first: an entry added while it is listed changes the folder after this.
-        var folder = stat()
-        guard fstatat(parent, name, &folder, AT_SYMLINK_NOFOLLOW) == 0, nanoseconds(folder.st_ctim) < reference.nanoseconds else { return nil }
-        var entries: [(name: [UInt8], info: stat)] = []
-        let complete = FileBytes.forEachEntry(in: parent, name) { entry, _, descriptor in
-            var info = stat()
-            guard fstatat(descriptor, entry, &info, AT_SYMLINK_NOFOLLOW) == 0, nanoseconds(info.st_ctim) < reference.nanoseconds else { return false }
-            entries.append((Array(entry.utf8), info))
-            return true
-        }
-        guard complete else { return nil }
-        entries.sort { $0.name.lexicographicallyPrecedes($1.name) }
-        var hasher = StableHasher()
-        combineFolder(&hasher, folder)
-        var names: [UInt8] = []
-        for (entry, info) in entries {
-            entry.withUnsafeBufferPointer { combine(&hasher, $0, info) }
-            names += entry
-            names.append(0)
-        }
-        return FolderStamp(value: hasher.value, names: names)
-    }
-
     /// Stamps the record folder `name` from the entries it held when last stamped (`names`, from
     /// the cache), without listing it: equal to the listing's stamp when nothing changed.
     static func folderStamp(_ name: String, in parent: Int32, names: UnsafeBufferPointer<UInt8>) -> UInt64? {
         var folder = stat()
-        guard fstatat(parent, name, &folder, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        guard fstatat(parent, name, &folder, 0) == 0 else { return nil }
         var hasher = StableHasher()
         combineFolder(&hasher, folder)
         // "<folder>/<entry>" with its NUL, looked up from `parent`.
@@ -159,7 +137,7 @@ struct ContentCache: Sendable {
             path.append(0)
             var info = stat()
             let found = path.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { fstatat(parent, $0.baseAddress!, &info, AT_SYMLINK_NOFOLLOW) == 0 }
+                buffer.withMemoryRebound(to: CChar.self) { fstatat(parent, $0.baseAddress!, &info, 0) == 0 }
             }
             guard found else { return nil }
             combine(&hasher, entry, info)
@@ -171,7 +149,7 @@ struct ContentCache: Sendable {
     /// The stamp of one file (a postmortem): nil when it cannot be read or changed at or after `reference`.
     static func fileStamp(_ path: String, reference: Reference) -> UInt64? {
         var info = stat()
-        guard lstat(path, &info) == 0, nanoseconds(info.st_ctim) < reference.nanoseconds else { return nil }
+        guard stat(path, &info) == 0, nanoseconds(info.st_ctim) < reference.nanoseconds else { return nil }
         var hasher = StableHasher()
         combine(&hasher, UnsafeBufferPointer(start: nil, count: 0), info)
         return hasher.value

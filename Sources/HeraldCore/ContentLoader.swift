@@ -56,9 +56,13 @@ public struct ContentLoader: Sendable {
         let incidentIDs = recordFolders("content/incidents", kind: "incidents", into: &diagnostics)
         let incidentsFolder = OpenFolder(absolute("content/incidents"))
         let loadedIncidents = loadRecords(
-            incidentIDs, stamps: reference.map { FolderStamps(folder: incidentsFolder, reference: $0) }, cache: cache,
+            incidentIDs, stamps: reference.map { _ in FolderStamps(folder: incidentsFolder) }, cache: cache,
             slot: { $0.incidents[$1] }, cached: { $0.incident($1) },
-            parse: { loadIncident($0, settings: settings) }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
+            parse: { id in
+                let folder = RecordFolder.read(id, in: incidentsFolder.descriptor, reference: reference)
+                let (incident, problems) = loadIncident(id, settings: settings, folder: folder)
+                return (incident, problems, folder.stamp)
+            }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let incidents = loadedIncidents.map(\.value)
         next.incidents = loadedIncidents.compactMap(\.cacheEntry)
         let incidentStamps = Dictionary(loadedIncidents.compactMap { loaded in loaded.stamp.map { (loaded.value.id, $0) } }) { a, _ in a }
@@ -66,20 +70,29 @@ public struct ContentLoader: Sendable {
         let maintenanceIDs = recordFolders("content/maintenance", kind: "maintenance", into: &diagnostics)
         let maintenanceFolder = OpenFolder(absolute("content/maintenance"))
         let loadedMaintenances = loadRecords(
-            maintenanceIDs, stamps: reference.map { FolderStamps(folder: maintenanceFolder, reference: $0) }, cache: cache,
+            maintenanceIDs, stamps: reference.map { _ in FolderStamps(folder: maintenanceFolder) }, cache: cache,
             slot: { $0.maintenances[$1] }, cached: { $0.maintenance($1) },
-            parse: { loadMaintenance($0, settings: settings) }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
+            parse: { id in
+                let folder = RecordFolder.read(id, in: maintenanceFolder.descriptor, reference: reference)
+                let (maintenance, problems) = loadMaintenance(id, settings: settings, folder: folder)
+                return (maintenance, problems, folder.stamp)
+            }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let maintenances = loadedMaintenances.map(\.value)
         next.maintenances = loadedMaintenances.compactMap(\.cacheEntry)
 
         let known = Set(incidentIDs)
         let root = layout.root.path + "/"
         let loadedPostmortems = loadRecords(
-            markdownFiles(in: "content/postmortems"), stamps: reference.map { FileStamps(root: root, reference: $0) }, cache: cache,
+            markdownFiles(in: "content/postmortems"), stamps: reference.map { _ in FileStamps(root: root) }, cache: cache,
             slot: { $0.postmortems[$1] },
             // A postmortem is checked against the incident ids too.
             cached: { cache, slot in cache.postmortem(slot).flatMap { known.contains($0.0.incidentID) ? $0 : nil } },
-            parse: { loadPostmortem($0, incidents: known) }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
+            parse: { path in
+                // Stamped before it is read: a change made meanwhile shows in the next build's stamp.
+                let stamp = reference.flatMap { ContentCache.fileStamp(root + path, reference: $0) }
+                let (postmortem, problems) = loadPostmortem(path, incidents: known)
+                return (postmortem, problems, stamp.map { ContentCache.FolderStamp(value: $0, names: []) })
+            }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let postmortems = loadedPostmortems.map(\.value)
         next.postmortems = loadedPostmortems.compactMap(\.cacheEntry)
         let postmortemStamps = Dictionary(loadedPostmortems.compactMap { loaded in loaded.stamp.map { (loaded.value.incidentID, $0) } }) { a, _ in a }
@@ -113,16 +126,22 @@ public struct ContentLoader: Sendable {
 
     /// One incident, validated against `settings`.
     public func loadIncident(id: String, settings: SiteSettings) throws -> Incident {
-        let (incident, diagnostics) = loadIncident(id, settings: settings)
+        let (incident, diagnostics) = loadIncident(id, settings: settings, folder: readRecord(id, kind: "incidents"))
         if let incident, !diagnostics.hasErrors { return incident }
         throw DiagnosticsError(diagnostics)
     }
 
     /// One maintenance, validated against `settings`.
     public func loadMaintenance(id: String, settings: SiteSettings) throws -> Maintenance {
-        let (maintenance, diagnostics) = loadMaintenance(id, settings: settings)
+        let (maintenance, diagnostics) = loadMaintenance(id, settings: settings, folder: readRecord(id, kind: "maintenance"))
         if let maintenance, !diagnostics.hasErrors { return maintenance }
         throw DiagnosticsError(diagnostics)
+    }
+
+    /// One record folder of a kind (`incidents` or `maintenance`), read without stamping it.
+    func readRecord(_ id: String, kind: String) -> RecordFolder {
+        let parent = OpenFolder(absolute("content/" + kind))
+        return withExtendedLifetime(parent) { RecordFolder.read(id, in: parent.descriptor, reference: nil) }
     }
 
     /// The ids of the record folders of a kind (`incidents` or `maintenance`), without reading them.
@@ -321,11 +340,11 @@ public struct ContentLoader: Sendable {
         return names.sorted().map { folder + "/" + $0 }
     }
 
-    func loadIncident(_ id: String, settings: SiteSettings) -> (Incident?, [Diagnostic]) {
+    func loadIncident(_ id: String, settings: SiteSettings, folder record: RecordFolder) -> (Incident?, [Diagnostic]) {
         let folder = "content/incidents/" + id
         var diagnostics: [Diagnostic] = []
         let mainPath = folder + "/incident.md"
-        guard let file = readFrontMatter(mainPath, missing: "incident folder has no incident.md", into: &diagnostics) else {
+        guard let file = mainFile(record, folder: folder, name: "incident.md", missing: "incident folder has no incident.md", into: &diagnostics) else {
             return (nil, diagnostics)
         }
         let fields = YAMLFields(yaml: file.yaml, path: mainPath, lineOffset: 1)
@@ -350,7 +369,7 @@ public struct ContentLoader: Sendable {
         fields.rejectUnknownKeys(expected: ["title", "severity", "components", "impact_started", "upstream", "roles"])
         diagnostics += fields.problems
 
-        let events = loadEvents(in: folder, statuses: IncidentStatus.allCases.map(\.rawValue), otherKind: MaintenanceStatus.allCases.map(\.rawValue), recordKind: "incident", settings: settings, into: &diagnostics)
+        let events = loadEvents(in: folder, record, statuses: IncidentStatus.allCases.map(\.rawValue), otherKind: MaintenanceStatus.allCases.map(\.rawValue), recordKind: "incident", settings: settings, into: &diagnostics)
         if events.allSatisfy({ !$0.isPublic }) && !diagnostics.hasErrors {
             diagnostics.append(.error(mainPath, 0, "incident has no public update (expected at least one event file with 'status:')"))
         }
@@ -361,11 +380,11 @@ public struct ContentLoader: Sendable {
         return (incident, diagnostics)
     }
 
-    func loadMaintenance(_ id: String, settings: SiteSettings) -> (Maintenance?, [Diagnostic]) {
+    func loadMaintenance(_ id: String, settings: SiteSettings, folder record: RecordFolder) -> (Maintenance?, [Diagnostic]) {
         let folder = "content/maintenance/" + id
         var diagnostics: [Diagnostic] = []
         let mainPath = folder + "/maintenance.md"
-        guard let file = readFrontMatter(mainPath, missing: "maintenance folder has no maintenance.md", into: &diagnostics) else {
+        guard let file = mainFile(record, folder: folder, name: "maintenance.md", missing: "maintenance folder has no maintenance.md", into: &diagnostics) else {
             return (nil, diagnostics)
         }
         let fields = YAMLFields(yaml: file.yaml, path: mainPath, lineOffset: 1)
@@ -378,7 +397,7 @@ public struct ContentLoader: Sendable {
         }
         fields.rejectUnknownKeys(expected: ["title", "components", "scheduled_start", "scheduled_end"])
         diagnostics += fields.problems
-        let events = loadEvents(in: folder, statuses: MaintenanceStatus.allCases.map(\.rawValue), otherKind: IncidentStatus.allCases.map(\.rawValue), recordKind: "maintenance", settings: settings, into: &diagnostics)
+        let events = loadEvents(in: folder, record, statuses: MaintenanceStatus.allCases.map(\.rawValue), otherKind: IncidentStatus.allCases.map(\.rawValue), recordKind: "maintenance", settings: settings, into: &diagnostics)
         guard let title, let start, let end, !diagnostics.hasErrors else { return (nil, diagnostics) }
         return (Maintenance(id: id, title: title, components: components, scheduledStart: start, scheduledEnd: end, summary: file.body, events: events), diagnostics)
     }
@@ -404,13 +423,13 @@ public struct ContentLoader: Sendable {
 
     static let eventFields = ["status", "kind", "at", "by", "components", "milestone", "role", "person"]
 
-    func loadEvents(in folder: String, statuses: [String], otherKind: [String], recordKind: String, settings: SiteSettings, into diagnostics: inout [Diagnostic]) -> [Event] {
+    func loadEvents(in folder: String, _ record: RecordFolder, statuses: [String], otherKind: [String], recordKind: String, settings: SiteSettings, into diagnostics: inout [Diagnostic]) -> [Event] {
         let mainName = recordKind == "incident" ? "incident.md" : "maintenance.md"
         var events: [Event] = []
-        for path in markdownFiles(in: folder) {
-            let fileName = String(path[path.index(after: path.lastIndex(of: "/")!)...])
-            if fileName == mainName { continue }
-            guard let file = readFrontMatter(path, missing: "", into: &diagnostics) else { continue }
+        for entry in record.markdown where entry.name != mainName {
+            let fileName = entry.name
+            let path = folder + "/" + fileName
+            guard let file = frontMatter(entry.bytes, path: path, into: &diagnostics) else { continue }
             let fields = YAMLFields(yaml: file.yaml, path: path, lineOffset: 1)
             guard fields.isValid else {
                 diagnostics += fields.problems
@@ -567,6 +586,36 @@ public struct ContentLoader: Sendable {
 
     func readFrontMatter(_ path: String, missing: String, into diagnostics: inout [Diagnostic]) -> FrontMatterFile? {
         guard let text = readText(path, missing: missing.isEmpty ? "file is missing" : missing, into: &diagnostics) else { return nil }
+        return frontMatter(text: text, path: path, into: &diagnostics)
+    }
+
+    /// The main file of a record folder (`incident.md`, `maintenance.md`), split.
+    func mainFile(_ record: RecordFolder, folder: String, name: String, missing: String, into diagnostics: inout [Diagnostic]) -> FrontMatterFile? {
+        guard record.listed else {
+            diagnostics.append(.error(folder, 0, "cannot read folder"))
+            return nil
+        }
+        guard let entry = record.file(name) else {
+            diagnostics.append(.error(folder + "/" + name, 0, missing))
+            return nil
+        }
+        return frontMatter(entry.bytes, path: folder + "/" + name, into: &diagnostics)
+    }
+
+    /// A file read from a record folder (nil bytes: it could not be read), split.
+    func frontMatter(_ bytes: [UInt8]?, path: String, into diagnostics: inout [Diagnostic]) -> FrontMatterFile? {
+        guard let bytes else {
+            diagnostics.append(.error(path, 0, "cannot read file"))
+            return nil
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            diagnostics.append(.error(path, 0, "file is not UTF-8 text"))
+            return nil
+        }
+        return frontMatter(text: text, path: path, into: &diagnostics)
+    }
+
+    func frontMatter(text: String, path: String, into diagnostics: inout [Diagnostic]) -> FrontMatterFile? {
         switch FrontMatterFile.split(text, path: path) {
         case .success(let file): return file
         case .failure(let problem):
@@ -590,18 +639,16 @@ private struct Loaded<Value: Sendable>: Sendable {
     }
 }
 
-/// How a kind of record is stamped (see ContentCache's stamps): `full` when it is parsed (nil when
-/// it cannot be, or changed too recently to be trusted), `quick` from what the cache kept.
+/// How a kind of record is stamped from what the cache kept (see ContentCache's stamps), to tell
+/// whether its cached parse is still good. (A record parsed anew is stamped by its `parse`, as it
+/// is read.)
 private protocol Stamps: Sendable {
-    func full(_ name: String) -> ContentCache.FolderStamp?
     func quick(_ name: String, _ slot: ContentCache.Slot, in cache: ContentCache) -> UInt64?
 }
 
 /// Record folders inside `folder` (incidents, maintenance).
 private struct FolderStamps: Stamps {
     let folder: OpenFolder
-    let reference: ContentCache.Reference
-    func full(_ name: String) -> ContentCache.FolderStamp? { ContentCache.folderStamp(name, in: folder.descriptor, reference: reference) }
     func quick(_ name: String, _ slot: ContentCache.Slot, in cache: ContentCache) -> UInt64? {
         cache.withNames(slot) { ContentCache.folderStamp(name, in: folder.descriptor, names: $0) }
     }
@@ -610,10 +657,6 @@ private struct FolderStamps: Stamps {
 /// Single files by their path from the site's root (postmortems).
 private struct FileStamps: Stamps {
     let root: String
-    let reference: ContentCache.Reference
-    func full(_ path: String) -> ContentCache.FolderStamp? {
-        ContentCache.fileStamp(root + path, reference: reference).map { ContentCache.FolderStamp(value: $0, names: []) }
-    }
     // A file is stamped the same way every time; it was trusted when it was cached.
     func quick(_ path: String, _ slot: ContentCache.Slot, in cache: ContentCache) -> UInt64? {
         ContentCache.fileStamp(root + path, reference: ContentCache.Reference(nanoseconds: .max))
@@ -622,12 +665,13 @@ private struct FileStamps: Stamps {
 
 extension ContentLoader {
     /// Loads the records named by `names` (folder ids, or paths) on both cores: from `cache` when a
-    /// record's stamp matches, else with `parse`, encoding what parsed cleanly for the next cache.
+    /// record's stamp matches, else with `parse` (which returns the record's stamp too, when it
+    /// can be trusted), encoding what parsed cleanly for the next cache.
     /// Counts records not taken from the cache in `misses`; problems go to `diagnostics`.
     fileprivate func loadRecords<Value: Sendable>(
         _ names: [String], stamps: (any Stamps)?, cache: ContentCache?, slot: @Sendable (ContentCache, String) -> ContentCache.Slot?,
         cached: @Sendable (ContentCache, ContentCache.Slot) -> (Value, ContentCache.Block)?,
-        parse: @Sendable (String) -> (Value?, [Diagnostic]), encode: @Sendable (Value) -> ContentCache.Block,
+        parse: @Sendable (String) -> (Value?, [Diagnostic], ContentCache.FolderStamp?), encode: @Sendable (Value) -> ContentCache.Block,
         misses: inout Int, into diagnostics: inout [Diagnostic]
     ) -> [Loaded<Value>] {
         let results = parallelMap(names) { name -> (Loaded<Value>?, [Diagnostic], hit: Bool) in
@@ -636,9 +680,7 @@ extension ContentLoader {
             {
                 return (Loaded(name: name, value: value, stamp: stamp, names: cache.names(slot), block: block), [], true)
             }
-            // Stamped before it is read: a change made meanwhile shows in the next build's stamp.
-            let stamped = stamps?.full(name)
-            let (value, problems) = parse(name)
+            let (value, problems, stamped) = parse(name)
             guard let value else { return (nil, problems, false) }
             guard let stamped, problems.isEmpty else { return (Loaded(name: name, value: value), problems, false) }
             return (Loaded(name: name, value: value, stamp: stamped.value, names: stamped.names[...], block: encode(value)), [], false)

@@ -8,15 +8,23 @@ import Darwin
 
 /// Whole-file reads with plain system calls, for the tens of thousands of small record files.
 enum FileBytes {
-    static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    static func read(_ path: String) -> [UInt8]? { read(in: AT_FDCWD, path)?.bytes }
+
+    /// Reads the regular file `name` inside the open folder `folder` (a path from the working
+    /// directory with `AT_FDCWD`), following symbolic links: its bytes, and its status as `fstat`
+    /// gave it before the read (a change after that shows in the next status taken). Nil when it
+    /// cannot be opened or read, or is not a regular file.
+    static func read(in folder: Int32, _ name: String) -> (bytes: [UInt8], status: stat)? {
+        let fd = openat(folder, name, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         // Straight into the result, without zeroing it first (the 13 MB parse cache is read on
-        // every build), asking for one byte more than the size so that the end shows at once.
-        let capacity = max(Int(info.st_size), 0) + 1
+        // every build), as many bytes as fstat gave: one read for a record file, not a second one
+        // to see the end. A file that grows meanwhile is read up to that size; its status then
+        // differs from `info`, so a stamp taken from `info` makes the next build read it again.
+        let capacity = max(Int(info.st_size), 0)
         var failed = false
         var result = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             while count < capacity {
@@ -28,8 +36,8 @@ enum FileBytes {
             }
         }
         guard !failed else { return nil }
-        // The file grew since fstat: read on in chunks.
-        if result.count == capacity {
+        // A size of 0 may not be the truth (files the kernel makes up as they are read): read to the end.
+        if capacity == 0 {
             var chunk = [UInt8](repeating: 0, count: 65_536)
             while true {
                 let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
@@ -39,7 +47,7 @@ enum FileBytes {
                 result.append(contentsOf: chunk[0..<n])
             }
         }
-        return result
+        return (result, info)
     }
 
     /// Creates or replaces the file at `path` with `bytes` and returns its status as written (for

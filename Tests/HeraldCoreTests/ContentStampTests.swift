@@ -3,10 +3,10 @@ import Testing
 
 @testable import HeraldCore
 
-/// A record folder's stamp: taken by listing the folder when it is parsed, then by stat'ing the
-/// folder and the entries it held (`names`) on later builds. The two must agree while nothing
-/// changes and differ after any change, and a stamp of anything changed after the build began is
-/// not trusted.
+/// A record folder's stamp: taken by `RecordFolder.read` as it lists and reads the folder to parse
+/// it, then by stat'ing the folder and the entries it held (`names`) on later builds. The two must
+/// agree while nothing changes and differ after any change, and a stamp of anything changed after
+/// the build began is not trusted.
 @Suite("content stamps")
 final class ContentStampTests {
     let root: URL
@@ -36,7 +36,11 @@ final class ContentStampTests {
     }
 
     func listed() throws -> ContentCache.FolderStamp {
-        try #require(ContentCache.folderStamp(record, in: folder.descriptor, reference: settled()))
+        try #require(stamp(settled()))
+    }
+
+    func stamp(_ reference: ContentCache.Reference) -> ContentCache.FolderStamp? {
+        RecordFolder.read(record, in: folder.descriptor, reference: reference).stamp
     }
 
     func quick(_ names: [UInt8]) -> UInt64? {
@@ -89,17 +93,81 @@ final class ContentStampTests {
         let reference = ContentCache.Reference.take(beside: cache)
         defer { reference.temporary.map { _ = unlink($0) } }
         #expect(reference.temporary == cache.path + ".tmp-\(getpid())")
-        #expect(ContentCache.folderStamp(record, in: folder.descriptor, reference: reference) != nil)
+        #expect(stamp(reference) != nil)
         // Changed after it (or within the same tick of the file system's clock): a second change
         // in that tick could leave every time as it is, so the record is parsed and not cached.
         try write("incident.md", "---\ntitle: Search down\n---\n")
-        #expect(ContentCache.folderStamp(record, in: folder.descriptor, reference: reference) == nil)
+        #expect(stamp(reference) == nil)
         #expect(ContentCache.fileStamp("\(path)/incident.md", reference: reference) == nil)
         Thread.sleep(forTimeInterval: 0.03)
         let later = ContentCache.Reference.take(beside: cache)
         defer { later.temporary.map { _ = unlink($0) } }
-        #expect(ContentCache.folderStamp(record, in: folder.descriptor, reference: later) != nil)
+        #expect(stamp(later) != nil)
         #expect(ContentCache.fileStamp("\(path)/incident.md", reference: later) != nil)
+    }
+
+    @Test func theReadHoldsEveryMarkdownFileSortedAndStampsEveryEntry() throws {
+        try write("20261122T141000Z-note-cd34.md", "---\nkind: note\n---\nPaged.\n")
+        try write(".draft.md", "hidden")
+        try write("notes.txt", "not Markdown")
+        // A link to a file outside: read and stamped through the link.
+        let outside = root.appendingPathComponent("outside.md")
+        try Data("---\nstatus: identified\n---\nLinked.\n".utf8).write(to: outside)
+        #expect(symlink(outside.path, "\(path)/20261122T141500Z-identified-ef56.md") == 0)
+        // Not a regular file: listed, but without bytes.
+        try FileManager.default.createDirectory(atPath: "\(path)/folder.md", withIntermediateDirectories: false)
+        let read = RecordFolder.read(record, in: folder.descriptor, reference: settled())
+        #expect(read.listed)
+        #expect(read.markdown.map(\.name) == [
+            "20261122T140500Z-investigating-ab12.md", "20261122T141000Z-note-cd34.md", "20261122T141500Z-identified-ef56.md",
+            "folder.md", "incident.md",
+        ])
+        #expect(read.file("incident.md")?.bytes == Array("---\ntitle: Search\n---\n".utf8))
+        #expect(read.file("20261122T141500Z-identified-ef56.md")?.bytes == Array("---\nstatus: identified\n---\nLinked.\n".utf8))
+        #expect(read.file("folder.md").map { $0.bytes == nil } == true)
+        let stamp = try #require(read.stamp)
+        #expect(String(decoding: stamp.names, as: UTF8.self).split(separator: "\0") == [
+            ".draft.md", "20261122T140500Z-investigating-ab12.md", "20261122T141000Z-note-cd34.md",
+            "20261122T141500Z-identified-ef56.md", "folder.md", "incident.md", "notes.txt",
+        ])
+        #expect(quick(stamp.names) == stamp.value)
+        // Editing the file a link points to changes the stamp, as editing any entry does.
+        Thread.sleep(forTimeInterval: 0.03)
+        try Data("---\nstatus: identified\n---\nRelinked.\n".utf8).write(to: outside)
+        #expect(quick(stamp.names) != stamp.value)
+        let relinked = try listed()
+        #expect(quick(relinked.names) == relinked.value)
+        try write("notes.txt", "edited")
+        #expect(quick(relinked.names) != relinked.value)
+        // Without a reference (the CLI's one-record reads), nothing is stamped.
+        #expect(RecordFolder.read(record, in: folder.descriptor, reference: nil).stamp == nil)
+        #expect(!RecordFolder.read("2026-11-22-missing", in: folder.descriptor, reference: settled()).listed)
+    }
+
+    @Test func aRecordFolderThatIsALinkChangesItsStampWhenAFileIsAdded() throws {
+        let elsewhere = root.appendingPathComponent("elsewhere")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: false)
+        try Data("---\ntitle: Linked\n---\n".utf8).write(to: elsewhere.appendingPathComponent("incident.md"))
+        #expect(symlink(elsewhere.path, root.appendingPathComponent("2026-11-22-linked").path) == 0)
+        let read = RecordFolder.read("2026-11-22-linked", in: folder.descriptor, reference: settled())
+        #expect(read.markdown.map(\.name) == ["incident.md"])
+        let stamp = try #require(read.stamp)
+        let quick = { stamp.names.withUnsafeBufferPointer { ContentCache.folderStamp("2026-11-22-linked", in: self.folder.descriptor, names: $0) } }
+        #expect(quick() == stamp.value)
+        try Data("---\nstatus: investigating\n---\nLooking.\n".utf8).write(to: elsewhere.appendingPathComponent("20261122T140500Z-investigating-ab12.md"))
+        #expect(quick() != stamp.value)
+    }
+
+    @Test func aFolderChangedAfterTheBuildBeganIsStillReadButNotStamped() throws {
+        let cache = root.appendingPathComponent(".herald-cache")
+        Thread.sleep(forTimeInterval: 0.03)
+        let reference = ContentCache.Reference.take(beside: cache)
+        defer { reference.temporary.map { _ = unlink($0) } }
+        try write("20261122T141000Z-identified-cd34.md", "---\nstatus: identified\n---\nFound it.\n")
+        let read = RecordFolder.read(record, in: folder.descriptor, reference: reference)
+        #expect(read.stamp == nil)
+        #expect(read.markdown.count == 3)
+        #expect(read.file("20261122T141000Z-identified-cd34.md")?.bytes == Array("---\nstatus: identified\n---\nFound it.\n".utf8))
     }
 
     @Test func theCacheKeyStatsTheBinaryByItsPath() throws {
