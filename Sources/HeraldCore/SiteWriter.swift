@@ -372,14 +372,19 @@ public struct SiteWriter: Sendable {
         // the kernel, and writing the files only after all of them kept a core idle for a third of
         // the write stage.
         let maker = FolderMaker(Self.folders(for: files), base: staging + "/", shownBase: shownBase)
-        let making = DispatchGroup()
-        DispatchQueue.global().async(group: making) { maker.run() }
+        // A thread of its own, not one of libdispatch's: the writers block until it has made
+        // their folders, so it must not wait for a pool thread they occupy.
+        let made = DispatchSemaphore(value: 0)
+        Thread {
+            maker.run()
+            made.signal()
+        }.start()
         let outcomes = parallelMap(Array(files.indices)) { index -> Outcome in
             let file = files[index]
             if let failure = maker.wait(forFolderOf: file.path) { return .failed(failure) }
             return Self.stage(file, base: staging + "/", suffix: "", shownBase: shownBase, previous: nil)
         }
-        making.wait()
+        made.wait()
         var entries: [(String, Manifest.Entry)] = []
         var failures: [String] = []
         var seen: Set<String> = []  // a folder that could not be made fails every file in it alike
