@@ -136,6 +136,24 @@ struct BuildOutputTests {
         #expect(bad.stderr.contains("templates/index.mustache:1: error: template error"))
     }
 
+    /// Site templates get every swift-mustache feature on view-model text: transforms, a string as
+    /// a section's object, and dynamic partials named by a key (docs/theme.md).
+    @Test func siteTemplatesUseTransformsStringSectionsAndDynamicPartials() throws {
+        let site = try TemporarySite()
+        try site.write("content/incidents/2026-11-20-pay/incident.md", "---\ntitle: Payments & <checkout>\nseverity: major\ncomponents: [api]\n---\n")
+        try site.write("content/incidents/2026-11-20-pay/20261120T100000Z-resolved-aaaa.md", "---\nstatus: resolved\nat: 2026-11-20T10:00:00Z\n---\nFixed.\n")
+        try site.write("templates/incident.mustache", "{{#incident}}<h1>{{uppercased(title)}}</h1><p>{{>*status}}</p><p>{{#severity}}[{{.}}]{{/severity}}</p>{{/incident}}\n")
+        try site.write("templates/resolved.mustache", "Closed: {{statusLabel}}")
+        let result = try site.herald("build", "--now", now)
+        #expect(result.status == 0, "\(result.stderr)")
+        let page = try site.read("public/incidents/2026-11-20-pay/index.html")
+        #expect(page.contains("<h1>PAYMENTS &amp; &lt;CHECKOUT&gt;</h1><p>Closed: Resolved</p><p>[major]</p>"), "\(page)")
+        // A dynamic partial of the section's own object: {{>*.}} inside {{#status}}.
+        try site.write("templates/incident.mustache", "{{#incident}}{{#status}}<p>{{>*.}}</p>{{/status}}{{/incident}}\n")
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(try site.read("public/incidents/2026-11-20-pay/index.html").contains("<p>Closed: Resolved</p>"))
+    }
+
     /// The status page, the API's per-update component changes and the uptime bars replay the same
     /// updates by the same rules (docs/content.md): a component an update set to operational stays
     /// so until another update changes it, and a reopened incident starts again from the defaults.
