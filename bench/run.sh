@@ -14,7 +14,7 @@ now="2026-11-22T15:00:00Z"
 swift build -c release --product herald >/dev/null 2>&1 || swift build -c release --product herald
 herald="$PWD/.build/release/herald"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"; sync' EXIT
 
 # median of the numbers on stdin
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
