@@ -59,9 +59,15 @@ public struct SiteBuilder: Sendable {
         _ options: Options, previous: [String: SiteWriter.Manifest.Entry], timings: inout [(stage: String, seconds: Double, cpu: Double)]
     ) throws -> (SiteModel, [OutputFile]) {
         var clock = Stopwatch()
-        let content = try ContentLoader.cached(layout).load()
+        let loaded = Result { try ContentLoader.cached(layout).load() }
         timings.append(clock.lap("load"))
-        let theme = try Theme.load(overrides: layout.templates, layout: layout)
+        let themed = Result { try Theme.load(overrides: layout.templates, layout: layout) }
+        // Every problem at once: broken content and a broken template are reported together.
+        if case .failure(let content as DiagnosticsError) = loaded, case .failure(let theme as DiagnosticsError) = themed {
+            throw DiagnosticsError(content.diagnostics + theme.diagnostics)
+        }
+        let content = try loaded.get()
+        let theme = try themed.get()
         let model = SiteAssembler().assemble(content, now: options.now)
         timings.append(clock.lap("assemble"))
         let context = RenderContext(model: model, theme: theme, headExtra: options.headExtra, previous: previous)

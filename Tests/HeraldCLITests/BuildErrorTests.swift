@@ -39,6 +39,21 @@ struct BuildErrorTests {
         #expect(!site.exists("public"))
     }
 
+    @Test func brokenContentAndABrokenTemplateAreReportedTogether() throws {
+        let site = try TemporarySite()
+        try site.write("\(incident)/incident.md", "---\ntitle: Search is unavailable\nseverity: catastrophic\n---\n")
+        try site.write("templates/footer.mustache", "{{#page}}\n{{/pages}}\n")
+        try site.write("templates/update.mustache", "{{#broken}\n")
+        let result = try build(site)
+        #expect(result.status == 1)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains("\(incident)/incident.md:3: error: unknown severity 'catastrophic' (expected critical, major, minor)"), "\(result.stderr)")
+        #expect(lines.contains { $0.hasPrefix("templates/footer.mustache:2: error: template error") }, "\(result.stderr)")
+        #expect(lines.contains { $0.hasPrefix("templates/update.mustache:1: error: template error") }, "\(result.stderr)")
+        #expect(lines.last == "herald: 3 errors; nothing was written")
+        #expect(!site.exists("public"))
+    }
+
     @Test func malformedIdsAreRefused() throws {
         let site = try TemporarySite()
         for id in ["2026-13-40-bad-date", "search-down", "2026-11-22-"] {
