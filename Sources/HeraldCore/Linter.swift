@@ -31,8 +31,15 @@ public struct Linter: Sendable {
 
     /// All problems, sorted; suppressed ones removed.
     public func check() -> [Diagnostic] {
-        let (content, loadProblems) = ContentLoader.cached(layout).loadCollectingAndCache()
-        guard let content else { return loadProblems }
+        let (content, loaded) = ContentLoader.cached(layout).loadCollectingAndCache()
+        var loadProblems = loaded
+        // A template that does not parse is refused by `herald build`, so it is an error here too.
+        do { _ = try Theme.load(overrides: layout.templates, layout: layout) } catch let error as DiagnosticsError {
+            loadProblems += error.diagnostics
+        } catch {
+            loadProblems.append(.error(layout.relativePath(layout.templates), 0, "\(error)"))
+        }
+        guard let content else { return loadProblems.sortedForOutput() }
         var found = loadProblems
         let model = SiteAssembler().assemble(content, now: now)
         let settings = content.settings

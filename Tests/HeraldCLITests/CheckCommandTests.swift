@@ -40,6 +40,21 @@ struct CheckCommandTests {
         #expect(result.stdout.contains("\(folder)/20261122T145500Z-x-ef56.md:2: error: unknown status 'resolvd'"))
     }
 
+    /// `herald build` refuses a template that does not parse, so `herald check` reports it, with
+    /// content problems and without them.
+    @Test func templateErrorsAreErrors() throws {
+        let site = try cleanSite()
+        try site.write("templates/update.mustache", "<li>\n{{#broken}\n")
+        let result = try check(site)
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(result.stdout.contains("templates/update.mustache:2: error: template error"), "\(result.stdout)")
+        try site.write("\(folder)/20261122T145500Z-x-ef56.md", "---\nstatus: resolvd\nat: 2026-11-22T14:55:00Z\n---\nx\n")
+        let both = try check(site)
+        #expect(both.status == 1)
+        #expect(both.stdout.contains("templates/update.mustache:2: error: template error"), "\(both.stdout)")
+        #expect(both.stdout.contains("\(folder)/20261122T145500Z-x-ef56.md:2: error: unknown status 'resolvd'"))
+    }
+
     @Test func staleAndExitCodes() throws {
         let site = try cleanSite()
         let late = try check(site, "--now", "2026-11-22T15:30:00Z")
