@@ -180,7 +180,7 @@ public final class ViewScope: Sendable {
         self.init(wrapsText: wraps, plainNames: plain)
     }
 
-    /// Bytes of a partial's name in swift-mustache (letters, digits, `.-_?/()*`), less `*`.
+    /// Bytes a partial's name can hold in swift-mustache, less `()*`: letters, digits, `.-_?/`.
     private static func isNameByte(_ b: UInt8) -> Bool {
         (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 46 || b == 45 || b == 95 || b == 63 || b == 47
     }
