@@ -13,6 +13,9 @@ public struct Theme: Sendable {
     /// How view models reach the templates (text as `ViewText` unless a dynamic partial needs a
     /// `String`).
     public let scope: ViewScope
+    /// Page templates rendered by CompiledTheme (the built-in templates as Swift) instead of
+    /// swift-mustache: those that reach no template the site overrides. Same bytes either way.
+    let compiledPages: Set<String>
 
     /// Bump when Herald renders the same view models differently (a Mustache upgrade, say).
     static let renderVersion = "herald-render-1"
@@ -95,6 +98,14 @@ public struct Theme: Sendable {
             }
         }
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
+        // A page template is compiled while it and every partial it reaches are the built-in
+        // ones. HERALD_INTERPRETED_THEME=1 renders everything with swift-mustache (the compiled
+        // theme's reference, for comparing the two).
+        let overridden = Set(sources.filter { name, source in
+            builtInTemplates[name].map { String(decoding: $0, as: UTF8.self) != source.text } ?? true
+        }.keys)
+        let interpreted = ProcessInfo.processInfo.environment["HERALD_INTERPRETED_THEME"].map { !$0.isEmpty && $0 != "0" } ?? false
+        let compiled = interpreted ? [] : Set(CompiledTheme.uses.filter { _, uses in uses.allSatisfy { !overridden.contains($0) } }.keys)
         var hasher = StableHasher()
         hasher.combine(renderVersion)
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
@@ -103,7 +114,7 @@ public struct Theme: Sendable {
         }
         return Theme(
             library: MustacheLibrary(templates: templates), assets: assets, key: hasher.value,
-            scope: ViewScope(sources: sources.values.map(\.text)))
+            scope: ViewScope(sources: sources.values.map(\.text)), compiledPages: compiled)
     }
 
     /// Renders template `name` with `view`, or keeps the last build's page at `path` when its key
@@ -121,6 +132,7 @@ public struct Theme: Sendable {
 
     /// Renders template `name` with `view` (a view model is handed over as a ViewNode).
     public func render(_ name: String, _ view: Any) -> String {
+        if compiledPages.contains(name), let page = CompiledTheme.render(name, view) { return page }
         let object: Any = (view as? any MustacheLookup).map { scope.node($0) } ?? view
         return library.render(object, withTemplate: name) ?? ""
     }
