@@ -139,27 +139,39 @@ public struct FeedRenderer: OutputRenderer {
     }
 }
 
-/// Escaping for XML text and attributes; drops characters XML 1.0 cannot hold.
+/// Escaping for XML text and attributes; drops characters XML 1.0 cannot hold (controls other than
+/// tab, newline and carriage return; U+FFFE and U+FFFF). Byte by byte: the feeds' entries hold
+/// rendered HTML, full of `<` and `"`, and walking their Unicode scalars cost 4 % of a rebuild's
+/// instructions at 10,000 incidents.
 enum XMLEscape {
     static func text(_ value: String) -> String {
-        // Most values need nothing: printable ASCII without markup characters is returned as is.
-        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 38 && $0 != 60 && $0 != 62 && $0 != 34 && $0 != 39 }) { return value }
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                let v = scalar.value
-                if v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000 {
-                    out.unicodeScalars.append(scalar)
+        var copy = value
+        return copy.withUTF8 { bytes -> String in
+            // Most values need nothing: returned as they are.
+            guard let first = bytes.firstIndex(where: { $0 < 0x20 || $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 || $0 == 0xEF })
+            else { return value }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + bytes.count / 8 + 16)
+            out.append(contentsOf: bytes[..<first])
+            var i = first
+            while i < bytes.count {
+                let b = bytes[i]
+                switch b {
+                case 38: out.append(contentsOf: "&amp;".utf8)
+                case 60: out.append(contentsOf: "&lt;".utf8)
+                case 62: out.append(contentsOf: "&gt;".utf8)
+                case 34: out.append(contentsOf: "&quot;".utf8)
+                case 39: out.append(contentsOf: "&apos;".utf8)
+                case 9, 10, 13: out.append(b)
+                case 0..<0x20: break  // not allowed in XML 1.0
+                case 0xEF where i + 2 < bytes.count && bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE:
+                    i += 3  // U+FFFE or U+FFFF (EF BF BE, EF BF BF): not allowed either
+                    continue
+                default: out.append(b)
                 }
+                i += 1
             }
+            return String(decoding: out, as: UTF8.self)
         }
-        return out
     }
 }
