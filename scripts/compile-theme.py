@@ -101,8 +101,11 @@ PARTIAL_CHARS = NAME_CHARS | {"/"}
 
 class Parser:
     def __init__(self, text, file):
-        if "\r" in text:
-            raise CompileError(f"{file}: carriage returns are not supported by the theme compiler")
+        # swift-mustache reads Characters, and Swift counts more of them as newlines (\r\n, U+0085,
+        # U+2028…) and as whitespace than this port does: refuse them rather than guess.
+        odd = sorted({c for c in text if c.isspace() and c not in " \t\n"})
+        if odd:
+            raise CompileError(f"{file}: whitespace other than space, tab and newline ({', '.join(f'U+{ord(c):04X}' for c in odd)}) is not supported by the theme compiler")
         self.s, self.i, self.file = text, 0, file
 
     def end(self):
@@ -118,7 +121,7 @@ class Parser:
         return self.s[start:self.i]
 
     def skip_ws(self):  # Character.isWhitespace, for the characters a template can hold here
-        self.read_while(" \t\n\u000b\u000c\u0085\u00a0")
+        self.read_while(" \t\n")
 
     def expect(self, s):
         if not self.s.startswith(s, self.i):
