@@ -76,14 +76,17 @@ public struct Theme: Sendable {
             }
         }
         _ = FastHTMLContentType.registered
+        // The templates whose text is the built-in one (not overridden, or overridden by a copy).
+        let builtIn = Set(sources.filter { name, source in
+            builtInTemplates[name].map { String(decoding: $0, as: UTF8.self) == source.text } ?? false
+        }.keys)
         // Parsed on both cores: swift-mustache's parser walks Characters, and the fifteen
         // templates cost every build about 10 ms on one.
         let parsed = parallelMap(sources.sorted(by: { $0.key < $1.key })) { name, source -> Result<MustacheTemplate, Diagnostic> in
             do {
                 // Built-in templates escape with the byte-level escaper (same output as
                 // swift-mustache's own, which looks every Character up in a dictionary).
-                let isBuiltIn = builtInTemplates[name].map { String(decoding: $0, as: UTF8.self) == source.text } ?? false
-                return .success(try MustacheTemplate(string: isBuiltIn ? FastHTMLContentType.pragma + "\n" + source.text : source.text))
+                return .success(try MustacheTemplate(string: builtIn.contains(name) ? FastHTMLContentType.pragma + "\n" + source.text : source.text))
             } catch let error as MustacheTemplate.ParserError {
                 return .failure(.error(source.path, error.context.lineNumber, "template error: \(error.error)"))
             } catch {
@@ -101,11 +104,8 @@ public struct Theme: Sendable {
         // A page template is compiled while it and every partial it reaches are the built-in
         // ones. HERALD_INTERPRETED_THEME=1 renders everything with swift-mustache (the compiled
         // theme's reference, for comparing the two).
-        let overridden = Set(sources.filter { name, source in
-            builtInTemplates[name].map { String(decoding: $0, as: UTF8.self) != source.text } ?? true
-        }.keys)
         let interpreted = ProcessInfo.processInfo.environment["HERALD_INTERPRETED_THEME"].map { !$0.isEmpty && $0 != "0" } ?? false
-        let compiled = interpreted ? [] : Set(CompiledTheme.uses.filter { _, uses in uses.allSatisfy { !overridden.contains($0) } }.keys)
+        let compiled = interpreted ? [] : Set(CompiledTheme.uses.filter { _, uses in uses.allSatisfy(builtIn.contains) }.keys)
         var hasher = StableHasher()
         hasher.combine(renderVersion)
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
