@@ -39,6 +39,15 @@ for n in "${sizes[@]}"; do
   "$herald" --site "$site" build --now "$now" >/dev/null
   cold_median=$(printf '%s\n' "${cold[@]}" | median)
   printf '%-8s %-24s %10s %12s\n' "$n" "cold build" "$cold_median" "$(( $(printf '%s\n' "${rss[@]}" | sort -n | tail -1) / 1024 ))"
+  # The same with every page rendered by swift-mustache, as a site that overrides the header or
+  # the footer renders (the built-in templates are otherwise compiled to Swift; docs/theme.md).
+  interpreted=(); rss=()
+  for i in $(seq "$runs"); do
+    rm -f "$site/.herald-cache"
+    read -r s k < <(HERALD_INTERPRETED_THEME=1 measure "$herald" --site "$site" build --now "$now" --out "$work/interpreted-$n-$i")
+    interpreted+=("$s"); rss+=("$k")
+  done
+  printf '%-8s %-24s %10s %12s\n' "$n" "cold, swift-mustache" "$(printf '%s\n' "${interpreted[@]}" | median)" "$(( $(printf '%s\n' "${rss[@]}" | sort -n | tail -1) / 1024 ))"
   noop=()
   for _ in $(seq "$runs"); do read -r s k < <(measure "$herald" --site "$site" build --now "$now"); noop+=("$s"); done
   printf '%-8s %-24s %10s %12s\n' "$n" "no-op rebuild" "$(printf '%s\n' "${noop[@]}" | median)" "$((k / 1024))"
