@@ -25,8 +25,11 @@ error, so the theme cannot grow a construct the compiler gets wrong. Tests rende
 models through both engines and compare the bytes (Tests/HeraldCoreTests/CompiledThemeTests.swift),
 and build whole sites both ways (HERALD_INTERPRETED_THEME=1).
 
-Theme.swift uses a compiled page only when none of the templates it reaches (USES below) is
-overridden by the site. scripts/test runs --check, so a template edited without re-running this
+Theme.swift uses a compiled page only when the site overrides neither its template nor a partial
+it uses inside a section (`uses` in the output). A partial the page template uses at its top level
+(the header, the footer) sees the page's view alone, exactly as when it is rendered on its own: a
+site may override it, and the compiled page then has swift-mustache render just that partial
+(`partials` in the output). scripts/test runs --check, so a template edited without re-running this
 script fails the tests.
 
 Usage: python3 scripts/compile-theme.py [--check]
@@ -302,7 +305,15 @@ class Gen:
         self.lines = []
         self.counter = 0
         self.page = page
-        self.uses = {page}
+        self.uses = {page}  # templates the compiled page needs as they are built in
+        self.owner = None  # the top-level partial being inlined, if any
+        self.partials = {}  # top-level partial -> the templates its inlined form needs
+
+    def record(self, name):
+        if self.owner is None:
+            self.uses.add(name)
+        else:
+            self.partials.setdefault(self.owner, set()).add(name)
 
     def fresh(self, base):
         self.counter += 1
@@ -509,9 +520,23 @@ def emit_tokens(g, depth, tokens, frames, mode, file, partial_depth=0):
             name = token[1]
             if partial_depth > 8:
                 raise CompileError(f"{where}: partials nested too deeply (recursive?)")
-            g.uses.add(name)
-            g.emit(depth, f"// {{{{> {name}}}}}")
-            emit_tokens(g, depth, template(name, where), frames, "html", f"{name}.mustache", partial_depth + 1)
+            if partial_depth == 0 and len(frames) == 1:
+                # A partial of the page template itself, outside any section that pushes: its
+                # context is the root's alone, exactly what rendering it on its own with the page's
+                # view gives. A site may override it (a header, a footer) and keep the page
+                # compiled: then swift-mustache renders that partial (`partial` returns it).
+                g.owner = name
+                g.record(name)
+                g.emit(depth, f"if let text = partial({swift_literal(name)}) {{")
+                g.emit(depth + 1, "o += text")
+                g.emit(depth, "} else {")
+                emit_tokens(g, depth + 1, template(name, where), frames, "html", f"{name}.mustache", partial_depth + 1)
+                g.emit(depth, "}")
+                g.owner = None
+            else:
+                g.record(name)
+                g.emit(depth, f"// {{{{> {name}}}}}")
+                emit_tokens(g, depth, template(name, where), frames, "html", f"{name}.mustache", partial_depth + 1)
         else:
             raise AssertionError(token)
     flush()
@@ -531,6 +556,7 @@ def generate():
         "enum CompiledTheme {",
     ]
     uses = {}
+    partials = {}
     bodies = []
     for page, root_view in PAGES.items():
         g = Gen(page)
@@ -545,24 +571,38 @@ def generate():
             if len(re.findall(rf"\b{t}\b", body)) == 1:
                 g.lines = [re.sub(rf"let {t} = ([^,{{]+?) (\{{|,)", r"\1 != nil \2", line) if f"let {t} = " in line else line for line in g.lines]
         uses[page] = sorted(g.uses)
+        for name, needs in g.partials.items():
+            if partials.setdefault(name, needs) != needs:
+                raise CompileError(f"{name}.mustache: reaches different templates from different pages")
         bodies.append((page, root_view, g.lines))
-    out.append("    /// The templates each page template reaches: it is compiled only while none is overridden.")
+    out.append("    /// The templates each page template needs as they are built in to be compiled (itself and")
+    out.append("    /// the partials it reaches, except those in `partials`).")
     out.append("    static let uses: [String: [String]] = [")
     for page in PAGES:
         out.append(f"        \"{page}\": [{', '.join(swift_literal(u) for u in uses[page])}],")
     out.append("    ]")
     out.append("")
+    out.append("    /// Partials a page template uses at its top level (the header, the footer), with the templates")
+    out.append("    /// their compiled form needs as built in. When one of those is overridden, the compiled page")
+    out.append("    /// has swift-mustache render that partial (see `render`).")
+    out.append("    static let partials: [String: [String]] = [")
+    for name in sorted(partials):
+        out.append(f"        \"{name}\": [{', '.join(swift_literal(u) for u in sorted(partials[name]))}],")
+    out.append("    ]")
+    out.append("")
     out.append("    /// Page template `name` rendered with `view`, or nil if it is not compiled for that view.")
-    out.append("    static func render(_ name: String, _ view: Any) -> String? {")
+    out.append("    /// `partial(name)` gives a top-level partial's text as the site's own template renders it, or")
+    out.append("    /// nil for the compiled built-in one.")
+    out.append("    static func render(_ name: String, _ view: Any, partial: (String) -> String?) -> String? {")
     out.append("        switch name {")
     for page, root_view in PAGES.items():
-        out.append(f"        case \"{page}\": return (view as? {root_view}).map({swift_func_name(page)})")
+        out.append(f"        case \"{page}\": return (view as? {root_view}).map {{ {swift_func_name(page)}($0, partial) }}")
     out.append("        default: return nil")
     out.append("        }")
     out.append("    }")
     for page, root_view, lines in bodies:
         out.append("")
-        out.append(f"    static func {swift_func_name(page)}(_ v: {root_view}) -> String {{")
+        out.append(f"    static func {swift_func_name(page)}(_ v: {root_view}, _ partial: (String) -> String?) -> String {{")
         out.extend(lines)
         out.append("    }")
     out.append("}")

@@ -3,124 +3,138 @@
 // view models, without its run-time lookups (see the script for how, and Theme.render for when).
 
 enum CompiledTheme {
-    /// The templates each page template reaches: it is compiled only while none is overridden.
+    /// The templates each page template needs as they are built in to be compiled (itself and
+    /// the partials it reaches, except those in `partials`).
     static let uses: [String: [String]] = [
-        "index": ["footer", "header", "incident-card", "incident-line", "index", "maintenance-card", "update", "uptime"],
-        "incident": ["footer", "header", "incident", "update"],
-        "maintenance": ["footer", "header", "maintenance", "update"],
-        "history": ["footer", "header", "history", "incident-line"],
-        "not-found": ["footer", "header", "not-found"],
-        "postmortems": ["footer", "header", "postmortems"],
-        "postmortem": ["footer", "header", "postmortem"],
+        "index": ["incident-card", "incident-line", "index", "maintenance-card", "update", "uptime"],
+        "incident": ["incident", "update"],
+        "maintenance": ["maintenance", "update"],
+        "history": ["history", "incident-line"],
+        "not-found": ["not-found"],
+        "postmortems": ["postmortems"],
+        "postmortem": ["postmortem"],
+    ]
+
+    /// Partials a page template uses at its top level (the header, the footer), with the templates
+    /// their compiled form needs as built in. When one of those is overridden, the compiled page
+    /// has swift-mustache render that partial (see `render`).
+    static let partials: [String: [String]] = [
+        "footer": ["footer"],
+        "header": ["header"],
     ]
 
     /// Page template `name` rendered with `view`, or nil if it is not compiled for that view.
-    static func render(_ name: String, _ view: Any) -> String? {
+    /// `partial(name)` gives a top-level partial's text as the site's own template renders it, or
+    /// nil for the compiled built-in one.
+    static func render(_ name: String, _ view: Any, partial: (String) -> String?) -> String? {
         switch name {
-        case "index": return (view as? StatusPageView).map(index)
-        case "incident": return (view as? IncidentPageView).map(incident)
-        case "maintenance": return (view as? MaintenancePageView).map(maintenance)
-        case "history": return (view as? HistoryPageView).map(history)
-        case "not-found": return (view as? NotFoundPageView).map(notFound)
-        case "postmortems": return (view as? PostmortemIndexView).map(postmortems)
-        case "postmortem": return (view as? PostmortemPageView).map(postmortem)
+        case "index": return (view as? StatusPageView).map { index($0, partial) }
+        case "incident": return (view as? IncidentPageView).map { incident($0, partial) }
+        case "maintenance": return (view as? MaintenancePageView).map { maintenance($0, partial) }
+        case "history": return (view as? HistoryPageView).map { history($0, partial) }
+        case "not-found": return (view as? NotFoundPageView).map { notFound($0, partial) }
+        case "postmortems": return (view as? PostmortemIndexView).map { postmortems($0, partial) }
+        case "postmortem": return (view as? PostmortemPageView).map { postmortem($0, partial) }
         default: return nil
         }
     }
 
-    static func index(_ v: StatusPageView) -> String {
+    static func index(_ v: StatusPageView, _ partial: (String) -> String?) -> String {
         var o = ""
         o.reserveCapacity(16_384)
-        // {{> header}}
-        do {
+        if let text = partial("header") {
+            o += text
+        } else {
             do {
-                let s1 = v.page
-                o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
-                if !s1.title.isEmpty {
-                    o += FastHTMLContentType.escape(s1.title)
-                }
-                o += "</title>\n"
-                if !s1.siteDescription.isEmpty {
-                    o += "<meta name=\"description\" content=\""
+                do {
+                    let s1 = v.page
+                    o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
+                    if !s1.title.isEmpty {
+                        o += FastHTMLContentType.escape(s1.title)
+                    }
+                    o += "</title>\n"
                     if !s1.siteDescription.isEmpty {
-                        o += FastHTMLContentType.escape(s1.siteDescription)
+                        o += "<meta name=\"description\" content=\""
+                        if !s1.siteDescription.isEmpty {
+                            o += FastHTMLContentType.escape(s1.siteDescription)
+                        }
+                        o += "\">\n"
+                    }
+                    o += "<link rel=\"canonical\" href=\""
+                    if !s1.canonical.isEmpty {
+                        o += FastHTMLContentType.escape(s1.canonical)
+                    }
+                    o += "\">\n<link rel=\"stylesheet\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/style.css\">\n<link rel=\"icon\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (Atom)\" href=\""
+                    if !s1.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedAtom)
+                    }
+                    o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (RSS)\" href=\""
+                    if !s1.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedRSS)
                     }
                     o += "\">\n"
-                }
-                o += "<link rel=\"canonical\" href=\""
-                if !s1.canonical.isEmpty {
-                    o += FastHTMLContentType.escape(s1.canonical)
-                }
-                o += "\">\n<link rel=\"stylesheet\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/style.css\">\n<link rel=\"icon\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (Atom)\" href=\""
-                if !s1.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedAtom)
-                }
-                o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (RSS)\" href=\""
-                if !s1.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedRSS)
-                }
-                o += "\">\n"
-                if !s1.headExtra.isEmpty {
-                    o += s1.headExtra
-                }
-                o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\">"
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\""
-                do {
-                    if s1.isStatus {
-                        o += " aria-current=\"page\""
+                    if !s1.headExtra.isEmpty {
+                        o += s1.headExtra
                     }
-                }
-                o += ">Status</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "history/index.html\""
-                do {
-                    if s1.isHistory {
-                        o += " aria-current=\"page\""
+                    o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
                     }
-                }
-                o += ">History</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "postmortems/index.html\""
-                do {
-                    if s1.isPostmortems {
-                        o += " aria-current=\"page\""
+                    o += "index.html\">"
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
                     }
+                    o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "index.html\""
+                    do {
+                        if s1.isStatus {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Status</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "history/index.html\""
+                    do {
+                        if s1.isHistory {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">History</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "postmortems/index.html\""
+                    do {
+                        if s1.isPostmortems {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
                 }
-                o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
             }
+            o += "\n"
         }
-        o += "\n"
         o += "<h1 class=\"visually-hidden\">"
         do {
             if !v.page.siteTitle.isEmpty {
@@ -780,153 +794,159 @@ enum CompiledTheme {
             }
         }
         o += "history/index.html\">Incident history</a></p>\n</section>\n"
-        // {{> footer}}
-        do {
+        if let text = partial("footer") {
+            o += text
+        } else {
             do {
-                let s22 = v.page
-                o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
-                if let t23 = s22.generated {
-                    do {
-                        let s24 = t23
-                        o += " Status as of <time datetime=\""
-                        if !s24.iso.isEmpty {
-                            o += FastHTMLContentType.escape(s24.iso)
+                do {
+                    let s22 = v.page
+                    o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
+                    if let t23 = s22.generated {
+                        do {
+                            let s24 = t23
+                            o += " Status as of <time datetime=\""
+                            if !s24.iso.isEmpty {
+                                o += FastHTMLContentType.escape(s24.iso)
+                            }
+                            o += "\">"
+                            if !s24.display.isEmpty {
+                                o += FastHTMLContentType.escape(s24.display)
+                            }
+                            o += "</time>."
+                        }
+                    }
+                    o += "\n"
+                    if !s22.support.isEmpty {
+                        o += "Need help? Contact <a href=\"mailto:"
+                        if !s22.support.isEmpty {
+                            o += FastHTMLContentType.escape(s22.support)
                         }
                         o += "\">"
-                        if !s24.display.isEmpty {
-                            o += FastHTMLContentType.escape(s24.display)
+                        if !s22.support.isEmpty {
+                            o += FastHTMLContentType.escape(s22.support)
                         }
-                        o += "</time>."
+                        o += "</a>."
                     }
-                }
-                o += "\n"
-                if !s22.support.isEmpty {
-                    o += "Need help? Contact <a href=\"mailto:"
-                    if !s22.support.isEmpty {
-                        o += FastHTMLContentType.escape(s22.support)
+                    o += "</p>\n<p>Subscribe: <a href=\""
+                    if !s22.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s22.feedAtom)
                     }
-                    o += "\">"
-                    if !s22.support.isEmpty {
-                        o += FastHTMLContentType.escape(s22.support)
+                    o += "\">Atom</a> · <a href=\""
+                    if !s22.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s22.feedRSS)
                     }
-                    o += "</a>."
+                    o += "\">RSS</a> · <a href=\""
+                    if !s22.root.isEmpty {
+                        o += FastHTMLContentType.escape(s22.root)
+                    }
+                    o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
+                    if !s22.root.isEmpty {
+                        o += FastHTMLContentType.escape(s22.root)
+                    }
+                    o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
                 }
-                o += "</p>\n<p>Subscribe: <a href=\""
-                if !s22.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s22.feedAtom)
-                }
-                o += "\">Atom</a> · <a href=\""
-                if !s22.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s22.feedRSS)
-                }
-                o += "\">RSS</a> · <a href=\""
-                if !s22.root.isEmpty {
-                    o += FastHTMLContentType.escape(s22.root)
-                }
-                o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
-                if !s22.root.isEmpty {
-                    o += FastHTMLContentType.escape(s22.root)
-                }
-                o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
             }
+            o += "\n"
         }
-        o += "\n"
         return o
     }
 
-    static func incident(_ v: IncidentPageView) -> String {
+    static func incident(_ v: IncidentPageView, _ partial: (String) -> String?) -> String {
         var o = ""
         o.reserveCapacity(16_384)
-        // {{> header}}
-        do {
+        if let text = partial("header") {
+            o += text
+        } else {
             do {
-                let s1 = v.page
-                o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
-                if !s1.title.isEmpty {
-                    o += FastHTMLContentType.escape(s1.title)
-                }
-                o += "</title>\n"
-                if !s1.siteDescription.isEmpty {
-                    o += "<meta name=\"description\" content=\""
+                do {
+                    let s1 = v.page
+                    o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
+                    if !s1.title.isEmpty {
+                        o += FastHTMLContentType.escape(s1.title)
+                    }
+                    o += "</title>\n"
                     if !s1.siteDescription.isEmpty {
-                        o += FastHTMLContentType.escape(s1.siteDescription)
+                        o += "<meta name=\"description\" content=\""
+                        if !s1.siteDescription.isEmpty {
+                            o += FastHTMLContentType.escape(s1.siteDescription)
+                        }
+                        o += "\">\n"
+                    }
+                    o += "<link rel=\"canonical\" href=\""
+                    if !s1.canonical.isEmpty {
+                        o += FastHTMLContentType.escape(s1.canonical)
+                    }
+                    o += "\">\n<link rel=\"stylesheet\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/style.css\">\n<link rel=\"icon\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (Atom)\" href=\""
+                    if !s1.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedAtom)
+                    }
+                    o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (RSS)\" href=\""
+                    if !s1.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedRSS)
                     }
                     o += "\">\n"
-                }
-                o += "<link rel=\"canonical\" href=\""
-                if !s1.canonical.isEmpty {
-                    o += FastHTMLContentType.escape(s1.canonical)
-                }
-                o += "\">\n<link rel=\"stylesheet\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/style.css\">\n<link rel=\"icon\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (Atom)\" href=\""
-                if !s1.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedAtom)
-                }
-                o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (RSS)\" href=\""
-                if !s1.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedRSS)
-                }
-                o += "\">\n"
-                if !s1.headExtra.isEmpty {
-                    o += s1.headExtra
-                }
-                o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\">"
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\""
-                do {
-                    if s1.isStatus {
-                        o += " aria-current=\"page\""
+                    if !s1.headExtra.isEmpty {
+                        o += s1.headExtra
                     }
-                }
-                o += ">Status</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "history/index.html\""
-                do {
-                    if s1.isHistory {
-                        o += " aria-current=\"page\""
+                    o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
                     }
-                }
-                o += ">History</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "postmortems/index.html\""
-                do {
-                    if s1.isPostmortems {
-                        o += " aria-current=\"page\""
+                    o += "index.html\">"
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
                     }
+                    o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "index.html\""
+                    do {
+                        if s1.isStatus {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Status</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "history/index.html\""
+                    do {
+                        if s1.isHistory {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">History</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "postmortems/index.html\""
+                    do {
+                        if s1.isPostmortems {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
                 }
-                o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
             }
+            o += "\n"
         }
-        o += "\n"
         do {
             do {
                 let s2 = v.incident
@@ -1107,153 +1127,159 @@ enum CompiledTheme {
                 o += "\n</ol>\n</section>\n</article>\n"
             }
         }
-        // {{> footer}}
-        do {
+        if let text = partial("footer") {
+            o += text
+        } else {
             do {
-                let s9 = v.page
-                o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
-                if let t10 = s9.generated {
-                    do {
-                        let s11 = t10
-                        o += " Status as of <time datetime=\""
-                        if !s11.iso.isEmpty {
-                            o += FastHTMLContentType.escape(s11.iso)
+                do {
+                    let s9 = v.page
+                    o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
+                    if let t10 = s9.generated {
+                        do {
+                            let s11 = t10
+                            o += " Status as of <time datetime=\""
+                            if !s11.iso.isEmpty {
+                                o += FastHTMLContentType.escape(s11.iso)
+                            }
+                            o += "\">"
+                            if !s11.display.isEmpty {
+                                o += FastHTMLContentType.escape(s11.display)
+                            }
+                            o += "</time>."
+                        }
+                    }
+                    o += "\n"
+                    if !s9.support.isEmpty {
+                        o += "Need help? Contact <a href=\"mailto:"
+                        if !s9.support.isEmpty {
+                            o += FastHTMLContentType.escape(s9.support)
                         }
                         o += "\">"
-                        if !s11.display.isEmpty {
-                            o += FastHTMLContentType.escape(s11.display)
+                        if !s9.support.isEmpty {
+                            o += FastHTMLContentType.escape(s9.support)
                         }
-                        o += "</time>."
+                        o += "</a>."
                     }
-                }
-                o += "\n"
-                if !s9.support.isEmpty {
-                    o += "Need help? Contact <a href=\"mailto:"
-                    if !s9.support.isEmpty {
-                        o += FastHTMLContentType.escape(s9.support)
+                    o += "</p>\n<p>Subscribe: <a href=\""
+                    if !s9.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s9.feedAtom)
                     }
-                    o += "\">"
-                    if !s9.support.isEmpty {
-                        o += FastHTMLContentType.escape(s9.support)
+                    o += "\">Atom</a> · <a href=\""
+                    if !s9.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s9.feedRSS)
                     }
-                    o += "</a>."
+                    o += "\">RSS</a> · <a href=\""
+                    if !s9.root.isEmpty {
+                        o += FastHTMLContentType.escape(s9.root)
+                    }
+                    o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
+                    if !s9.root.isEmpty {
+                        o += FastHTMLContentType.escape(s9.root)
+                    }
+                    o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
                 }
-                o += "</p>\n<p>Subscribe: <a href=\""
-                if !s9.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s9.feedAtom)
-                }
-                o += "\">Atom</a> · <a href=\""
-                if !s9.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s9.feedRSS)
-                }
-                o += "\">RSS</a> · <a href=\""
-                if !s9.root.isEmpty {
-                    o += FastHTMLContentType.escape(s9.root)
-                }
-                o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
-                if !s9.root.isEmpty {
-                    o += FastHTMLContentType.escape(s9.root)
-                }
-                o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
             }
+            o += "\n"
         }
-        o += "\n"
         return o
     }
 
-    static func maintenance(_ v: MaintenancePageView) -> String {
+    static func maintenance(_ v: MaintenancePageView, _ partial: (String) -> String?) -> String {
         var o = ""
         o.reserveCapacity(16_384)
-        // {{> header}}
-        do {
+        if let text = partial("header") {
+            o += text
+        } else {
             do {
-                let s1 = v.page
-                o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
-                if !s1.title.isEmpty {
-                    o += FastHTMLContentType.escape(s1.title)
-                }
-                o += "</title>\n"
-                if !s1.siteDescription.isEmpty {
-                    o += "<meta name=\"description\" content=\""
+                do {
+                    let s1 = v.page
+                    o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
+                    if !s1.title.isEmpty {
+                        o += FastHTMLContentType.escape(s1.title)
+                    }
+                    o += "</title>\n"
                     if !s1.siteDescription.isEmpty {
-                        o += FastHTMLContentType.escape(s1.siteDescription)
+                        o += "<meta name=\"description\" content=\""
+                        if !s1.siteDescription.isEmpty {
+                            o += FastHTMLContentType.escape(s1.siteDescription)
+                        }
+                        o += "\">\n"
+                    }
+                    o += "<link rel=\"canonical\" href=\""
+                    if !s1.canonical.isEmpty {
+                        o += FastHTMLContentType.escape(s1.canonical)
+                    }
+                    o += "\">\n<link rel=\"stylesheet\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/style.css\">\n<link rel=\"icon\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (Atom)\" href=\""
+                    if !s1.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedAtom)
+                    }
+                    o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (RSS)\" href=\""
+                    if !s1.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedRSS)
                     }
                     o += "\">\n"
-                }
-                o += "<link rel=\"canonical\" href=\""
-                if !s1.canonical.isEmpty {
-                    o += FastHTMLContentType.escape(s1.canonical)
-                }
-                o += "\">\n<link rel=\"stylesheet\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/style.css\">\n<link rel=\"icon\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (Atom)\" href=\""
-                if !s1.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedAtom)
-                }
-                o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (RSS)\" href=\""
-                if !s1.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedRSS)
-                }
-                o += "\">\n"
-                if !s1.headExtra.isEmpty {
-                    o += s1.headExtra
-                }
-                o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\">"
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\""
-                do {
-                    if s1.isStatus {
-                        o += " aria-current=\"page\""
+                    if !s1.headExtra.isEmpty {
+                        o += s1.headExtra
                     }
-                }
-                o += ">Status</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "history/index.html\""
-                do {
-                    if s1.isHistory {
-                        o += " aria-current=\"page\""
+                    o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
                     }
-                }
-                o += ">History</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "postmortems/index.html\""
-                do {
-                    if s1.isPostmortems {
-                        o += " aria-current=\"page\""
+                    o += "index.html\">"
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
                     }
+                    o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "index.html\""
+                    do {
+                        if s1.isStatus {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Status</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "history/index.html\""
+                    do {
+                        if s1.isHistory {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">History</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "postmortems/index.html\""
+                    do {
+                        if s1.isPostmortems {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
                 }
-                o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
             }
+            o += "\n"
         }
-        o += "\n"
         do {
             do {
                 let s2 = v.maintenance
@@ -1395,153 +1421,159 @@ enum CompiledTheme {
                 o += "\n</article>\n"
             }
         }
-        // {{> footer}}
-        do {
+        if let text = partial("footer") {
+            o += text
+        } else {
             do {
-                let s5 = v.page
-                o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
-                if let t6 = s5.generated {
-                    do {
-                        let s7 = t6
-                        o += " Status as of <time datetime=\""
-                        if !s7.iso.isEmpty {
-                            o += FastHTMLContentType.escape(s7.iso)
+                do {
+                    let s5 = v.page
+                    o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
+                    if let t6 = s5.generated {
+                        do {
+                            let s7 = t6
+                            o += " Status as of <time datetime=\""
+                            if !s7.iso.isEmpty {
+                                o += FastHTMLContentType.escape(s7.iso)
+                            }
+                            o += "\">"
+                            if !s7.display.isEmpty {
+                                o += FastHTMLContentType.escape(s7.display)
+                            }
+                            o += "</time>."
+                        }
+                    }
+                    o += "\n"
+                    if !s5.support.isEmpty {
+                        o += "Need help? Contact <a href=\"mailto:"
+                        if !s5.support.isEmpty {
+                            o += FastHTMLContentType.escape(s5.support)
                         }
                         o += "\">"
-                        if !s7.display.isEmpty {
-                            o += FastHTMLContentType.escape(s7.display)
+                        if !s5.support.isEmpty {
+                            o += FastHTMLContentType.escape(s5.support)
                         }
-                        o += "</time>."
+                        o += "</a>."
                     }
-                }
-                o += "\n"
-                if !s5.support.isEmpty {
-                    o += "Need help? Contact <a href=\"mailto:"
-                    if !s5.support.isEmpty {
-                        o += FastHTMLContentType.escape(s5.support)
+                    o += "</p>\n<p>Subscribe: <a href=\""
+                    if !s5.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s5.feedAtom)
                     }
-                    o += "\">"
-                    if !s5.support.isEmpty {
-                        o += FastHTMLContentType.escape(s5.support)
+                    o += "\">Atom</a> · <a href=\""
+                    if !s5.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s5.feedRSS)
                     }
-                    o += "</a>."
+                    o += "\">RSS</a> · <a href=\""
+                    if !s5.root.isEmpty {
+                        o += FastHTMLContentType.escape(s5.root)
+                    }
+                    o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
+                    if !s5.root.isEmpty {
+                        o += FastHTMLContentType.escape(s5.root)
+                    }
+                    o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
                 }
-                o += "</p>\n<p>Subscribe: <a href=\""
-                if !s5.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s5.feedAtom)
-                }
-                o += "\">Atom</a> · <a href=\""
-                if !s5.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s5.feedRSS)
-                }
-                o += "\">RSS</a> · <a href=\""
-                if !s5.root.isEmpty {
-                    o += FastHTMLContentType.escape(s5.root)
-                }
-                o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
-                if !s5.root.isEmpty {
-                    o += FastHTMLContentType.escape(s5.root)
-                }
-                o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
             }
+            o += "\n"
         }
-        o += "\n"
         return o
     }
 
-    static func history(_ v: HistoryPageView) -> String {
+    static func history(_ v: HistoryPageView, _ partial: (String) -> String?) -> String {
         var o = ""
         o.reserveCapacity(16_384)
-        // {{> header}}
-        do {
+        if let text = partial("header") {
+            o += text
+        } else {
             do {
-                let s1 = v.page
-                o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
-                if !s1.title.isEmpty {
-                    o += FastHTMLContentType.escape(s1.title)
-                }
-                o += "</title>\n"
-                if !s1.siteDescription.isEmpty {
-                    o += "<meta name=\"description\" content=\""
+                do {
+                    let s1 = v.page
+                    o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
+                    if !s1.title.isEmpty {
+                        o += FastHTMLContentType.escape(s1.title)
+                    }
+                    o += "</title>\n"
                     if !s1.siteDescription.isEmpty {
-                        o += FastHTMLContentType.escape(s1.siteDescription)
+                        o += "<meta name=\"description\" content=\""
+                        if !s1.siteDescription.isEmpty {
+                            o += FastHTMLContentType.escape(s1.siteDescription)
+                        }
+                        o += "\">\n"
+                    }
+                    o += "<link rel=\"canonical\" href=\""
+                    if !s1.canonical.isEmpty {
+                        o += FastHTMLContentType.escape(s1.canonical)
+                    }
+                    o += "\">\n<link rel=\"stylesheet\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/style.css\">\n<link rel=\"icon\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (Atom)\" href=\""
+                    if !s1.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedAtom)
+                    }
+                    o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (RSS)\" href=\""
+                    if !s1.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedRSS)
                     }
                     o += "\">\n"
-                }
-                o += "<link rel=\"canonical\" href=\""
-                if !s1.canonical.isEmpty {
-                    o += FastHTMLContentType.escape(s1.canonical)
-                }
-                o += "\">\n<link rel=\"stylesheet\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/style.css\">\n<link rel=\"icon\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (Atom)\" href=\""
-                if !s1.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedAtom)
-                }
-                o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (RSS)\" href=\""
-                if !s1.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedRSS)
-                }
-                o += "\">\n"
-                if !s1.headExtra.isEmpty {
-                    o += s1.headExtra
-                }
-                o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\">"
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\""
-                do {
-                    if s1.isStatus {
-                        o += " aria-current=\"page\""
+                    if !s1.headExtra.isEmpty {
+                        o += s1.headExtra
                     }
-                }
-                o += ">Status</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "history/index.html\""
-                do {
-                    if s1.isHistory {
-                        o += " aria-current=\"page\""
+                    o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
                     }
-                }
-                o += ">History</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "postmortems/index.html\""
-                do {
-                    if s1.isPostmortems {
-                        o += " aria-current=\"page\""
+                    o += "index.html\">"
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
                     }
+                    o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "index.html\""
+                    do {
+                        if s1.isStatus {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Status</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "history/index.html\""
+                    do {
+                        if s1.isHistory {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">History</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "postmortems/index.html\""
+                    do {
+                        if s1.isPostmortems {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
                 }
-                o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
             }
+            o += "\n"
         }
-        o += "\n"
         o += "<h1>"
         if !v.heading.isEmpty {
             o += FastHTMLContentType.escape(v.heading)
@@ -1732,153 +1764,159 @@ enum CompiledTheme {
             }
         }
         o += "</nav>\n"
-        // {{> footer}}
-        do {
+        if let text = partial("footer") {
+            o += text
+        } else {
             do {
-                let s13 = v.page
-                o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
-                if let t14 = s13.generated {
-                    do {
-                        let s15 = t14
-                        o += " Status as of <time datetime=\""
-                        if !s15.iso.isEmpty {
-                            o += FastHTMLContentType.escape(s15.iso)
+                do {
+                    let s13 = v.page
+                    o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
+                    if let t14 = s13.generated {
+                        do {
+                            let s15 = t14
+                            o += " Status as of <time datetime=\""
+                            if !s15.iso.isEmpty {
+                                o += FastHTMLContentType.escape(s15.iso)
+                            }
+                            o += "\">"
+                            if !s15.display.isEmpty {
+                                o += FastHTMLContentType.escape(s15.display)
+                            }
+                            o += "</time>."
+                        }
+                    }
+                    o += "\n"
+                    if !s13.support.isEmpty {
+                        o += "Need help? Contact <a href=\"mailto:"
+                        if !s13.support.isEmpty {
+                            o += FastHTMLContentType.escape(s13.support)
                         }
                         o += "\">"
-                        if !s15.display.isEmpty {
-                            o += FastHTMLContentType.escape(s15.display)
+                        if !s13.support.isEmpty {
+                            o += FastHTMLContentType.escape(s13.support)
                         }
-                        o += "</time>."
+                        o += "</a>."
                     }
-                }
-                o += "\n"
-                if !s13.support.isEmpty {
-                    o += "Need help? Contact <a href=\"mailto:"
-                    if !s13.support.isEmpty {
-                        o += FastHTMLContentType.escape(s13.support)
+                    o += "</p>\n<p>Subscribe: <a href=\""
+                    if !s13.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s13.feedAtom)
                     }
-                    o += "\">"
-                    if !s13.support.isEmpty {
-                        o += FastHTMLContentType.escape(s13.support)
+                    o += "\">Atom</a> · <a href=\""
+                    if !s13.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s13.feedRSS)
                     }
-                    o += "</a>."
+                    o += "\">RSS</a> · <a href=\""
+                    if !s13.root.isEmpty {
+                        o += FastHTMLContentType.escape(s13.root)
+                    }
+                    o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
+                    if !s13.root.isEmpty {
+                        o += FastHTMLContentType.escape(s13.root)
+                    }
+                    o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
                 }
-                o += "</p>\n<p>Subscribe: <a href=\""
-                if !s13.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s13.feedAtom)
-                }
-                o += "\">Atom</a> · <a href=\""
-                if !s13.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s13.feedRSS)
-                }
-                o += "\">RSS</a> · <a href=\""
-                if !s13.root.isEmpty {
-                    o += FastHTMLContentType.escape(s13.root)
-                }
-                o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
-                if !s13.root.isEmpty {
-                    o += FastHTMLContentType.escape(s13.root)
-                }
-                o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
             }
+            o += "\n"
         }
-        o += "\n"
         return o
     }
 
-    static func notFound(_ v: NotFoundPageView) -> String {
+    static func notFound(_ v: NotFoundPageView, _ partial: (String) -> String?) -> String {
         var o = ""
         o.reserveCapacity(16_384)
-        // {{> header}}
-        do {
+        if let text = partial("header") {
+            o += text
+        } else {
             do {
-                let s1 = v.page
-                o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
-                if !s1.title.isEmpty {
-                    o += FastHTMLContentType.escape(s1.title)
-                }
-                o += "</title>\n"
-                if !s1.siteDescription.isEmpty {
-                    o += "<meta name=\"description\" content=\""
+                do {
+                    let s1 = v.page
+                    o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
+                    if !s1.title.isEmpty {
+                        o += FastHTMLContentType.escape(s1.title)
+                    }
+                    o += "</title>\n"
                     if !s1.siteDescription.isEmpty {
-                        o += FastHTMLContentType.escape(s1.siteDescription)
+                        o += "<meta name=\"description\" content=\""
+                        if !s1.siteDescription.isEmpty {
+                            o += FastHTMLContentType.escape(s1.siteDescription)
+                        }
+                        o += "\">\n"
+                    }
+                    o += "<link rel=\"canonical\" href=\""
+                    if !s1.canonical.isEmpty {
+                        o += FastHTMLContentType.escape(s1.canonical)
+                    }
+                    o += "\">\n<link rel=\"stylesheet\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/style.css\">\n<link rel=\"icon\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (Atom)\" href=\""
+                    if !s1.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedAtom)
+                    }
+                    o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (RSS)\" href=\""
+                    if !s1.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedRSS)
                     }
                     o += "\">\n"
-                }
-                o += "<link rel=\"canonical\" href=\""
-                if !s1.canonical.isEmpty {
-                    o += FastHTMLContentType.escape(s1.canonical)
-                }
-                o += "\">\n<link rel=\"stylesheet\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/style.css\">\n<link rel=\"icon\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (Atom)\" href=\""
-                if !s1.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedAtom)
-                }
-                o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (RSS)\" href=\""
-                if !s1.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedRSS)
-                }
-                o += "\">\n"
-                if !s1.headExtra.isEmpty {
-                    o += s1.headExtra
-                }
-                o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\">"
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\""
-                do {
-                    if s1.isStatus {
-                        o += " aria-current=\"page\""
+                    if !s1.headExtra.isEmpty {
+                        o += s1.headExtra
                     }
-                }
-                o += ">Status</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "history/index.html\""
-                do {
-                    if s1.isHistory {
-                        o += " aria-current=\"page\""
+                    o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
                     }
-                }
-                o += ">History</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "postmortems/index.html\""
-                do {
-                    if s1.isPostmortems {
-                        o += " aria-current=\"page\""
+                    o += "index.html\">"
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
                     }
+                    o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "index.html\""
+                    do {
+                        if s1.isStatus {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Status</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "history/index.html\""
+                    do {
+                        if s1.isHistory {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">History</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "postmortems/index.html\""
+                    do {
+                        if s1.isPostmortems {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
                 }
-                o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
             }
+            o += "\n"
         }
-        o += "\n"
         o += "<h1>Page not found</h1>\n<p>There is no page at this address. It may belong to a record that was removed.</p>\n<p><a href=\""
         do {
             if !v.page.root.isEmpty {
@@ -1892,153 +1930,159 @@ enum CompiledTheme {
             }
         }
         o += "history/index.html\">browse the incident history</a>.</p>\n"
-        // {{> footer}}
-        do {
+        if let text = partial("footer") {
+            o += text
+        } else {
             do {
-                let s2 = v.page
-                o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
-                if let t3 = s2.generated {
-                    do {
-                        let s4 = t3
-                        o += " Status as of <time datetime=\""
-                        if !s4.iso.isEmpty {
-                            o += FastHTMLContentType.escape(s4.iso)
+                do {
+                    let s2 = v.page
+                    o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
+                    if let t3 = s2.generated {
+                        do {
+                            let s4 = t3
+                            o += " Status as of <time datetime=\""
+                            if !s4.iso.isEmpty {
+                                o += FastHTMLContentType.escape(s4.iso)
+                            }
+                            o += "\">"
+                            if !s4.display.isEmpty {
+                                o += FastHTMLContentType.escape(s4.display)
+                            }
+                            o += "</time>."
+                        }
+                    }
+                    o += "\n"
+                    if !s2.support.isEmpty {
+                        o += "Need help? Contact <a href=\"mailto:"
+                        if !s2.support.isEmpty {
+                            o += FastHTMLContentType.escape(s2.support)
                         }
                         o += "\">"
-                        if !s4.display.isEmpty {
-                            o += FastHTMLContentType.escape(s4.display)
+                        if !s2.support.isEmpty {
+                            o += FastHTMLContentType.escape(s2.support)
                         }
-                        o += "</time>."
+                        o += "</a>."
                     }
-                }
-                o += "\n"
-                if !s2.support.isEmpty {
-                    o += "Need help? Contact <a href=\"mailto:"
-                    if !s2.support.isEmpty {
-                        o += FastHTMLContentType.escape(s2.support)
+                    o += "</p>\n<p>Subscribe: <a href=\""
+                    if !s2.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s2.feedAtom)
                     }
-                    o += "\">"
-                    if !s2.support.isEmpty {
-                        o += FastHTMLContentType.escape(s2.support)
+                    o += "\">Atom</a> · <a href=\""
+                    if !s2.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s2.feedRSS)
                     }
-                    o += "</a>."
+                    o += "\">RSS</a> · <a href=\""
+                    if !s2.root.isEmpty {
+                        o += FastHTMLContentType.escape(s2.root)
+                    }
+                    o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
+                    if !s2.root.isEmpty {
+                        o += FastHTMLContentType.escape(s2.root)
+                    }
+                    o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
                 }
-                o += "</p>\n<p>Subscribe: <a href=\""
-                if !s2.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s2.feedAtom)
-                }
-                o += "\">Atom</a> · <a href=\""
-                if !s2.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s2.feedRSS)
-                }
-                o += "\">RSS</a> · <a href=\""
-                if !s2.root.isEmpty {
-                    o += FastHTMLContentType.escape(s2.root)
-                }
-                o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
-                if !s2.root.isEmpty {
-                    o += FastHTMLContentType.escape(s2.root)
-                }
-                o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
             }
+            o += "\n"
         }
-        o += "\n"
         return o
     }
 
-    static func postmortems(_ v: PostmortemIndexView) -> String {
+    static func postmortems(_ v: PostmortemIndexView, _ partial: (String) -> String?) -> String {
         var o = ""
         o.reserveCapacity(16_384)
-        // {{> header}}
-        do {
+        if let text = partial("header") {
+            o += text
+        } else {
             do {
-                let s1 = v.page
-                o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
-                if !s1.title.isEmpty {
-                    o += FastHTMLContentType.escape(s1.title)
-                }
-                o += "</title>\n"
-                if !s1.siteDescription.isEmpty {
-                    o += "<meta name=\"description\" content=\""
+                do {
+                    let s1 = v.page
+                    o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
+                    if !s1.title.isEmpty {
+                        o += FastHTMLContentType.escape(s1.title)
+                    }
+                    o += "</title>\n"
                     if !s1.siteDescription.isEmpty {
-                        o += FastHTMLContentType.escape(s1.siteDescription)
+                        o += "<meta name=\"description\" content=\""
+                        if !s1.siteDescription.isEmpty {
+                            o += FastHTMLContentType.escape(s1.siteDescription)
+                        }
+                        o += "\">\n"
+                    }
+                    o += "<link rel=\"canonical\" href=\""
+                    if !s1.canonical.isEmpty {
+                        o += FastHTMLContentType.escape(s1.canonical)
+                    }
+                    o += "\">\n<link rel=\"stylesheet\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/style.css\">\n<link rel=\"icon\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (Atom)\" href=\""
+                    if !s1.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedAtom)
+                    }
+                    o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (RSS)\" href=\""
+                    if !s1.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedRSS)
                     }
                     o += "\">\n"
-                }
-                o += "<link rel=\"canonical\" href=\""
-                if !s1.canonical.isEmpty {
-                    o += FastHTMLContentType.escape(s1.canonical)
-                }
-                o += "\">\n<link rel=\"stylesheet\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/style.css\">\n<link rel=\"icon\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (Atom)\" href=\""
-                if !s1.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedAtom)
-                }
-                o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (RSS)\" href=\""
-                if !s1.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedRSS)
-                }
-                o += "\">\n"
-                if !s1.headExtra.isEmpty {
-                    o += s1.headExtra
-                }
-                o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\">"
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\""
-                do {
-                    if s1.isStatus {
-                        o += " aria-current=\"page\""
+                    if !s1.headExtra.isEmpty {
+                        o += s1.headExtra
                     }
-                }
-                o += ">Status</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "history/index.html\""
-                do {
-                    if s1.isHistory {
-                        o += " aria-current=\"page\""
+                    o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
                     }
-                }
-                o += ">History</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "postmortems/index.html\""
-                do {
-                    if s1.isPostmortems {
-                        o += " aria-current=\"page\""
+                    o += "index.html\">"
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
                     }
+                    o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "index.html\""
+                    do {
+                        if s1.isStatus {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Status</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "history/index.html\""
+                    do {
+                        if s1.isHistory {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">History</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "postmortems/index.html\""
+                    do {
+                        if s1.isPostmortems {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
                 }
-                o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
             }
+            o += "\n"
         }
-        o += "\n"
         o += "<h1>Postmortems</h1>\n<p>What we learned from incidents. Postmortems are blameless: they describe systems and decisions, and name roles, not people.</p>\n"
         do {
             if v.isEmpty {
@@ -2102,155 +2146,161 @@ enum CompiledTheme {
             }
         }
         o += "\n"
-        // {{> footer}}
-        do {
+        if let text = partial("footer") {
+            o += text
+        } else {
             do {
-                let s3 = v.page
-                o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
-                if let t4 = s3.generated {
-                    do {
-                        let s5 = t4
-                        o += " Status as of <time datetime=\""
-                        if !s5.iso.isEmpty {
-                            o += FastHTMLContentType.escape(s5.iso)
+                do {
+                    let s3 = v.page
+                    o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
+                    if let t4 = s3.generated {
+                        do {
+                            let s5 = t4
+                            o += " Status as of <time datetime=\""
+                            if !s5.iso.isEmpty {
+                                o += FastHTMLContentType.escape(s5.iso)
+                            }
+                            o += "\">"
+                            if !s5.display.isEmpty {
+                                o += FastHTMLContentType.escape(s5.display)
+                            }
+                            o += "</time>."
+                        }
+                    }
+                    o += "\n"
+                    if !s3.support.isEmpty {
+                        o += "Need help? Contact <a href=\"mailto:"
+                        if !s3.support.isEmpty {
+                            o += FastHTMLContentType.escape(s3.support)
                         }
                         o += "\">"
-                        if !s5.display.isEmpty {
-                            o += FastHTMLContentType.escape(s5.display)
+                        if !s3.support.isEmpty {
+                            o += FastHTMLContentType.escape(s3.support)
                         }
-                        o += "</time>."
+                        o += "</a>."
                     }
-                }
-                o += "\n"
-                if !s3.support.isEmpty {
-                    o += "Need help? Contact <a href=\"mailto:"
-                    if !s3.support.isEmpty {
-                        o += FastHTMLContentType.escape(s3.support)
+                    o += "</p>\n<p>Subscribe: <a href=\""
+                    if !s3.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s3.feedAtom)
                     }
-                    o += "\">"
-                    if !s3.support.isEmpty {
-                        o += FastHTMLContentType.escape(s3.support)
+                    o += "\">Atom</a> · <a href=\""
+                    if !s3.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s3.feedRSS)
                     }
-                    o += "</a>."
+                    o += "\">RSS</a> · <a href=\""
+                    if !s3.root.isEmpty {
+                        o += FastHTMLContentType.escape(s3.root)
+                    }
+                    o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
+                    if !s3.root.isEmpty {
+                        o += FastHTMLContentType.escape(s3.root)
+                    }
+                    o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
                 }
-                o += "</p>\n<p>Subscribe: <a href=\""
-                if !s3.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s3.feedAtom)
-                }
-                o += "\">Atom</a> · <a href=\""
-                if !s3.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s3.feedRSS)
-                }
-                o += "\">RSS</a> · <a href=\""
-                if !s3.root.isEmpty {
-                    o += FastHTMLContentType.escape(s3.root)
-                }
-                o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
-                if !s3.root.isEmpty {
-                    o += FastHTMLContentType.escape(s3.root)
-                }
-                o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
             }
+            o += "\n"
         }
-        o += "\n"
         return o
     }
 
-    static func postmortem(_ v: PostmortemPageView) -> String {
+    static func postmortem(_ v: PostmortemPageView, _ partial: (String) -> String?) -> String {
         var o = ""
         o.reserveCapacity(16_384)
-        // {{> header}}
-        do {
+        if let text = partial("header") {
+            o += text
+        } else {
             do {
-                let s1 = v.page
-                o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
-                if !s1.title.isEmpty {
-                    o += FastHTMLContentType.escape(s1.title)
-                } else if !v.title.isEmpty {
-                    o += FastHTMLContentType.escape(v.title)
-                }
-                o += "</title>\n"
-                if !s1.siteDescription.isEmpty {
-                    o += "<meta name=\"description\" content=\""
+                do {
+                    let s1 = v.page
+                    o += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"color-scheme\" content=\"light dark\">\n<title>"
+                    if !s1.title.isEmpty {
+                        o += FastHTMLContentType.escape(s1.title)
+                    } else if !v.title.isEmpty {
+                        o += FastHTMLContentType.escape(v.title)
+                    }
+                    o += "</title>\n"
                     if !s1.siteDescription.isEmpty {
-                        o += FastHTMLContentType.escape(s1.siteDescription)
+                        o += "<meta name=\"description\" content=\""
+                        if !s1.siteDescription.isEmpty {
+                            o += FastHTMLContentType.escape(s1.siteDescription)
+                        }
+                        o += "\">\n"
+                    }
+                    o += "<link rel=\"canonical\" href=\""
+                    if !s1.canonical.isEmpty {
+                        o += FastHTMLContentType.escape(s1.canonical)
+                    }
+                    o += "\">\n<link rel=\"stylesheet\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/style.css\">\n<link rel=\"icon\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (Atom)\" href=\""
+                    if !s1.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedAtom)
+                    }
+                    o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
+                    }
+                    o += ": incident history (RSS)\" href=\""
+                    if !s1.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s1.feedRSS)
                     }
                     o += "\">\n"
-                }
-                o += "<link rel=\"canonical\" href=\""
-                if !s1.canonical.isEmpty {
-                    o += FastHTMLContentType.escape(s1.canonical)
-                }
-                o += "\">\n<link rel=\"stylesheet\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/style.css\">\n<link rel=\"icon\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "assets/favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (Atom)\" href=\""
-                if !s1.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedAtom)
-                }
-                o += "\">\n<link rel=\"alternate\" type=\"application/rss+xml\" title=\""
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += ": incident history (RSS)\" href=\""
-                if !s1.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s1.feedRSS)
-                }
-                o += "\">\n"
-                if !s1.headExtra.isEmpty {
-                    o += s1.headExtra
-                }
-                o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\">"
-                if !s1.siteTitle.isEmpty {
-                    o += FastHTMLContentType.escape(s1.siteTitle)
-                }
-                o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "index.html\""
-                do {
-                    if s1.isStatus {
-                        o += " aria-current=\"page\""
+                    if !s1.headExtra.isEmpty {
+                        o += s1.headExtra
                     }
-                }
-                o += ">Status</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "history/index.html\""
-                do {
-                    if s1.isHistory {
-                        o += " aria-current=\"page\""
+                    o += "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header class=\"site\">\n<div class=\"wrap\">\n<a class=\"brand\" href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
                     }
-                }
-                o += ">History</a></li>\n<li><a href=\""
-                if !s1.root.isEmpty {
-                    o += FastHTMLContentType.escape(s1.root)
-                }
-                o += "postmortems/index.html\""
-                do {
-                    if s1.isPostmortems {
-                        o += " aria-current=\"page\""
+                    o += "index.html\">"
+                    if !s1.siteTitle.isEmpty {
+                        o += FastHTMLContentType.escape(s1.siteTitle)
                     }
+                    o += "</a>\n<nav aria-label=\"Site\">\n<ul>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "index.html\""
+                    do {
+                        if s1.isStatus {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Status</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "history/index.html\""
+                    do {
+                        if s1.isHistory {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">History</a></li>\n<li><a href=\""
+                    if !s1.root.isEmpty {
+                        o += FastHTMLContentType.escape(s1.root)
+                    }
+                    o += "postmortems/index.html\""
+                    do {
+                        if s1.isPostmortems {
+                            o += " aria-current=\"page\""
+                        }
+                    }
+                    o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
                 }
-                o += ">Postmortems</a></li>\n</ul>\n</nav>\n</div>\n</header>\n<main id=\"main\" class=\"wrap\">"
             }
+            o += "\n"
         }
-        o += "\n"
         o += "<article class=\"postmortem sev-"
         if !v.severity.isEmpty {
             o += FastHTMLContentType.escape(v.severity)
@@ -2508,57 +2558,60 @@ enum CompiledTheme {
             }
         }
         o += "</article>\n"
-        // {{> footer}}
-        do {
+        if let text = partial("footer") {
+            o += text
+        } else {
             do {
-                let s15 = v.page
-                o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
-                if let t16 = s15.generated {
-                    do {
-                        let s17 = t16
-                        o += " Status as of <time datetime=\""
-                        if !s17.iso.isEmpty {
-                            o += FastHTMLContentType.escape(s17.iso)
+                do {
+                    let s15 = v.page
+                    o += "</main>\n<footer class=\"site\">\n<div class=\"wrap\">\n<p>All times are in UTC."
+                    if let t16 = s15.generated {
+                        do {
+                            let s17 = t16
+                            o += " Status as of <time datetime=\""
+                            if !s17.iso.isEmpty {
+                                o += FastHTMLContentType.escape(s17.iso)
+                            }
+                            o += "\">"
+                            if !s17.display.isEmpty {
+                                o += FastHTMLContentType.escape(s17.display)
+                            }
+                            o += "</time>."
+                        }
+                    }
+                    o += "\n"
+                    if !s15.support.isEmpty {
+                        o += "Need help? Contact <a href=\"mailto:"
+                        if !s15.support.isEmpty {
+                            o += FastHTMLContentType.escape(s15.support)
                         }
                         o += "\">"
-                        if !s17.display.isEmpty {
-                            o += FastHTMLContentType.escape(s17.display)
+                        if !s15.support.isEmpty {
+                            o += FastHTMLContentType.escape(s15.support)
                         }
-                        o += "</time>."
+                        o += "</a>."
                     }
-                }
-                o += "\n"
-                if !s15.support.isEmpty {
-                    o += "Need help? Contact <a href=\"mailto:"
-                    if !s15.support.isEmpty {
-                        o += FastHTMLContentType.escape(s15.support)
+                    o += "</p>\n<p>Subscribe: <a href=\""
+                    if !s15.feedAtom.isEmpty {
+                        o += FastHTMLContentType.escape(s15.feedAtom)
                     }
-                    o += "\">"
-                    if !s15.support.isEmpty {
-                        o += FastHTMLContentType.escape(s15.support)
+                    o += "\">Atom</a> · <a href=\""
+                    if !s15.feedRSS.isEmpty {
+                        o += FastHTMLContentType.escape(s15.feedRSS)
                     }
-                    o += "</a>."
+                    o += "\">RSS</a> · <a href=\""
+                    if !s15.root.isEmpty {
+                        o += FastHTMLContentType.escape(s15.root)
+                    }
+                    o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
+                    if !s15.root.isEmpty {
+                        o += FastHTMLContentType.escape(s15.root)
+                    }
+                    o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
                 }
-                o += "</p>\n<p>Subscribe: <a href=\""
-                if !s15.feedAtom.isEmpty {
-                    o += FastHTMLContentType.escape(s15.feedAtom)
-                }
-                o += "\">Atom</a> · <a href=\""
-                if !s15.feedRSS.isEmpty {
-                    o += FastHTMLContentType.escape(s15.feedRSS)
-                }
-                o += "\">RSS</a> · <a href=\""
-                if !s15.root.isEmpty {
-                    o += FastHTMLContentType.escape(s15.root)
-                }
-                o += "maintenance.ics\">Maintenance calendar</a> · <a href=\""
-                if !s15.root.isEmpty {
-                    o += FastHTMLContentType.escape(s15.root)
-                }
-                o += "api/v2/summary.json\">JSON API</a></p>\n</div>\n</footer>\n</body>\n</html>"
             }
+            o += "\n"
         }
-        o += "\n"
         return o
     }
 }

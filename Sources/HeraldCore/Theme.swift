@@ -14,8 +14,12 @@ public struct Theme: Sendable {
     /// `String`).
     public let scope: ViewScope
     /// Page templates rendered by CompiledTheme (the built-in templates as Swift) instead of
-    /// swift-mustache: those that reach no template the site overrides. Same bytes either way.
+    /// swift-mustache: those whose own template and inner partials the site does not override.
+    /// Same bytes either way.
     let compiledPages: Set<String>
+    /// Top-level partials of compiled pages (header, footer) that the site overrides: swift-mustache
+    /// renders them, with the page's view, inside the compiled page.
+    let mustachePartials: Set<String>
 
     /// Bump when Herald renders the same view models differently (a Mustache upgrade, say).
     static let renderVersion = "herald-render-1"
@@ -52,7 +56,8 @@ public struct Theme: Sendable {
 
     /// Loads the built-in theme with the overrides in `folder` (templates/*.mustache and
     /// templates/assets/*). Template errors are reported with file and line.
-    public static func load(overrides folder: URL?, layout: SiteLayout?) throws -> Theme {
+    /// `interpreted` renders every page with swift-mustache (default: HERALD_INTERPRETED_THEME).
+    public static func load(overrides folder: URL?, layout: SiteLayout?, interpreted: Bool? = nil) throws -> Theme {
         var sources: [String: (text: String, path: String)] = [:]
         for (name, bytes) in builtInTemplates {
             sources[name] = (String(decoding: bytes, as: UTF8.self), "built-in theme: \(name).mustache")
@@ -101,11 +106,13 @@ public struct Theme: Sendable {
             }
         }
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
-        // A page template is compiled while it and every partial it reaches are the built-in
-        // ones. HERALD_INTERPRETED_THEME=1 renders everything with swift-mustache (the compiled
-        // theme's reference, for comparing the two).
-        let interpreted = ProcessInfo.processInfo.environment["HERALD_INTERPRETED_THEME"].map { !$0.isEmpty && $0 != "0" } ?? false
+        // A page template is compiled while it and the partials it uses inside it are the
+        // built-in ones; a header or footer of the site's own is rendered by swift-mustache inside
+        // the compiled page. HERALD_INTERPRETED_THEME=1 renders everything with swift-mustache
+        // (the compiled theme's reference, for comparing the two).
+        let interpreted = interpreted ?? ProcessInfo.processInfo.environment["HERALD_INTERPRETED_THEME"].map { !$0.isEmpty && $0 != "0" } ?? false
         let compiled = interpreted ? [] : Set(CompiledTheme.uses.filter { _, uses in uses.allSatisfy(builtIn.contains) }.keys)
+        let mustachePartials = Set(CompiledTheme.partials.filter { _, uses in !uses.allSatisfy(builtIn.contains) }.keys)
         var hasher = StableHasher()
         hasher.combine(renderVersion)
         for (name, source) in sources.sorted(by: { $0.key < $1.key }) {
@@ -114,7 +121,7 @@ public struct Theme: Sendable {
         }
         return Theme(
             library: MustacheLibrary(templates: templates), assets: assets, key: hasher.value,
-            scope: ViewScope(sources: sources.values.map(\.text)), compiledPages: compiled)
+            scope: ViewScope(sources: sources.values.map(\.text)), compiledPages: compiled, mustachePartials: mustachePartials)
     }
 
     /// Renders template `name` with `view`, or keeps the last build's page at `path` when its key
@@ -132,9 +139,17 @@ public struct Theme: Sendable {
 
     /// Renders template `name` with `view` (a view model is handed over as a ViewNode).
     public func render(_ name: String, _ view: Any) -> String {
-        if compiledPages.contains(name), let page = CompiledTheme.render(name, view) { return page }
-        let object: Any = (view as? any MustacheLookup).map { scope.node($0) } ?? view
-        return library.render(object, withTemplate: name) ?? ""
+        // The view as swift-mustache gets it.
+        func object() -> Any { (view as? any MustacheLookup).map { scope.node($0) } ?? view }
+        if compiledPages.contains(name) {
+            // A partial at a page's top level sees the page's view alone, as it would inside the
+            // page: rendering it on its own with that view gives the same bytes.
+            let page = CompiledTheme.render(name, view) { partial in
+                mustachePartials.contains(partial) ? library.render(object(), withTemplate: partial) ?? "" : nil
+            }
+            if let page { return page }
+        }
+        return library.render(object(), withTemplate: name) ?? ""
     }
 }
 

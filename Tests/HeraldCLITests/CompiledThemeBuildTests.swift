@@ -58,4 +58,16 @@ import Testing
         let page = try site.read("public-compiled/incidents/\(try #require(incident))")
         #expect(page.contains("<li class=\"mine\">"))
     }
+
+    /// A site's own header and footer (the commonest override) keep the pages compiled, with the
+    /// two partials rendered by swift-mustache inside them; still the same bytes.
+    @Test func aSiteHeaderAndFooterGiveTheSameSiteEitherWay() throws {
+        let site = try TemporarySite(files: [:])
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: site.root.appendingPathComponent("content"))
+        try site.write("templates/header.mustache", "<!DOCTYPE html>\n<html lang=\"en\"><head><title>{{page.title}} · Acme</title></head>\n<body>{{#page}}<nav><a href=\"{{root}}index.html\">Acme status</a>{{#isHistory}} · history{{/isHistory}}</nav>{{/page}}<main id=\"main\">\n")
+        try site.write("templates/footer.mustache", "</main><footer>{{page.support}}</footer></body></html>\n")
+        #expect(try differences(site) == [])
+        let page = try site.read("public-compiled/history/index.html")
+        #expect(page.contains("<nav><a href=\"../index.html\">Acme status</a> · history</nav>"), "\(page.prefix(400))")
+    }
 }

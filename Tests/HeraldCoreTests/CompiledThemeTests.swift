@@ -11,10 +11,12 @@ import Testing
 @Suite struct CompiledThemeTests {
     static let rounds = 300
 
-    /// Renders `view` both ways; returns a description of the first difference, if any.
-    static func difference<View: MustacheLookup>(_ theme: Theme, _ name: String, _ view: View) -> String? {
-        let interpreted = theme.library.render(theme.scope.node(view), withTemplate: name) ?? "<no template>"
-        guard let compiled = CompiledTheme.render(name, view) else { return "\(name): not compiled for \(View.self)" }
+    /// Renders `view` with `theme` (compiled) and with `reference` (swift-mustache alone); returns
+    /// a description of the first difference, if any.
+    static func difference<View: MustacheLookup>(_ theme: Theme, _ reference: Theme, _ name: String, _ view: View) -> String? {
+        guard theme.compiledPages.contains(name), reference.compiledPages.isEmpty else { return "\(name): not compiled" }
+        let interpreted = reference.render(name, view)
+        let compiled = theme.render(name, view)
         if compiled == interpreted { return nil }
         let a = Array(interpreted.utf8), b = Array(compiled.utf8)
         let at = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
@@ -22,28 +24,63 @@ import Testing
         return "\(name): differs at byte \(at)\n swift-mustache: …\(around(a))…\n compiled:       …\(around(b))…"
     }
 
-    @Test func everyCompiledPageRendersTheBytesSwiftMustacheRenders() {
-        let theme = Theme.builtIn()
-        #expect(theme.compiledPages == Set(CompiledTheme.uses.keys))
-        var random = RandomViews(state: 20261124)
+    /// Random pages of every page template through `theme` and `reference`; the differences found.
+    static func differences(_ theme: Theme, _ reference: Theme, seed: UInt64) -> (pages: Int, problems: [String]) {
+        var random = RandomViews(state: seed)
         var problems: [String] = []
         var pages = 0
         for _ in 0..<Self.rounds {
             let results = [
-                Self.difference(theme, "index", random.makeStatusPageView()),
-                Self.difference(theme, "incident", random.makeIncidentPageView()),
-                Self.difference(theme, "maintenance", random.makeMaintenancePageView()),
-                Self.difference(theme, "history", random.makeHistoryPageView()),
-                Self.difference(theme, "not-found", random.makeNotFoundPageView()),
-                Self.difference(theme, "postmortems", random.makePostmortemIndexView()),
-                Self.difference(theme, "postmortem", random.makePostmortemPageView()),
+                difference(theme, reference, "index", random.makeStatusPageView()),
+                difference(theme, reference, "incident", random.makeIncidentPageView()),
+                difference(theme, reference, "maintenance", random.makeMaintenancePageView()),
+                difference(theme, reference, "history", random.makeHistoryPageView()),
+                difference(theme, reference, "not-found", random.makeNotFoundPageView()),
+                difference(theme, reference, "postmortems", random.makePostmortemIndexView()),
+                difference(theme, reference, "postmortem", random.makePostmortemPageView()),
             ]
             pages += results.count
             problems += results.compactMap { $0 }
             if problems.count > 5 { break }
         }
+        return (pages, problems)
+    }
+
+    @Test func everyCompiledPageRendersTheBytesSwiftMustacheRenders() throws {
+        let theme = Theme.builtIn()
+        #expect(theme.compiledPages == Set(CompiledTheme.uses.keys))
+        #expect(theme.mustachePartials.isEmpty)
+        let reference = try Theme.load(overrides: nil, layout: nil, interpreted: true)
+        let (pages, problems) = Self.differences(theme, reference, seed: 20261124)
         #expect(pages == Self.rounds * 7)
         #expect(problems.isEmpty, "\(problems.prefix(5).joined(separator: "\n\n"))")
+    }
+
+    /// A site's own header and footer keep every page compiled: swift-mustache renders just those
+    /// two, with the page's view, and the pages are the bytes swift-mustache renders whole.
+    @Test func aSiteHeaderAndFooterAreRenderedInsideCompiledPages() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-compiled-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Names the page views answer outward (title of a postmortem page, incident.title…),
+        // sections, an inverted section, a dotted name and a partial of its own.
+        try Data("""
+            <header data-t="{{page.title}}">{{#page}}<a href="{{root}}">{{siteTitle}}</a>{{#isStatus}} (status){{/isStatus}}{{/page}}
+            {{title}}|{{incident.title}}|{{#maintenance}}{{title}}{{/maintenance}}{{^page.support}}no support{{/page.support}}
+            {{> brand}}</header>
+
+            """.utf8).write(to: folder.appendingPathComponent("header.mustache"))
+        try Data("<b>{{page.siteTitle}}</b>\n".utf8).write(to: folder.appendingPathComponent("brand.mustache"))
+        try Data("<footer>{{#page}}{{support}}{{/page}} {{heading}}</footer>\n".utf8).write(to: folder.appendingPathComponent("footer.mustache"))
+        let theme = try Theme.load(overrides: folder, layout: nil)
+        #expect(theme.compiledPages == Set(CompiledTheme.uses.keys))
+        #expect(theme.mustachePartials == ["header", "footer"])
+        let reference = try Theme.load(overrides: folder, layout: nil, interpreted: true)
+        let (pages, problems) = Self.differences(theme, reference, seed: 99)
+        #expect(pages == Self.rounds * 7)
+        #expect(problems.isEmpty, "\(problems.prefix(5).joined(separator: "\n\n"))")
+        var random = RandomViews(state: 3)
+        #expect(theme.render("not-found", random.makeNotFoundPageView()).hasPrefix("<header data-t="))
     }
 
     /// Every page template the build renders is compiled, and every template it reaches is named,
