@@ -39,8 +39,9 @@ for n in "${sizes[@]}"; do
   "$herald" --site "$site" build --now "$now" >/dev/null
   cold_median=$(printf '%s\n' "${cold[@]}" | median)
   printf '%-8s %-24s %10s %12s\n' "$n" "cold build" "$cold_median" "$(( $(printf '%s\n' "${rss[@]}" | sort -n | tail -1) / 1024 ))"
-  # The same with every page rendered by swift-mustache, as a site that overrides the header or
-  # the footer renders (the built-in templates are otherwise compiled to Swift; docs/theme.md).
+  # The same with every page rendered by swift-mustache, as a site renders the pages that use a
+  # template of its own other than header and footer (the built-in ones are otherwise compiled to
+  # Swift; docs/theme.md).
   interpreted=(); rss=()
   for i in $(seq "$runs"); do
     rm -f "$site/.herald-cache"
