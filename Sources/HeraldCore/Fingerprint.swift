@@ -1,28 +1,66 @@
 /// A hash that is the same on every run and machine (unlike `Hasher`, which is seeded per
-/// process), for the build's render cache: FNV-1a, 64 bits, with a length before every string so
-/// `("ab", "c")` and `("a", "bc")` differ.
+/// process), for the build's render cache, the parse cache's stamps and checksums and the output
+/// manifest: 64 bits, eight bytes at a time (MurmurHash3's 64-bit block mix, then its finaliser
+/// when read), with a length before every string so `("ab", "c")` and `("a", "bc")` differ.
+///
+/// It was FNV-1a, one byte per step: a chain of dependent multiplications, about four cycles a
+/// byte, which made checking the parse cache's 14 MB of blocks (10,000 incidents) 15 ms of CPU on
+/// every build.
 public struct StableHasher: Sendable {
-    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var state: UInt64 = 0xcbf2_9ce4_8422_2325
 
     public init() {}
 
+    /// The hash of everything combined so far.
+    public var value: UInt64 {
+        var h = state
+        h ^= h >> 33
+        h &*= 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        h &*= 0xc4ce_b9fe_1a85_ec53
+        h ^= h >> 33
+        return h
+    }
+
+    @inline(__always) static func mix(_ h: UInt64, _ word: UInt64) -> UInt64 {
+        var k = word &* 0x87c3_7b91_1142_53d5
+        k = (k << 31) | (k >> 33)
+        k &*= 0x4cf5_ad43_2745_937f
+        let x = h ^ k
+        return ((x << 27) | (x >> 37)) &* 5 &+ 0x52dc_e729
+    }
+
     @inline(__always) mutating func byte(_ b: UInt8) {
-        value = (value ^ UInt64(b)) &* 0x0000_0100_0000_01b3
+        state = Self.mix(state, UInt64(b) | 0x100)
     }
 
     public mutating func combine(_ v: UInt64) {
-        var v = v
-        for _ in 0..<8 {
-            byte(UInt8(truncatingIfNeeded: v))
-            v >>= 8
-        }
+        state = Self.mix(state, v)
     }
 
     public mutating func combine(_ bytes: UnsafeBufferPointer<UInt8>) {
         combine(UInt64(bytes.count))
-        var h = value
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        value = h
+        guard let base = bytes.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
+        let count = bytes.count
+        var h = state
+        var offset = 0
+        while offset + 8 <= count {
+            h = Self.mix(h, UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+            offset += 8
+        }
+        if offset < count {
+            // The last 1–7 bytes, little-endian, zero-padded (the length is already in).
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while offset < count {
+                tail |= UInt64(base[offset]) << shift
+                shift += 8
+                offset += 1
+            }
+            h = Self.mix(h, tail)
+        }
+        state = h
     }
 
     public mutating func combine(_ bytes: [UInt8]) {
