@@ -20,7 +20,7 @@ import Darwin
 /// the blocks of unchanged records as they are, so a rebuild encodes only what it parsed.
 struct ContentCache: Sendable {
     static let fileName = ".herald-cache"
-    static let magic = "herald-content-cache 3\n"
+    static let magic = "herald-content-cache 4\n"
 
     struct Slot: Sendable {
         var stamp: UInt64
@@ -339,11 +339,26 @@ struct ByteWriter {
         string(e.body); int(e.bodyLine)
     }
 
+    /// An incident: what every build needs (its id, severity, components, times and the facts its
+    /// events establish), then the rest (title, roles, summary, events) after its length, so that
+    /// reading can leave it for later (`ByteReader.incident`).
     mutating func incident(_ i: Incident) {
-        string(i.id); string(i.title); string(i.severity.rawValue); array(i.components) { $0.string($1) }
+        string(i.id); string(i.severity.rawValue); array(i.components) { $0.string($1) }
         optional(i.impactStarted) { $0.time($1) }; bool(i.upstream)
-        array(i.roles) { w, r in w.string(r.role); w.string(r.person) }
-        string(i.summary); array(i.events) { $0.event($1) }
+        optional(i.facts ?? SiteAssembler.facts(of: i)) { $0.facts($1) }
+        var details = ByteWriter()
+        details.string(i.title)
+        details.array(i.roles) { w, r in w.string(r.role); w.string(r.person) }
+        details.string(i.summary); details.array(i.events) { $0.event($1) }
+        uint64(UInt64(details.bytes.count))
+        bytes.append(contentsOf: details.bytes)
+    }
+
+    mutating func facts(_ f: IncidentFacts) {
+        string(f.status.rawValue); bool(f.reopened); time(f.startedAt); time(f.createdAt); time(f.updatedAt)
+        optional(f.monitoringAt) { $0.time($1) }; optional(f.resolvedAt) { $0.time($1) }
+        array(f.openComponentStatus.sorted { $0.key < $1.key }) { w, pair in w.string(pair.key); w.string(pair.value.rawValue) }
+        array(f.affectedComponents) { $0.string($1) }
     }
 
     mutating func maintenance(_ m: Maintenance) {
@@ -466,18 +481,50 @@ struct ByteReader {
         return Event(fileName: fileName, at: at, by: by, kind: kind, body: body, bodyLine: bodyLine)
     }
 
+    /// An incident whose title, roles, summary and events are decoded when first asked for: a
+    /// rebuild reads those of the few incidents it shows. The block's checksum has matched, and
+    /// the cache's key covers the Herald binary that wrote it, so what is left for later decodes.
     mutating func incident() -> Incident? {
-        guard let id = string(), let title = string(), let severity = raw(Severity.self), let components = array({ $0.string() }),
-            let impactStarted = optional({ $0.time() }), let upstream = bool(),
+        guard let id = string(), let severity = raw(Severity.self), let components = array({ $0.string() }),
+            let impactStarted = optional({ $0.time() }), let upstream = bool(), let facts = optional({ $0.facts() }),
+            let length = uint64(), length <= UInt64(end - offset)
+        else { return nil }
+        let range = offset..<(offset + Int(length))
+        offset = range.upperBound
+        let bytes = self.bytes
+        let details = Deferred<IncidentDetails> {
+            var reader = ByteReader(bytes, range: range)
+            guard let details = reader.incidentDetails(), reader.atEnd else {
+                preconditionFailure("a record in .herald-cache passed its checksum but does not decode; delete .herald-cache and build again")
+            }
+            return details
+        }
+        return Incident(id: id, severity: severity, components: components, impactStarted: impactStarted, upstream: upstream, details: details, facts: facts)
+    }
+
+    mutating func incidentDetails() -> IncidentDetails? {
+        guard let title = string(),
             let roles = array({ r -> (role: String, person: String)? in
                 guard let role = r.string(), let person = r.string() else { return nil }
                 return (role, person)
             }),
             let summary = string(), let events = array({ $0.event() })
         else { return nil }
-        return Incident(
-            id: id, title: title, severity: severity, components: components, impactStarted: impactStarted, upstream: upstream,
-            roles: roles, summary: summary, events: events)
+        return IncidentDetails(title: title, roles: roles, summary: summary, events: events)
+    }
+
+    mutating func facts() -> IncidentFacts? {
+        guard let status = raw(IncidentStatus.self), let reopened = bool(), let started = time(), let created = time(), let updated = time(),
+            let monitoring = optional({ $0.time() }), let resolved = optional({ $0.time() }),
+            let open = array({ r -> (String, ComponentStatus)? in
+                guard let id = r.string(), let status = r.raw(ComponentStatus.self) else { return nil }
+                return (id, status)
+            }),
+            let affected = array({ $0.string() })
+        else { return nil }
+        return IncidentFacts(
+            status: status, reopened: reopened, startedAt: started, createdAt: created, updatedAt: updated, monitoringAt: monitoring,
+            resolvedAt: resolved, openComponentStatus: Dictionary(open) { a, _ in a }, affectedComponents: affected)
     }
 
     mutating func maintenance() -> Maintenance? {

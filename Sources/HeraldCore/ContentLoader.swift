@@ -374,9 +374,12 @@ public struct ContentLoader: Sendable {
             diagnostics.append(.error(mainPath, 0, "incident has no public update (expected at least one event file with 'status:')"))
         }
         guard let title, let severity, !diagnostics.hasErrors else { return (nil, diagnostics) }
-        let incident = Incident(
+        var incident = Incident(
             id: id, title: title, severity: severity, components: components, impactStarted: impactStarted,
             upstream: upstream, roles: roles, summary: file.body, events: events)
+        // Replayed here, on the loader's threads, rather than by the assembler on one (and kept in
+        // the parse cache with the record).
+        incident.facts = SiteAssembler.facts(of: incident)
         return (incident, diagnostics)
     }
 

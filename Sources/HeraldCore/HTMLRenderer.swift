@@ -179,7 +179,7 @@ public struct HTMLRenderer: OutputRenderer {
         let end = state.resolvedAt ?? context.now
         let components = state.affectedComponents.compactMap { id -> ComponentView? in
             guard let component = context.settings.component(id) else { return nil }
-            return componentView(component, status: state.componentStatus[id] ?? .operational, uptime: nil)
+            return componentView(component, status: state.componentStatus(of: id) ?? .operational, uptime: nil)
         }
         let updates = prepared.updates.reversed().map { updateView($0, context: context, incident: true) }
         return IncidentView(

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 // MARK: - Vocabulary
 
@@ -147,17 +148,85 @@ public struct Event: Sendable, Hashable {
 
 public struct Incident: Sendable {
     public var id: String
-    public var title: String
     public var severity: Severity
     public var components: [String]
     public var impactStarted: Timestamp?
     public var upstream: Bool
-    public var roles: [(role: String, person: String)]
-    public var summary: String
-    public var events: [Event]
+    /// The title, roles, summary and events. A record read from the parse cache decodes them on
+    /// first use: a rebuild needs them only for the incidents it shows (see `ContentCache`).
+    let details: Deferred<IncidentDetails>
+    /// What the events say about the incident as a whole, kept by the parse cache so that a
+    /// rebuild need not replay the events of every incident (nil: `SiteAssembler` derives them).
+    var facts: IncidentFacts?
 
+    public init(
+        id: String, title: String, severity: Severity, components: [String], impactStarted: Timestamp?, upstream: Bool,
+        roles: [(role: String, person: String)], summary: String, events: [Event]
+    ) {
+        self.init(
+            id: id, severity: severity, components: components, impactStarted: impactStarted, upstream: upstream,
+            details: Deferred(IncidentDetails(title: title, roles: roles, summary: summary, events: events)))
+    }
+
+    init(id: String, severity: Severity, components: [String], impactStarted: Timestamp?, upstream: Bool, details: Deferred<IncidentDetails>, facts: IncidentFacts? = nil) {
+        self.id = id
+        self.severity = severity
+        self.components = components
+        self.impactStarted = impactStarted
+        self.upstream = upstream
+        self.details = details
+        self.facts = facts
+    }
+
+    public var title: String { details.value.title }
+    public var roles: [(role: String, person: String)] { details.value.roles }
+    public var summary: String { details.value.summary }
+    public var events: [Event] { details.value.events }
     /// Public updates, oldest first.
-    public var updates: [Event] { events.filter(\.isPublic) }
+    public var updates: [Event] { details.value.updates }
+}
+
+/// The parts of an incident that only its own pages and lists need.
+struct IncidentDetails: Sendable {
+    var title: String
+    var roles: [(role: String, person: String)]
+    var summary: String
+    var events: [Event]
+    /// `events` that are public updates.
+    let updates: [Event]
+
+    init(title: String, roles: [(role: String, person: String)], summary: String, events: [Event]) {
+        self.title = title
+        self.roles = roles
+        self.summary = summary
+        self.events = events
+        updates = events.filter(\.isPublic)
+    }
+}
+
+/// A value made on first use, once, by whichever thread asks first (the others wait for it).
+final class Deferred<Value: Sendable>: @unchecked Sendable {
+    private let lock: Mutex<Value?>
+    private let make: (@Sendable () -> Value)?
+
+    init(_ value: Value) {
+        lock = Mutex(value)
+        make = nil
+    }
+
+    init(_ make: @escaping @Sendable () -> Value) {
+        lock = Mutex(nil)
+        self.make = make
+    }
+
+    var value: Value {
+        lock.withLock { stored in
+            if let stored { return stored }
+            let value = make!()
+            stored = value
+            return value
+        }
+    }
 }
 
 public struct Maintenance: Sendable {

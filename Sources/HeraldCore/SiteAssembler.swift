@@ -39,6 +39,13 @@ public struct SiteAssembler: Sendable {
 
     /// One incident's derived state (nil when it has no public update).
     public static func state(of incident: Incident, postmortem: Postmortem?) -> IncidentState? {
+        guard let facts = incident.facts ?? facts(of: incident) else { return nil }
+        return IncidentState(incident, facts, postmortem: postmortem)
+    }
+
+    /// What an incident's events say about it (nil when it has no public update): replayed here,
+    /// or kept from the last build by the parse cache, which stores what this returned.
+    static func facts(of incident: Incident) -> IncidentFacts? {
         let updates = incident.updates
         guard let first = updates.first, let last = updates.last else { return nil }
         let status = IncidentStatus(rawValue: last.status ?? "") ?? .investigating
@@ -59,19 +66,19 @@ public struct SiteAssembler: Sendable {
             replay.apply(raw, components)
             for change in components where !affected.contains(change.id) { affected.append(change.id) }
         }
-        var current: [String: ComponentStatus] = [:]
+        // While open, the replay's statuses; once resolved, every affected component is
+        // operational (`IncidentState.componentStatus`). The replay is open exactly when the
+        // last update's status is not `resolved`.
+        var open: [String: ComponentStatus] = [:]
         if replay.isOpen {
-            for (id, value) in replay.statuses { current[id] = value }
-        } else {
-            for id in affected { current[id] = .operational }
+            for (id, value) in replay.statuses { open[id] = value }
         }
         let resolvedAt = status == .resolved ? last.at : nil
         let firstEvent = incident.events.first?.at ?? first.at
-        return IncidentState(
-            incident: incident, updates: updates, status: status, reopened: reopened,
-            startedAt: incident.impactStarted ?? firstEvent, createdAt: first.at, updatedAt: last.at,
-            monitoringAt: monitoringAt, resolvedAt: resolvedAt, componentStatus: current, affectedComponents: affected,
-            postmortem: postmortem)
+        return IncidentFacts(
+            status: status, reopened: reopened, startedAt: incident.impactStarted ?? firstEvent, createdAt: first.at,
+            updatedAt: last.at, monitoringAt: monitoringAt, resolvedAt: resolvedAt, openComponentStatus: open,
+            affectedComponents: affected)
     }
 
     static func state(of maintenance: Maintenance, now: Timestamp) -> MaintenanceState {

@@ -4,7 +4,7 @@ import Foundation
 public struct IncidentState: Sendable {
     public var incident: Incident
     /// Public updates, oldest first.
-    public var updates: [Event]
+    public var updates: [Event] { incident.updates }
     public var status: IncidentStatus
     public var isOpen: Bool { status != .resolved }
     /// Open, and its latest public update is more than `limit` seconds (site.yml's `stale_after`)
@@ -21,12 +21,37 @@ public struct IncidentState: Sendable {
     public var monitoringAt: Timestamp?
     /// The latest `resolved` update, when the incident is resolved.
     public var resolvedAt: Timestamp?
-    /// Each affected component's status now (all operational once resolved).
-    public var componentStatus: [String: ComponentStatus]
+    /// While open, the status of each component the incident names or an update gave one (empty
+    /// once resolved).
+    var openComponentStatus: [String: ComponentStatus]
     /// Components named by the incident or any update, in first-seen order.
     public var affectedComponents: [String]
     /// The published postmortem, if any.
     public var postmortem: Postmortem?
+
+    /// Each affected component's status now (all operational once resolved).
+    public var componentStatus: [String: ComponentStatus] {
+        isOpen ? openComponentStatus : Dictionary(affectedComponents.map { ($0, ComponentStatus.operational) }) { a, _ in a }
+    }
+
+    /// One affected component's status now; nil for a component the incident does not affect.
+    public func componentStatus(of id: String) -> ComponentStatus? {
+        isOpen ? openComponentStatus[id] : affectedComponents.contains(id) ? .operational : nil
+    }
+
+    init(_ incident: Incident, _ facts: IncidentFacts, postmortem: Postmortem?) {
+        self.incident = incident
+        status = facts.status
+        reopened = facts.reopened
+        startedAt = facts.startedAt
+        createdAt = facts.createdAt
+        updatedAt = facts.updatedAt
+        monitoringAt = facts.monitoringAt
+        resolvedAt = facts.resolvedAt
+        openComponentStatus = facts.openComponentStatus
+        affectedComponents = facts.affectedComponents
+        self.postmortem = postmortem
+    }
 
     public var id: String { incident.id }
     /// Month key `2026/11` of the start, for history pages.
@@ -34,6 +59,20 @@ public struct IncidentState: Sendable {
         let c = createdAt.civil
         return "\(pad(c.year, 4))/\(pad(c.month))"
     }
+}
+
+/// What an incident's events say about it as a whole: `IncidentState` without the postmortem.
+/// Derived by `SiteAssembler.facts(of:)`, and kept in the parse cache with the record.
+struct IncidentFacts: Sendable, Equatable {
+    var status: IncidentStatus
+    var reopened: Bool
+    var startedAt: Timestamp
+    var createdAt: Timestamp
+    var updatedAt: Timestamp
+    var monitoringAt: Timestamp?
+    var resolvedAt: Timestamp?
+    var openComponentStatus: [String: ComponentStatus]
+    var affectedComponents: [String]
 }
 
 public struct MaintenanceState: Sendable {
