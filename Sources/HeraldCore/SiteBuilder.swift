@@ -52,11 +52,13 @@ public struct SiteBuilder: Sendable {
     public func render(_ options: Options) throws -> (SiteModel, [OutputFile]) {
         var timings: [(stage: String, seconds: Double, cpu: Double)] = []
         defer { ContentCache.finishWriting() }
-        return try render(options, previous: [:], timings: &timings)
+        return try render(options, previous: { [:] }, timings: &timings)
     }
 
+    /// `previous` is asked for once the content is assembled (`build` checks the last build's
+    /// files meanwhile).
     func render(
-        _ options: Options, previous: [String: SiteWriter.Manifest.Entry], timings: inout [(stage: String, seconds: Double, cpu: Double)]
+        _ options: Options, previous: () -> [String: SiteWriter.Manifest.Entry], timings: inout [(stage: String, seconds: Double, cpu: Double)]
     ) throws -> (SiteModel, [OutputFile]) {
         var clock = Stopwatch()
         let loaded = Result { try ContentLoader.cached(layout).load() }
@@ -70,7 +72,7 @@ public struct SiteBuilder: Sendable {
         let theme = try themed.get()
         let model = SiteAssembler().assemble(content, now: options.now)
         timings.append(clock.lap("assemble"))
-        let context = RenderContext(model: model, theme: theme, headExtra: options.headExtra, previous: previous)
+        let context = RenderContext(model: model, theme: theme, headExtra: options.headExtra, previous: previous())
         timings.append(clock.lap("prepare"))
         let files = try renderer.render(context)
         releaseInBackground(context)
@@ -99,13 +101,27 @@ public struct SiteBuilder: Sendable {
         defer { ContentCache.finishWriting() }
         // A parse cache being written when its build was stopped.
         SiteWriter.removeStale(in: layout.root.path, prefix: ContentCache.fileName + ".tmp-")
+        // Pages of the last build that are still on disk as written can be kept instead of
+        // rendered. They are checked on a thread of their own while the content loads: the load
+        // begins with work for one core (reading the parse cache, listing the records), which
+        // leaves the other free for most of this.
+        let verification = Background {
+            let last = writer.readManifest()
+            return (last, writer.verifiedEntries(of: last, onAllCores: false))
+        }
+        // A build that fails still lets the check finish before it returns.
+        defer { _ = verification.value }
         var clock = Stopwatch()
-        // Pages of the last build that are still on disk as written can be kept instead of rendered.
-        let last = writer.readManifest()
-        let previous = writer.verifiedEntries(of: last)
-        timings.append(clock.lap("verify"))
-        let (model, files) = try render(options, previous: previous, timings: &timings)
+        var waited = 0.0
+        let (model, files) = try render(options, previous: {
+            var wait = Stopwatch()
+            defer { waited = wait.lap().seconds }
+            return verification.value.1
+        }, timings: &timings)
+        // What the render waited for the check, once its content was assembled.
+        timings.insert(("verify", waited, 0), at: 0)
         clock.lap()
+        let (last, previous) = verification.value
         let write = try writer.write(files, previous: previous, lastManifest: last)
         timings.append(clock.lap("write"))
         let report = Report(
@@ -113,6 +129,30 @@ public struct SiteBuilder: Sendable {
             maintenances: model.maintenances.count, warnings: Self.warnings(model))
         releaseInBackground((model, files))
         return report
+    }
+}
+
+/// A value computed on a thread of its own from the moment it is made; `value` waits for it.
+final class Background<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Value?
+    /// Only touched by the one thread that asks for the value.
+    private var received = false
+
+    init(_ make: @escaping @Sendable () -> Value) {
+        Thread.detachNewThread { [self] in
+            result = make()
+            done.signal()
+        }
+    }
+
+    /// Waits for the value the first time; later calls return it at once. Ask from one thread only.
+    var value: Value {
+        if !received {
+            done.wait()
+            received = true
+        }
+        return result!
     }
 }
 

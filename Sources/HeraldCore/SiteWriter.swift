@@ -108,10 +108,22 @@ public struct SiteWriter: Sendable {
     /// The manifest's entries whose files are still on disk as the last build left them (same size
     /// and modification time): only those may be kept without rendering or writing them again.
     /// `manifest` is the one `readManifest` returned, which `write` can then reuse.
-    public func verifiedEntries(of manifest: Manifest?) -> [String: Manifest.Entry] {
+    /// With `onAllCores: false` it runs on the calling thread alone (`SiteBuilder` runs it on a
+    /// thread of its own while the content loads).
+    public func verifiedEntries(of manifest: Manifest?, onAllCores: Bool = true) -> [String: Manifest.Entry] {
         guard let manifest, !manifest.entries.isEmpty else { return [:] }
         // Looked up from the open output folder, not from the root, for each of its files.
         let folder = OpenFolder(output.path)
+        if !onAllCores {
+            var verified = manifest.entries
+            for (path, entry) in manifest.entries {
+                guard let info = Self.status(path, in: folder.descriptor), info.size == entry.size, info.mtime == entry.mtime else {
+                    verified[path] = nil
+                    continue
+                }
+            }
+            return verified
+        }
         let checked = parallelMap(Array(manifest.entries)) { path, entry -> (String, Manifest.Entry)? in
             guard let info = Self.status(path, in: folder.descriptor), info.size == entry.size, info.mtime == entry.mtime else { return nil }
             return (path, entry)
