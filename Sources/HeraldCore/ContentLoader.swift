@@ -53,40 +53,49 @@ public struct ContentLoader: Sendable {
         var next = ContentCache.Next()
         var misses = 0
 
-        let incidentIDs = recordFolders("content/incidents", kind: "incidents", into: &diagnostics)
+        let incidentList = list("content/incidents", cache: cache, section: \.incidents, reference: reference) {
+            recordFolders("content/incidents", kind: "incidents", into: &$0)
+        }
+        diagnostics += incidentList.problems
+        let incidentIDs = incidentList.names
         let incidentsFolder = OpenFolder(absolute("content/incidents"))
         let loadedIncidents = loadRecords(
-            incidentIDs, stamps: reference.map { _ in FolderStamps(folder: incidentsFolder) }, cache: cache,
-            slot: { $0.incidents[$1] }, cached: { $0.incident($1) },
+            incidentIDs, slots: incidentList.slots, stamps: reference.map { _ in FolderStamps(folder: incidentsFolder) }, cache: cache,
+            cached: { $0.incident($1, id: $2) },
             parse: { id in
                 let folder = RecordFolder.read(id, in: incidentsFolder.descriptor, reference: reference)
                 let (incident, problems) = loadIncident(id, settings: settings, folder: folder)
                 return (incident, problems, folder.stamp)
             }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let incidents = loadedIncidents.map(\.value)
-        next.incidents = loadedIncidents.compactMap(\.cacheEntry)
+        (next.incidents, next.listings[0]) = Self.cacheEntries(loadedIncidents, listed: incidentList)
         let incidentStamps = Dictionary(loadedIncidents.compactMap { loaded in loaded.stamp.map { (loaded.value.id, $0) } }) { a, _ in a }
 
-        let maintenanceIDs = recordFolders("content/maintenance", kind: "maintenance", into: &diagnostics)
+        let maintenanceList = list("content/maintenance", cache: cache, section: \.maintenances, reference: reference) {
+            recordFolders("content/maintenance", kind: "maintenance", into: &$0)
+        }
+        diagnostics += maintenanceList.problems
         let maintenanceFolder = OpenFolder(absolute("content/maintenance"))
         let loadedMaintenances = loadRecords(
-            maintenanceIDs, stamps: reference.map { _ in FolderStamps(folder: maintenanceFolder) }, cache: cache,
-            slot: { $0.maintenances[$1] }, cached: { $0.maintenance($1) },
+            maintenanceList.names, slots: maintenanceList.slots, stamps: reference.map { _ in FolderStamps(folder: maintenanceFolder) }, cache: cache,
+            cached: { cache, slot, _ in cache.maintenance(slot) },
             parse: { id in
                 let folder = RecordFolder.read(id, in: maintenanceFolder.descriptor, reference: reference)
                 let (maintenance, problems) = loadMaintenance(id, settings: settings, folder: folder)
                 return (maintenance, problems, folder.stamp)
             }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let maintenances = loadedMaintenances.map(\.value)
-        next.maintenances = loadedMaintenances.compactMap(\.cacheEntry)
+        (next.maintenances, next.listings[1]) = Self.cacheEntries(loadedMaintenances, listed: maintenanceList)
 
         let known = Set(incidentIDs)
         let root = layout.root.path + "/"
+        let postmortemList = list("content/postmortems", cache: cache, section: \.postmortems, reference: reference) { _ in
+            markdownFiles(in: "content/postmortems")
+        }
         let loadedPostmortems = loadRecords(
-            markdownFiles(in: "content/postmortems"), stamps: reference.map { _ in FileStamps(root: root) }, cache: cache,
-            slot: { $0.postmortems[$1] },
+            postmortemList.names, slots: postmortemList.slots, stamps: reference.map { _ in FileStamps(root: root) }, cache: cache,
             // A postmortem is checked against the incident ids too.
-            cached: { cache, slot in cache.postmortem(slot).flatMap { known.contains($0.0.incidentID) ? $0 : nil } },
+            cached: { cache, slot, _ in cache.postmortem(slot).flatMap { known.contains($0.0.incidentID) ? $0 : nil } },
             parse: { path in
                 // Stamped before it is read: a change made meanwhile shows in the next build's stamp.
                 let stamp = reference.flatMap { ContentCache.fileStamp(root + path, reference: $0) }
@@ -94,11 +103,12 @@ public struct ContentLoader: Sendable {
                 return (postmortem, problems, stamp.map { ContentCache.FolderStamp(value: $0, names: []) })
             }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let postmortems = loadedPostmortems.map(\.value)
-        next.postmortems = loadedPostmortems.compactMap(\.cacheEntry)
+        (next.postmortems, next.listings[2]) = Self.cacheEntries(loadedPostmortems, listed: postmortemList)
         let postmortemStamps = Dictionary(loadedPostmortems.compactMap { loaded in loaded.stamp.map { (loaded.value.incidentID, $0) } }) { a, _ in a }
+        let listingsChanged = [incidentList, maintenanceList, postmortemList].contains { !$0.reused }
 
         if let cacheURL, let cache,
-            misses > 0 || cache.count != (next.incidents.count, next.maintenances.count, next.postmortems.count)
+            misses > 0 || listingsChanged || cache.count != (next.incidents.count, next.maintenances.count, next.postmortems.count)
         {
             ContentCache.writeInBackground(next, key: cache.key, to: cacheURL, temporary: reference?.temporary)
         } else if let temporary = reference?.temporary {
@@ -666,20 +676,70 @@ private struct FileStamps: Stamps {
     }
 }
 
+/// The records of one folder: their names, their slots in the parse cache, and whether the last
+/// build's listing was reused (see ContentCache's "Listings").
+struct RecordList {
+    var names: [String]
+    var slots: [ContentCache.Slot?]
+    var problems: [Diagnostic] = []
+    var reused = false
+    /// The folder's stamp, when its listing may be kept for the next build.
+    var stamp: UInt64?
+}
+
 extension ContentLoader {
+    /// The records in `folder`: the last build's listing when the folder's stamp is the same, else
+    /// listed anew by `list`.
+    func list(
+        _ folder: String, cache: ContentCache?, section: KeyPath<ContentCache, ContentCache.Section>, reference: ContentCache.Reference?,
+        _ list: (inout [Diagnostic]) -> [String]
+    ) -> RecordList {
+        let stamp = reference.flatMap { ContentCache.listingStamp(absolute(folder), reference: $0) }
+        if let cache, let (names, slots) = cache.listed(cache[keyPath: section], stamp: stamp) {
+            return RecordList(names: names, slots: slots, reused: true, stamp: stamp)
+        }
+        var problems: [Diagnostic] = []
+        let names = list(&problems)
+        let slots = cache.map { $0.slots($0[keyPath: section], for: names) } ?? names.map { _ in nil }
+        return RecordList(names: names, slots: slots, problems: problems, stamp: problems.isEmpty ? stamp : nil)
+    }
+
+    /// The next cache's entries for what was loaded, and the folder's listing to keep with them.
+    fileprivate static func cacheEntries<Value>(_ loaded: [Loaded<Value>], listed: RecordList) -> ([ContentCache.Entry], (stamp: UInt64, entries: [(name: String, entry: Int)])?) {
+        var entries: [ContentCache.Entry] = []
+        entries.reserveCapacity(loaded.count)
+        // `loaded` follows `listed.names`, leaving out records that did not load.
+        var listing: [(name: String, entry: Int)] = []
+        listing.reserveCapacity(listed.names.count)
+        var position = 0
+        for name in listed.names {
+            var index = -1
+            if position < loaded.count, loaded[position].name == name {
+                if let entry = loaded[position].cacheEntry {
+                    index = entries.count
+                    entries.append(entry)
+                }
+                position += 1
+            }
+            listing.append((name, index))
+        }
+        return (entries, listed.stamp.map { ($0, listing) })
+    }
+
     /// Loads the records named by `names` (folder ids, or paths) on both cores: from `cache` when a
     /// record's stamp matches, else with `parse` (which returns the record's stamp too, when it
     /// can be trusted), encoding what parsed cleanly for the next cache.
     /// Counts records not taken from the cache in `misses`; problems go to `diagnostics`.
     fileprivate func loadRecords<Value: Sendable>(
-        _ names: [String], stamps: (any Stamps)?, cache: ContentCache?, slot: @Sendable (ContentCache, String) -> ContentCache.Slot?,
-        cached: @Sendable (ContentCache, ContentCache.Slot) -> (Value, ContentCache.Block)?,
+        _ names: [String], slots: [ContentCache.Slot?], stamps: (any Stamps)?, cache: ContentCache?,
+        cached: @Sendable (ContentCache, ContentCache.Slot, String) -> (Value, ContentCache.Block)?,
         parse: @Sendable (String) -> (Value?, [Diagnostic], ContentCache.FolderStamp?), encode: @Sendable (Value) -> ContentCache.Block,
         misses: inout Int, into diagnostics: inout [Diagnostic]
     ) -> [Loaded<Value>] {
-        let results = parallelMap(names) { name -> (Loaded<Value>?, [Diagnostic], hit: Bool) in
-            if let stamps, let cache, let slot = slot(cache, name), let stamp = stamps.quick(name, slot, in: cache), stamp == slot.stamp,
-                let (value, block) = cached(cache, slot)
+        let results = parallelMap(Array(names.indices)) { index -> (Loaded<Value>?, [Diagnostic], hit: Bool) in
+            let name = names[index]
+            if let stamps, let cache, let slot = slots[index], let stamp = stamps.quick(name, slot, in: cache), stamp == slot.stamp,
+                let (value, block) = cached(cache, slot, name)
             {
                 return (Loaded(name: name, value: value, stamp: stamp, names: cache.names(slot), block: block), [], true)
             }

@@ -287,4 +287,42 @@ struct IncrementalBuildTests {
         #expect(postmortem.contains("It broke after a deploy.") && postmortem.contains("A bad deploy; rolling back."))
         #expect(try site.read("public/postmortems/index.html").contains("A longer outage."))
     }
+
+    /// The list of record folders is kept from the last build while the folder's times are the
+    /// same: a record added, removed or renamed since must still be seen (each rebuild equals a
+    /// cold build), and a stray file, which makes a listing that is never kept, is reported on
+    /// every build until it goes.
+    @Test func recordsAddedRemovedOrRenamedAfterABuildAreSeen() throws {
+        let site = try site()
+        let root = site.root.path + "/"
+        let fm = FileManager.default
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(try site.herald("build", "--now", now).status == 0)  // now with the kept listing
+        var step = 0
+        func rebuildEqualsCold(_ expectation: (String) -> Bool, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            step += 1
+            let result = try site.herald("build", "--now", now)
+            #expect(result.status == 0, "\(result.stderr)", sourceLocation: sourceLocation)
+            #expect(try site.herald("build", "--now", now, "--out", "cold-\(step)").status == 0, sourceLocation: sourceLocation)
+            try expectSameSite(site, "public", "cold-\(step)", sourceLocation: sourceLocation)
+            #expect(expectation(try site.read("public/history/index.html")), sourceLocation: sourceLocation)
+        }
+        let new = "content/incidents/2026-11-21-new"
+        try site.write("\(new)/incident.md", "---\ntitle: Brand new\nseverity: minor\ncomponents: [web]\n---\n")
+        try site.write("\(new)/20261121T100000Z-resolved-bbbb.md", "---\nstatus: resolved\nat: 2026-11-21T10:00:00Z\n---\nDone.\n")
+        try rebuildEqualsCold { $0.contains("Brand new") }
+        try fm.moveItem(atPath: root + new, toPath: root + "content/incidents/2026-11-21-renamed")
+        try rebuildEqualsCold { $0.contains("2026-11-21-renamed") && !$0.contains("2026-11-21-new") }
+        #expect(!site.exists("public/incidents/2026-11-21-new/index.html"))
+        try fm.removeItem(atPath: root + "content/incidents/2026-11-21-renamed")
+        try rebuildEqualsCold { !$0.contains("Brand new") }
+        try site.write("content/incidents/notes.txt", "not a record\n")
+        for _ in 0..<2 {
+            let result = try site.herald("build", "--now", now)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("content/incidents/notes.txt: error: unexpected file"), "\(result.stderr)")
+        }
+        try fm.removeItem(atPath: root + "content/incidents/notes.txt")
+        try rebuildEqualsCold { $0.contains("Old one") }
+    }
 }
