@@ -31,6 +31,9 @@ struct ContentCache: Sendable {
         var names: Range<Int>
         var checksum: UInt64
         var range: Range<Int>
+        /// The whole entry (id, stamp, names, checksum, block), which the next cache copies as it is
+        /// while the record is unchanged.
+        var entry: Range<Int>
     }
 
     /// One kind of record: its cached records in the order they were loaded, and the listing of
@@ -48,14 +51,14 @@ struct ContentCache: Sendable {
     }
 
     let key: UInt64
-    private let bytes: [UInt8]
+    private let store: ByteStore
     private(set) var incidents = Section()
     private(set) var maintenances = Section()
     private(set) var postmortems = Section()
 
-    private init(key: UInt64, bytes: [UInt8]) {
+    private init(key: UInt64, store: ByteStore) {
         self.key = key
-        self.bytes = bytes
+        self.store = store
     }
 
     var count: (incidents: Int, maintenances: Int, postmortems: Int) { (incidents.slots.count, maintenances.slots.count, postmortems.slots.count) }
@@ -104,9 +107,7 @@ struct ContentCache: Sendable {
         return names.map { index[$0] }
     }
 
-    private func string(_ range: Range<Int>) -> String {
-        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
-    }
+    private func string(_ range: Range<Int>) -> String { String(decoding: store[range], as: UTF8.self) }
 
     /// What every cached record depends on besides its own files: site.yml's bytes (records are
     /// checked against its components and roles) and the Herald binary that parsed them.
@@ -241,28 +242,34 @@ struct ContentCache: Sendable {
 
     // MARK: - Looking records up
 
-    /// A record's encoded block and its checksum (FNV-1a; a block that does not match is not used).
+    /// A record's encoded block and its checksum (a block that does not match is not used).
     struct Block: Sendable {
-        var bytes: ArraySlice<UInt8>
-        var checksum: UInt64
+        let store: ByteStore
+        let range: Range<Int>
+        let checksum: UInt64
 
-        init(_ bytes: ArraySlice<UInt8>, checksum: UInt64? = nil) {
-            self.bytes = bytes
-            self.checksum = checksum ?? bytes.withUnsafeBufferPointer { buffer in
-                var hasher = StableHasher()
-                hasher.combine(buffer)
-                return hasher.value
-            }
+        /// A block just encoded.
+        init(_ bytes: [UInt8]) {
+            store = ByteStore(bytes)
+            range = 0..<bytes.count
+            checksum = StableHasher.checksum(store[range])
         }
+
+        /// A block of the cache read, with its checksum worked out anew.
+        init(_ store: ByteStore, _ range: Range<Int>) {
+            self.store = store
+            self.range = range
+            checksum = StableHasher.checksum(store[range])
+        }
+
+        var bytes: UnsafeBufferPointer<UInt8> { store[range] }
     }
 
     /// The entry names stored with `slot`, for `folderStamp(_:in:names:)`.
-    func withNames<R>(_ slot: Slot, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[slot.names])) }
-    }
+    func withNames<R>(_ slot: Slot, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R { body(store[slot.names]) }
 
-    /// The names stored with `slot`, as they are to be copied into the next cache.
-    func names(_ slot: Slot) -> ArraySlice<UInt8> { bytes[slot.names] }
+    /// An unchanged record's entry for the next cache: the bytes of its entry in this one.
+    func kept(_ slot: Slot) -> Entry { Entry(kept: store, range: slot.entry) }
 
     /// The record a slot holds (its stamp already matched), and its block.
     /// `id` is the slot's name, which the block repeats: it is compared, not decoded again.
@@ -271,9 +278,9 @@ struct ContentCache: Sendable {
     func postmortem(_ slot: Slot) -> (Postmortem, Block)? { decode(slot) { $0.postmortem() } }
 
     private func decode<T>(_ slot: Slot, _ read: (inout ByteReader) -> T?) -> (T, Block)? {
-        let block = Block(bytes[slot.range])
+        let block = Block(store, slot.range)
         guard block.checksum == slot.checksum else { return nil }
-        var reader = ByteReader(bytes, range: slot.range)
+        var reader = ByteReader(store, range: slot.range)
         guard let value = read(&reader), reader.atEnd else { return nil }
         return (value, block)
     }
@@ -285,17 +292,19 @@ struct ContentCache: Sendable {
     private static func block(_ write: (inout ByteWriter) -> Void) -> Block {
         var writer = ByteWriter()
         write(&writer)
-        return Block(writer.bytes[...])
+        return Block(writer.bytes)
     }
 
     // MARK: - Reading and writing
 
     /// The cache at `url` when it was written with `key`, else an empty one.
     static func read(_ url: URL, key: UInt64) -> ContentCache {
-        let empty = ContentCache(key: key, bytes: [])
-        guard let bytes = FileBytes.read(url.path) else { return empty }
-        var cache = ContentCache(key: key, bytes: bytes)
-        var reader = ByteReader(bytes)
+        let empty = ContentCache(key: key, store: ByteStore([]))
+        // Mapped rather than read: a rebuild touches only the blocks of its records, and the next
+        // cache copies unchanged entries from the mapping (see `write`).
+        guard let store = ByteStore(mapping: url.path) else { return empty }
+        var cache = ContentCache(key: key, store: store)
+        var reader = ByteReader(store, range: 0..<store.count)
         guard reader.string() == magic, reader.uint64() == key,
             let incidents = reader.slots(), let maintenances = reader.slots(), let postmortems = reader.slots(),
             let incidentListing = reader.listing(), let maintenanceListing = reader.listing(), let postmortemListing = reader.listing(),
@@ -307,12 +316,20 @@ struct ContentCache: Sendable {
         return cache
     }
 
-    /// A record of the next cache: its id (a postmortem's path), stamp, folder entries and block.
+    /// A record of the next cache: its id (a postmortem's path), stamp, folder entries and block,
+    /// or the bytes of its unchanged entry in the cache read.
     struct Entry: Sendable {
-        var name: String
-        var stamp: UInt64
-        var names: ArraySlice<UInt8>
-        var block: Block
+        enum Content: Sendable {
+            case fresh(name: String, stamp: UInt64, names: [UInt8], block: Block)
+            case kept(ByteStore, Range<Int>)
+        }
+        var content: Content
+
+        init(name: String, stamp: UInt64, names: [UInt8], block: Block) {
+            content = .fresh(name: name, stamp: stamp, names: names, block: block)
+        }
+
+        init(kept store: ByteStore, range: Range<Int>) { content = .kept(store, range) }
     }
 
     /// The records of the next cache.
@@ -339,21 +356,39 @@ struct ContentCache: Sendable {
     /// Writes a cache atomically (into `temporary`, then renamed); a failure only costs the next
     /// build its head start.
     static func write(_ next: Next, key: UInt64, to url: URL, temporary: String?) {
+        // The file as pieces: runs of bytes encoded here, and the entries of unchanged records as
+        // they lie in the cache read (consecutive ones as one piece), so that a rebuild neither
+        // copies 13 MB into a new buffer nor touches pages it did not read.
+        var pieces: [(ByteStore, Range<Int>)] = []
         var w = ByteWriter()
-        w.bytes.reserveCapacity(
-            1024 + [next.incidents, next.maintenances, next.postmortems].joined().reduce(0) { $0 + $1.name.utf8.count + 40 + $1.names.count + $1.block.bytes.count })
+        func flush() {
+            guard !w.bytes.isEmpty else { return }
+            let store = ByteStore(w.bytes)
+            pieces.append((store, 0..<store.count))
+            w.bytes.removeAll(keepingCapacity: true)
+        }
         w.string(magic)
         w.uint64(key)
         for section in [next.incidents, next.maintenances, next.postmortems] {
             w.uint64(UInt64(section.count))
             for entry in section {
-                w.string(entry.name)
-                w.uint64(entry.stamp)
-                w.uint64(UInt64(entry.names.count))
-                w.bytes.append(contentsOf: entry.names)
-                w.uint64(entry.block.checksum)
-                w.uint64(UInt64(entry.block.bytes.count))
-                w.bytes.append(contentsOf: entry.block.bytes)
+                switch entry.content {
+                case .fresh(let name, let stamp, let names, let block):
+                    w.string(name)
+                    w.uint64(stamp)
+                    w.uint64(UInt64(names.count))
+                    w.bytes.append(contentsOf: names)
+                    w.uint64(block.checksum)
+                    w.uint64(UInt64(block.range.count))
+                    w.bytes.append(contentsOf: block.bytes)
+                case .kept(let store, let range):
+                    flush()
+                    if let last = pieces.last, last.0 === store, last.1.upperBound == range.lowerBound {
+                        pieces[pieces.count - 1].1 = last.1.lowerBound..<range.upperBound
+                    } else {
+                        pieces.append((store, range))
+                    }
+                }
             }
         }
         for listing in next.listings {
@@ -362,13 +397,62 @@ struct ContentCache: Sendable {
                 w.array(listing.entries) { w, entry in w.string(entry.name); w.int(entry.entry) }
             }
         }
+        flush()
         let temporary = temporary ?? url.path + ".tmp-\(getpid())"
-        guard FileBytes.write(w.bytes, to: temporary) != nil else {
+        guard FileBytes.write(pieces.map { $0.0[$0.1] }, to: temporary) != nil else {
             unlink(temporary)
             return
         }
         if rename(temporary, url.path) != 0 { unlink(temporary) }
     }
+}
+
+/// Bytes that stay where they are while the store lives: a file mapped into memory read-only
+/// (the parse cache: the file is only ever replaced by a rename, never changed in place, so the
+/// mapping cannot shrink under a build), or a copy of an array.
+final class ByteStore: @unchecked Sendable {
+    private let base: UnsafeRawPointer?
+    let count: Int
+    private let mapped: Bool
+
+    init(_ bytes: [UInt8]) {
+        count = bytes.count
+        mapped = false
+        if bytes.isEmpty {
+            base = nil
+        } else {
+            let copy = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 8)
+            bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+            base = UnsafeRawPointer(copy)
+        }
+    }
+
+    /// The regular file at `path`, mapped; nil when it cannot be (or is empty).
+    init?(mapping path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 else { return nil }
+        guard let address = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0), address != MAP_FAILED else { return nil }
+        base = UnsafeRawPointer(address)
+        count = Int(info.st_size)
+        mapped = true
+    }
+
+    deinit {
+        guard let base else { return }
+        if mapped { munmap(UnsafeMutableRawPointer(mutating: base), count) } else { base.deallocate() }
+    }
+
+    subscript(range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count)
+        guard let base else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self) + range.lowerBound, count: range.count)
+    }
+
+    func loadUInt64(at offset: Int) -> UInt64 { UInt64(littleEndian: base!.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    func byte(at offset: Int) -> UInt8 { base!.load(fromByteOffset: offset, as: UInt8.self) }
 }
 
 // MARK: - A small binary format
@@ -457,14 +541,17 @@ struct ByteWriter {
 
 /// Reads what `ByteWriter` wrote; every method returns nil past the end or on a bad value.
 struct ByteReader {
-    let bytes: [UInt8]
+    let store: ByteStore
     var offset: Int
-    /// Where reading stops: the end of `bytes` or of the range given.
+    /// Where reading stops: the end of the store or of the range given.
     let end: Int
 
-    init(_ bytes: [UInt8]) { self.init(bytes, range: 0..<bytes.count) }
-    init(_ bytes: [UInt8], range: Range<Int>) {
-        self.bytes = bytes
+    init(_ bytes: [UInt8]) {
+        let store = ByteStore(bytes)
+        self.init(store, range: 0..<store.count)
+    }
+    init(_ store: ByteStore, range: Range<Int>) {
+        self.store = store
         offset = range.lowerBound
         end = range.upperBound
     }
@@ -477,8 +564,9 @@ struct ByteReader {
         var slots: [ContentCache.Slot] = []
         slots.reserveCapacity(Int(count))
         for _ in 0..<count {
+            let start = offset
             guard let name = span(), let stamp = uint64(), let names = span(), let checksum = uint64(), let range = span() else { return nil }
-            slots.append(ContentCache.Slot(name: name, stamp: stamp, names: names, checksum: checksum, range: range))
+            slots.append(ContentCache.Slot(name: name, stamp: stamp, names: names, checksum: checksum, range: range, entry: start..<offset))
         }
         return slots
     }
@@ -505,16 +593,14 @@ struct ByteReader {
 
     mutating func uint64() -> UInt64? {
         guard offset + 8 <= end else { return nil }
-        var v: UInt64 = 0
-        for i in 0..<8 { v |= UInt64(bytes[offset + i]) << (8 * UInt64(i)) }
-        offset += 8
-        return v
+        defer { offset += 8 }
+        return store.loadUInt64(at: offset)
     }
     mutating func int() -> Int? { uint64().map { Int(Int64(bitPattern: $0)) } }
     mutating func byte() -> UInt8? {
         guard offset < end else { return nil }
         defer { offset += 1 }
-        return bytes[offset]
+        return store.byte(at: offset)
     }
     mutating func bool() -> Bool? { byte().flatMap { $0 == 0 ? false : $0 == 1 ? true : nil } }
     mutating func string() -> String? {
@@ -524,7 +610,7 @@ struct ByteReader {
         // its strings are the valid UTF-8 that ByteWriter wrote, and `decoding` takes the standard
         // library's fast path for UTF-8 (`validating` went through its generic one: 7 % of the
         // instructions of a rebuild after one update at 10,000 incidents).
-        let s = bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offset..<stop]), as: UTF8.self) }
+        let s = String(decoding: store[offset..<stop], as: UTF8.self)
         offset = stop
         return s
     }
@@ -578,7 +664,7 @@ struct ByteReader {
     mutating func incident(id known: String? = nil) -> Incident? {
         let id: String
         if var known {
-            guard let stored = span(), known.withUTF8({ $0.elementsEqual(self.bytes[stored]) }) else { return nil }
+            guard let stored = span(), known.withUTF8({ $0.elementsEqual(self.store[stored]) }) else { return nil }
             id = known
         } else {
             guard let stored = string() else { return nil }
@@ -590,9 +676,9 @@ struct ByteReader {
         else { return nil }
         let range = offset..<(offset + Int(length))
         offset = range.upperBound
-        let bytes = self.bytes
+        let store = self.store
         let details = Deferred<IncidentDetails> {
-            var reader = ByteReader(bytes, range: range)
+            var reader = ByteReader(store, range: range)
             guard let details = reader.incidentDetails(), reader.atEnd else {
                 preconditionFailure("a record in .herald-cache passed its checksum but does not decode; delete .herald-cache and build again")
             }

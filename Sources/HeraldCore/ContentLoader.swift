@@ -643,13 +643,8 @@ private struct Loaded<Value: Sendable>: Sendable {
     var name: String
     var value: Value
     var stamp: UInt64?
-    var names: ArraySlice<UInt8> = []
-    var block: ContentCache.Block?
-
-    var cacheEntry: ContentCache.Entry? {
-        guard let stamp, let block else { return nil }
-        return ContentCache.Entry(name: name, stamp: stamp, names: names, block: block)
-    }
+    /// The record's entry for the next cache, when it may be cached.
+    var cacheEntry: ContentCache.Entry?
 }
 
 /// How a kind of record is stamped from what the cache kept (see ContentCache's stamps), to tell
@@ -741,12 +736,14 @@ extension ContentLoader {
             if let stamps, let cache, let slot = slots[index], let stamp = stamps.quick(name, slot, in: cache), stamp == slot.stamp,
                 let (value, block) = cached(cache, slot, name)
             {
-                return (Loaded(name: name, value: value, stamp: stamp, names: cache.names(slot), block: block), [], true)
+                _ = block
+                return (Loaded(name: name, value: value, stamp: stamp, cacheEntry: cache.kept(slot)), [], true)
             }
             let (value, problems, stamped) = parse(name)
             guard let value else { return (nil, problems, false) }
             guard let stamped, problems.isEmpty else { return (Loaded(name: name, value: value), problems, false) }
-            return (Loaded(name: name, value: value, stamp: stamped.value, names: stamped.names[...], block: encode(value)), [], false)
+            let entry = ContentCache.Entry(name: name, stamp: stamped.value, names: stamped.names, block: encode(value))
+            return (Loaded(name: name, value: value, stamp: stamped.value, cacheEntry: entry), [], false)
         }
         var loaded: [Loaded<Value>] = []
         loaded.reserveCapacity(results.count)

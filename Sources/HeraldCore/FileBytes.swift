@@ -75,6 +75,35 @@ enum FileBytes {
         return info
     }
 
+    /// Creates or replaces the file at `path` with the pieces one after another (each written
+    /// from where it lies). Nil when any step fails.
+    @discardableResult
+    static func write(_ pieces: [UnsafeBufferPointer<UInt8>], to path: String) -> stat? {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return nil }
+        var ok = true
+        pieces: for piece in pieces where !piece.isEmpty {
+            var done = 0
+            while done < piece.count {
+                let n = Glibc.write(fd, piece.baseAddress! + done, piece.count - done)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    ok = false
+                    break pieces
+                }
+                done += n
+            }
+        }
+        var info = stat()
+        if ok { ok = fstat(fd, &info) == 0 }
+        let failure = errno
+        guard close(fd) == 0, ok else {
+            if !ok { errno = failure }
+            return nil
+        }
+        return info
+    }
+
     /// Calls `body` with every entry of a folder (not `.` and `..`): its name, its `d_type` and the
     /// folder's descriptor, for `fstatat`. False when the folder cannot be read or `body` stops.
     static func forEachEntry(in path: String, _ body: (_ name: String, _ type: Int32, _ folder: Int32) -> Bool) -> Bool {

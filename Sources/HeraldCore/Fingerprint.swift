@@ -72,6 +72,35 @@ public struct StableHasher: Sendable {
         string.withUTF8 { combine($0) }
     }
 
+    /// A checksum of a large run of bytes (the parse cache's blocks): four independent lanes of
+    /// the same mix, 32 bytes a step, so that the processor works on the lanes side by side
+    /// (about four times as fast as one chain), then the lanes, the last bytes and the length
+    /// mixed together.
+    public static func checksum(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x243f_6a88_85a3_08d3, 0x1319_8a2e_0370_7344, 0xa409_3822_299f_31d0, 0x082e_fa98_ec4e_6c89)
+        let count = bytes.count
+        var offset = 0
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+            while offset + 32 <= count {
+                lanes.0 = mix(lanes.0, word(offset))
+                lanes.1 = mix(lanes.1, word(offset + 8))
+                lanes.2 = mix(lanes.2, word(offset + 16))
+                lanes.3 = mix(lanes.3, word(offset + 24))
+                offset += 32
+            }
+        }
+        var hasher = StableHasher()
+        hasher.combine(lanes.0)
+        hasher.combine(lanes.1)
+        hasher.combine(lanes.2)
+        hasher.combine(lanes.3)
+        hasher.combine(UnsafeBufferPointer(rebasing: bytes[offset...]))
+        hasher.combine(UInt64(count))
+        return hasher.value
+    }
+
     /// The 64-bit hash of `bytes` alone.
     public static func hash(_ bytes: [UInt8]) -> UInt64 {
         var h = StableHasher()

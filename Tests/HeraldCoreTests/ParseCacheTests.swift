@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import HeraldCore
 
@@ -144,5 +145,54 @@ import Testing
         ab.combine("ab"); ab.combine("c")
         a.combine("a"); a.combine("bc")
         #expect(ab.value != a.value)
+    }
+
+    /// The next cache is written from pieces: entries encoded anew and runs of unchanged entries
+    /// copied from the mapped cache they were read from. Three generations, each keeping some
+    /// records and replacing others, must read back record for record, with their stamps, folder
+    /// names and listings.
+    @Test func aCacheWrittenFromKeptAndFreshEntriesReadsBack() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-cache-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent(".herald-cache")
+        var random = Random(state: 11)
+        var records = (0..<300).map { Self.incident(&random, index: $0) }
+        var stamps = records.indices.map { UInt64($0) * 7 }
+        func names(_ index: Int) -> [UInt8] { Array("incident.md\u{0}\(index)-event.md\u{0}".utf8) }
+        func fresh(_ index: Int) -> ContentCache.Entry {
+            ContentCache.Entry(name: records[index].id, stamp: stamps[index], names: names(index), block: ContentCache.encode(records[index]))
+        }
+        var next = ContentCache.Next()
+        next.incidents = records.indices.map(fresh)
+        next.listings[0] = (stamp: 99, entries: records.indices.map { (records[$0].id, $0) })
+        ContentCache.write(next, key: 5, to: url, temporary: nil)
+        for generation in 1...3 {
+            let cache = ContentCache.read(url, key: 5)
+            try #require(cache.incidents.slots.count == records.count, "generation \(generation)")
+            for (index, slot) in cache.incidents.slots.enumerated() {
+                #expect(slot.stamp == stamps[index], "generation \(generation), record \(index)")
+                #expect(cache.withNames(slot) { Array($0) } == names(index), "generation \(generation), record \(index)")
+                let read = try #require(cache.incident(slot, id: records[index].id), "generation \(generation), record \(index)").0
+                #expect(read.title == records[index].title && read.events == records[index].events, "generation \(generation), record \(index)")
+            }
+            let listed = try #require(cache.listed(cache.incidents, stamp: 99))
+            #expect(listed.names == records.map(\.id) && listed.slots.map { $0?.stamp } == stamps.map { $0 })
+            #expect(cache.listed(cache.incidents, stamp: 98) == nil)
+            // The next generation: every third record changes (runs of kept entries between).
+            var kept = ContentCache.Next()
+            for index in records.indices {
+                if index % 3 == generation % 3 {
+                    records[index] = Self.incident(&random, index: index)
+                    stamps[index] += 1
+                    kept.incidents.append(fresh(index))
+                } else {
+                    kept.incidents.append(cache.kept(cache.incidents.slots[index]))
+                }
+            }
+            kept.listings[0] = (stamp: 99, entries: records.indices.map { (records[$0].id, $0) })
+            ContentCache.write(kept, key: 5, to: url, temporary: nil)
+        }
+        #expect(ContentCache.read(url, key: 6).incidents.slots.isEmpty)
     }
 }
