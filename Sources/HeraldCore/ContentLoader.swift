@@ -61,15 +61,21 @@ public struct ContentLoader: Sendable {
         let incidentsFolder = OpenFolder(absolute("content/incidents"))
         let loadedIncidents = loadRecords(
             incidentIDs, slots: incidentList.slots, stamps: reference.map { _ in FolderStamps(folder: incidentsFolder) }, cache: cache,
-            cached: { $0.incident($1, id: $2) },
+            cached: { cache, slot, id in
+                cache.incident(slot, id: id).map { incident, block in
+                    var incident = incident
+                    incident.stamp = slot.stamp
+                    return (incident, block)
+                }
+            },
             parse: { id in
                 let folder = RecordFolder.read(id, in: incidentsFolder.descriptor, reference: reference)
-                let (incident, problems) = loadIncident(id, settings: settings, folder: folder)
+                var (incident, problems) = loadIncident(id, settings: settings, folder: folder)
+                if problems.isEmpty { incident?.stamp = folder.stamp?.value }
                 return (incident, problems, folder.stamp)
             }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let incidents = loadedIncidents.map(\.value)
         (next.incidents, next.listings[0]) = Self.cacheEntries(loadedIncidents, listed: incidentList)
-        let incidentStamps = Dictionary(loadedIncidents.compactMap { loaded in loaded.stamp.map { (loaded.value.id, $0) } }) { a, _ in a }
 
         let maintenanceList = list("content/maintenance", cache: cache, section: \.maintenances, reference: reference) {
             recordFolders("content/maintenance", kind: "maintenance", into: &$0)
@@ -119,7 +125,6 @@ public struct ContentLoader: Sendable {
             settings: settings, people: people, incidents: incidents, maintenances: maintenances,
             postmortems: postmortems)
         content.sourceKey = cache?.key
-        content.incidentStamps = incidentStamps
         content.postmortemStamps = postmortemStamps
         return (content, diagnostics.sortedForOutput())
     }

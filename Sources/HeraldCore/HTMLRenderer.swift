@@ -10,13 +10,16 @@ public struct HTMLRenderer: OutputRenderer {
 
     public func render(_ context: RenderContext) -> [OutputFile] {
         // Which pages must be rendered: those whose source key (see RenderContext.sourceKey) is
-        // not the last build's. Only their incidents' views are built.
+        // not the last build's. Only their incidents' views are built. The incident pages whose
+        // key matched are kept as they are, found on both cores.
         let history = History(context)
-        var needed = Set<Int>()
-        for (index, prepared) in context.incidents.enumerated() {
-            let key = history.incidentKeys[index]
-            if key == nil || context.previous[Self.incidentPath(prepared.id)]?.key != key { needed.insert(index) }
+        let kept = parallelMap(Array(context.incidents.indices)) { index -> OutputFile? in
+            let path = Self.incidentPath(context.incidents[index].id)
+            guard let key = history.incidentKeys[index], context.previous[path]?.key == key else { return nil }
+            return .reused(path, key: key)
         }
+        var needed = Set<Int>()
+        for (index, file) in kept.enumerated() where file == nil { needed.insert(index) }
         for (position, month) in history.months.enumerated() {
             let key = history.monthKey(position)
             if key == nil || context.previous[Self.monthPath(month)]?.key != key { needed.formUnion(history.indices[month] ?? []) }
@@ -30,7 +33,7 @@ public struct HTMLRenderer: OutputRenderer {
         let built = parallelMap(order) { Self.incidentView(context.incidents[$0], context: context, from: "index.html") }
         let views = Dictionary(uniqueKeysWithValues: zip(order, built))
         @Sendable func view(_ prepared: PreparedIncident, from path: String) -> IncidentView {
-            guard let index = context.incidentIndex[prepared.id], let view = views[index] else { return Self.incidentView(prepared, context: context, from: path) }
+            guard let view = views[prepared.position] else { return Self.incidentView(prepared, context: context, from: path) }
             return Self.relocated(view, to: path)
         }
         // The two largest pages first (the status page, and the history index with three months in
@@ -40,11 +43,13 @@ public struct HTMLRenderer: OutputRenderer {
         jobs.append { statusPage(context, view: view) }
         jobs += historyPages(context, history, view: view)
         jobs.append { notFoundPage(context) }
-        for (index, incident) in context.incidents.enumerated() {
+        for (index, incident) in context.incidents.enumerated() where kept[index] == nil {
             jobs.append { incidentPage(incident, context, key: history.incidentKeys[index], view: view) }
         }
         for maintenance in context.maintenances { jobs.append { maintenancePage(maintenance, context) } }
         var files = parallelMap(jobs) { $0() }
+        files.reserveCapacity(files.count + context.incidents.count + context.theme.assets.count)
+        for file in kept { if let file { files.append(file) } }
         for (name, bytes) in context.theme.assets.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "assets/" + name, bytes: bytes))
         }
@@ -62,11 +67,20 @@ public struct HTMLRenderer: OutputRenderer {
         let base: UInt64?
 
         init(_ context: RenderContext) {
-            incidentKeys = context.incidents.map { context.sourceKey($0) }
+            incidentKeys = parallelMap(context.incidents) { context.sourceKey($0) }
+            // By year and month as one number; the keys (`2026/11`) are made once per month.
+            var order: [Int] = []
+            var byMonth: [Int: [Int]] = [:]
             for (index, prepared) in context.incidents.enumerated() {
-                let key = prepared.state.monthKey
-                if indices[key] == nil { months.append(key) }
-                indices[key, default: []].append(index)
+                let civil = prepared.state.createdAt.civil
+                let month = civil.year * 12 + civil.month - 1
+                if byMonth[month] == nil { order.append(month) }
+                byMonth[month, default: []].append(index)
+            }
+            for month in order {
+                let key = "\(pad(month / 12, 4))/\(pad(month % 12 + 1))"
+                months.append(key)
+                indices[key] = byMonth[month]
             }
             if let site = context.model.content.sourceKey {
                 var hasher = StableHasher()

@@ -158,6 +158,9 @@ public struct Incident: Sendable {
     /// What the events say about the incident as a whole, kept by the parse cache so that a
     /// rebuild need not replay the events of every incident (nil: `SiteAssembler` derives them).
     var facts: IncidentFacts?
+    /// The stamp of the folder it was read from (`ContentCache`), when it can be trusted: part of
+    /// its pages' render keys (`RenderContext.sourceKey`).
+    public internal(set) var stamp: UInt64?
 
     public init(
         id: String, title: String, severity: Severity, components: [String], impactStarted: Timestamp?, upstream: Bool,
@@ -284,9 +287,8 @@ public struct SiteContent: Sendable {
     public var maintenances: [Maintenance]
     public var postmortems: [Postmortem]
     /// Set when loaded with a parse cache: what the records were read from. `sourceKey` covers
-    /// site.yml and the Herald binary; `incidentStamps` each incident folder's files (`ContentCache`).
+    /// site.yml and the Herald binary; each incident's `stamp` its folder's files (`ContentCache`).
     public var sourceKey: UInt64?
-    public var incidentStamps: [String: UInt64] = [:]
     /// Each postmortem file's stamp, by incident id.
     public var postmortemStamps: [String: UInt64] = [:]
 }

@@ -45,22 +45,26 @@ extension OutputRenderer {
 /// pages never needs the texts of most incidents.
 public final class PreparedIncident: @unchecked Sendable {
     public let state: IncidentState
-    public let componentNames: [String]
+    /// Its place in `RenderContext.incidents`.
+    public let position: Int
+    /// The names of the components it affects (site.yml's names, else the ids).
+    public var componentNames: [String] { texts.componentNames }
     public var id: String { state.id }
 
     struct Texts {
         var title: String
         var updates: [PreparedUpdate]
         var summaryHTML: String
+        var componentNames: [String]
     }
 
     private let lock = NSLock()
     private var made: Texts?
     private let make: @Sendable () -> Texts
 
-    init(state: IncidentState, componentNames: [String], make: @escaping @Sendable () -> Texts) {
+    init(state: IncidentState, position: Int, make: @escaping @Sendable () -> Texts) {
         self.state = state
-        self.componentNames = componentNames
+        self.position = position
         self.make = make
     }
 
@@ -120,7 +124,7 @@ public struct RenderContext: Sendable {
     /// published, and while it is open its duration so far as shown. Nil without a parse
     /// cache; pages then fall back to keys of their view models.
     public func sourceKey(_ prepared: PreparedIncident) -> UInt64? {
-        guard let site = model.content.sourceKey, let stamp = model.content.incidentStamps[prepared.id] else { return nil }
+        guard let site = model.content.sourceKey, let stamp = prepared.state.incident.stamp else { return nil }
         var hasher = StableHasher()
         hasher.combine("incident-sources")
         hasher.combine(theme.key)
@@ -165,9 +169,10 @@ public struct RenderContext: Sendable {
     public func absoluteURL(_ path: String) -> String { settings.baseURL + path }
 
     /// The prepared incident with `id`.
-    public func incident(_ id: String) -> PreparedIncident? { incidentIndex[id].map { incidents[$0] } }
+    public func incident(_ id: String) -> PreparedIncident? { incidentIndex.value[id].map { incidents[$0] } }
 
-    var incidentIndex: [String: Int]
+    /// Made when first asked for: the build's own pages find an incident by its `position`.
+    let incidentIndex: Deferred<[String: Int]>
 
     public init(model: SiteModel, theme: Theme, headExtra: String = "", previous: [String: SiteWriter.Manifest.Entry] = [:]) {
         self.model = model
@@ -197,13 +202,15 @@ public struct RenderContext: Sendable {
         @Sendable func text(_ plain: String, _ record: LazyRecordRedactor) -> String {
             redactor.mightRedact(plain) ? record.value.redact(plain) : plain
         }
-        self.incidents = model.incidents.map { state in
-            PreparedIncident(state: state, componentNames: names(state.affectedComponents)) {
+        // On both cores: a rebuild prepares nothing else of most of its 10,000 incidents.
+        self.incidents = parallelMap(Array(model.incidents.indices)) { position in
+            let state = model.incidents[position]
+            return PreparedIncident(state: state, position: position) {
                 // Most records name nobody: their redactor is only built when a text might need it.
                 let record = LazyRecordRedactor { redactor.forRecord(roles: Self.roles(of: state.incident), start: state.startedAt) }
                 return PreparedIncident.Texts(
                     title: text(state.incident.title, record), updates: prepare(state.updates, record),
-                    summaryHTML: html(state.incident.summary, record))
+                    summaryHTML: html(state.incident.summary, record), componentNames: names(state.affectedComponents))
             }
         }
         self.maintenances = parallelMap(model.maintenances) { state in
@@ -212,9 +219,12 @@ public struct RenderContext: Sendable {
                 state: state, title: text(state.maintenance.title, record), updates: prepare(state.updates, record),
                 summaryHTML: html(state.maintenance.summary, record), componentNames: names(state.maintenance.components))
         }
-        var index: [String: Int] = [:]
-        for (offset, incident) in incidents.enumerated() { index[incident.id] = offset }
-        self.incidentIndex = index
+        let incidents = self.incidents
+        self.incidentIndex = Deferred {
+            var index: [String: Int] = [:]
+            for incident in incidents { index[incident.id] = incident.position }
+            return index
+        }
     }
 
     /// Every role assignment of an incident: starting roles, then role events in time order.
