@@ -15,8 +15,8 @@ public struct HTMLRenderer: OutputRenderer {
         let history = History(context)
         let kept = parallelMap(Array(context.incidents.indices)) { index -> OutputFile? in
             let path = Self.incidentPath(context.incidents[index].id)
-            guard let key = history.incidentKeys[index], context.previous[path]?.key == key else { return nil }
-            return .reused(path, key: key)
+            guard let key = history.incidentKeys[index], let entry = context.previous[path], entry.key == key else { return nil }
+            return .reused(path, entry)
         }
         var needed = Set<Int>()
         for (index, file) in kept.enumerated() where file == nil { needed.insert(index) }

@@ -9,6 +9,8 @@ public struct OutputFile: Sendable, Equatable {
     public var key: UInt64?
     /// True when the last build's file, with the same key, is kept as it is: `bytes` is empty then.
     public var reused = false
+    /// The last build's manifest entry of a kept file.
+    public var kept: SiteWriter.Manifest.Entry?
 
     public init(path: String, bytes: [UInt8], key: UInt64? = nil) {
         self.path = path
@@ -20,10 +22,12 @@ public struct OutputFile: Sendable, Equatable {
         self.init(path: path, bytes: Array(text.utf8), key: key)
     }
 
-    /// The last build's file at `path`, kept without rendering it again.
-    public static func reused(_ path: String, key: UInt64) -> OutputFile {
-        var file = OutputFile(path: path, bytes: [], key: key)
+    /// The last build's file at `path`, kept without rendering it again (`entry` is its line in
+    /// the last build's manifest, whose key matched).
+    public static func reused(_ path: String, _ entry: SiteWriter.Manifest.Entry) -> OutputFile {
+        var file = OutputFile(path: path, bytes: [], key: entry.key)
         file.reused = true
+        file.kept = entry
         return file
     }
 }
@@ -154,7 +158,7 @@ public struct RenderContext: Sendable {
     /// with `view()` and records `key`.
     public func page<View: Fingerprintable>(_ path: String, _ template: String, sourceKey key: UInt64?, _ view: () -> View) -> OutputFile {
         guard let key else { return page(path, template, view()) }
-        if let entry = previous[path], entry.key == key { return .reused(path, key: key) }
+        if let entry = previous[path], entry.key == key { return .reused(path, entry) }
         return OutputFile(path: path, text: theme.render(template, view()), key: key)
     }
 

@@ -10,11 +10,15 @@ public struct SiteAssembler: Sendable {
         for postmortem in content.postmortems where postmortem.status == .published {
             published[postmortem.incidentID] = postmortem
         }
-        let unsorted = content.incidents.compactMap { Self.state(of: $0, postmortem: published[$0.id]) }
-        // Newest first. The order is worked out on (key, position) pairs and the states are then
-        // moved once each: sorting the large states themselves copied each one many times.
-        let order = unsorted.indices.sorted { (unsorted[$0].createdAt, unsorted[$0].id) > (unsorted[$1].createdAt, unsorted[$1].id) }
-        let incidents = order.map { unsorted[$0] }
+        // Newest first. The order is worked out on the records' positions, from their facts (kept
+        // by the parse cache), and each state is then made once, in its place: making them first
+        // and sorting or moving them after copied 10,000 large states.
+        var records = content.incidents
+        // Records not loaded by ContentLoader (tests) have no facts yet.
+        for index in records.indices where records[index].facts == nil { records[index].facts = Self.facts(of: records[index]) }
+        let created = records.map { $0.facts?.createdAt.seconds ?? 0 }
+        let order = records.indices.filter { records[$0].facts != nil }.sorted { (created[$0], records[$0].id) > (created[$1], records[$1].id) }
+        let incidents = order.map { IncidentState(records[$0], records[$0].facts!, postmortem: published[records[$0].id]) }
         var maintenances = content.maintenances.map { Self.state(of: $0, now: now) }
         maintenances.sort { ($0.maintenance.scheduledStart, $0.id) > ($1.maintenance.scheduledStart, $1.id) }
 

@@ -122,11 +122,14 @@ public struct SiteBuilder: Sendable {
         timings.insert(("verify", waited, 0), at: 0)
         clock.lap()
         let (last, previous) = verification.value
+        // Worked out while the files are written (it reads the events of every incident with a
+        // published postmortem).
+        let warnings = Background { Self.warnings(model) }
         let write = try writer.write(files, previous: previous, lastManifest: last)
         timings.append(clock.lap("write"))
         let report = Report(
             timings: timings, files: files.count, kept: files.count(where: \.reused), write: write, output: output, incidents: model.incidents.count,
-            maintenances: model.maintenances.count, warnings: Self.warnings(model))
+            maintenances: model.maintenances.count, warnings: warnings.value)
         releaseInBackground((model, files))
         return report
     }

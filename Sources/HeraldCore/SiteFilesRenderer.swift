@@ -45,9 +45,20 @@ public struct SiteFilesRenderer: OutputRenderer {
     /// Every public HTML page except the 404 page, as absolute URLs (folder form), sorted. Built as
     /// bytes: it lists every page of the site and is made on every build, after everything else has
     /// rendered.
-    static func sitemap(for files: [OutputFile], baseURL: String) -> OutputFile {
+    /// It is a function of the base URL and the pages' paths alone: when those (and `salt`, the
+    /// names the leak scanner looks for) hash to the key of the last build's sitemap
+    /// (`previous`), that file is kept.
+    static func sitemap(for files: [OutputFile], baseURL: String, salt: UInt64 = 0, previous: [String: SiteWriter.Manifest.Entry] = [:]) -> OutputFile {
         let index = "index.html".utf8
         let pages = files.map(\.path).filter { $0.utf8.count >= index.count && $0.utf8.suffix(index.count).elementsEqual(index) }.sorted()
+        var hasher = StableHasher()
+        hasher.combine("sitemap")
+        hasher.combine(baseURL)
+        hasher.combine(salt)
+        hasher.combine(UInt64(pages.count))
+        for page in pages { hasher.combine(page) }
+        let key = hasher.value
+        if let entry = previous["sitemap.xml"], entry.key == key { return .reused("sitemap.xml", entry) }
         var xml = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n".utf8)
         xml.reserveCapacity(xml.count + pages.count * (baseURL.utf8.count + 40))
         let base = Array(XMLEscape.text(baseURL).utf8)
@@ -58,6 +69,6 @@ public struct SiteFilesRenderer: OutputRenderer {
             xml.append(contentsOf: "</loc></url>\n".utf8)
         }
         xml.append(contentsOf: "</urlset>\n".utf8)
-        return OutputFile(path: "sitemap.xml", bytes: xml)
+        return OutputFile(path: "sitemap.xml", bytes: xml, key: key)
     }
 }

@@ -30,7 +30,7 @@ public struct SiteRenderer: Sendable {
         files.sort { $0.path < $1.path }
         // The sitemap lists the pages in path order: made from the sorted files (its own sort then
         // finds them in order), and put in its place among them.
-        let sitemap = SiteFilesRenderer.sitemap(for: files, baseURL: context.settings.baseURL)
+        let sitemap = SiteFilesRenderer.sitemap(for: files, baseURL: context.settings.baseURL, salt: context.cacheSalt, previous: context.previous)
         files.insert(sitemap, at: files.firstIndex { $0.path > sitemap.path } ?? files.endIndex)
         var duplicates: [String] = []
         for index in files.indices.dropFirst() where files[index].path == files[index - 1].path {

@@ -226,7 +226,10 @@ public struct SiteWriter: Sendable {
             undo([])
             throw error
         }
-        let outcomes = parallelMap(files) { file -> Outcome in Self.stage(file, base: base, suffix: suffix, shownBase: base, previous: previous[file.path]) }
+        // A kept file carries its manifest entry; only the others are looked up.
+        let outcomes = parallelMap(files) { file -> Outcome in
+            Self.stage(file, base: base, suffix: suffix, shownBase: base, previous: file.kept ?? previous[file.path])
+        }
         var report = Report()
         var temporaries: [String] = []
         var failures: [String] = []
@@ -264,9 +267,12 @@ public struct SiteWriter: Sendable {
         }
 
         // 3. Retire what the last build wrote and this one did not, then record this build.
-        let current = Set(files.map(\.path))
+        // Usually the same paths in the same (sorted) order: then nothing is retired, without
+        // hashing 11,000 paths.
+        let same = oldPaths.count == files.count && zip(oldPaths, files).allSatisfy { $0 == $1.path }
+        let current = same ? [] : Set(files.map(\.path))
         var emptied: Set<String> = []
-        for path in oldPaths where !current.contains(path) {
+        for path in same ? [] : oldPaths where !current.contains(path) {
             if unlink(base + path) == 0 { report.removed += 1 }
             var dir = Self.folder(of: path)
             while !dir.isEmpty, emptied.insert(dir).inserted { dir = Self.folder(of: dir) }

@@ -133,7 +133,7 @@ public struct Theme: Sendable {
         hasher.combine(name)
         view.fingerprint(into: &hasher)
         let pageKey = hasher.value
-        if let entry = previous[path], entry.key == pageKey { return .reused(path, key: pageKey) }
+        if let entry = previous[path], entry.key == pageKey { return .reused(path, entry) }
         return OutputFile(path: path, text: render(name, view), key: pageKey)
     }
 
