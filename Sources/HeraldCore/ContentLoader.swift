@@ -43,7 +43,12 @@ public struct ContentLoader: Sendable {
     public func loadCollecting() -> (SiteContent?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         guard let settings = loadSettings(into: &diagnostics) else { return (nil, diagnostics) }
-        let people = loadPeople(into: &diagnostics)
+        // people.yml goes through Yams (a few milliseconds): read meanwhile, on a thread of its own.
+        let loadingPeople = Background {
+            var problems: [Diagnostic] = []
+            let people = loadPeople(into: &problems)
+            return (people, problems)
+        }
 
         // Records whose files are unchanged since the last build come from the cache; a record
         // parsed anew is encoded for the next cache on the same thread.
@@ -121,6 +126,8 @@ public struct ContentLoader: Sendable {
             unlink(temporary)
         }
 
+        let (people, peopleProblems) = loadingPeople.value
+        diagnostics += peopleProblems
         var content = SiteContent(
             settings: settings, people: people, incidents: incidents, maintenances: maintenances,
             postmortems: postmortems)

@@ -186,16 +186,25 @@ public struct StatuspageAPIRenderer: OutputRenderer {
             page = Page(id: pageID, name: settings.title, url: String(settings.baseURL.dropLast()), updated_at: Self.time(context.now))
             status = Status(indicator: model.overall.indicator, description: model.overall.description)
 
-            // When each component last changed: its latest incident or maintenance update.
-            var changed: [String: Timestamp] = [:]
+            // When each component last changed: its latest incident or maintenance update. This
+            // walks every incident of the store on every build, so by the component's position in
+            // site.yml (a few) rather than through a dictionary of ids.
+            let ids = settings.components.map(\.id)
+            var latestChange = [Timestamp?](repeating: nil, count: ids.count)
+            func note(_ id: String, _ at: Timestamp) {
+                guard let position = ids.firstIndex(of: id) else { return }
+                latestChange[position] = max(latestChange[position] ?? at, at)
+            }
             var first: Timestamp?
             for state in model.incidents {
-                for id in state.affectedComponents { changed[id] = max(changed[id] ?? state.updatedAt, state.updatedAt) }
+                for id in state.affectedComponents { note(id, state.updatedAt) }
                 first = min(first ?? state.createdAt, state.createdAt)
             }
             for state in model.maintenances where state.startedAt != nil {
-                for id in state.maintenance.components { changed[id] = max(changed[id] ?? state.updatedAt, state.updatedAt) }
+                for id in state.maintenance.components { note(id, state.updatedAt) }
             }
+            var changed: [String: Timestamp] = [:]
+            for (position, id) in ids.enumerated() { changed[id] = latestChange[position] }
             let created = Self.time(first ?? context.now)
             var list: [APIComponent] = []
             var byID: [String: APIComponent] = [:]
