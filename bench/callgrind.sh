@@ -15,7 +15,7 @@ keep=${2:-}
 now="2026-11-22T15:00:00Z"
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
 
-swift build -c release --product herald >/dev/null 2>&1 || swift build -c release --product herald
+swift build -c release --static-swift-stdlib --product herald >/dev/null 2>&1 || swift build -c release --static-swift-stdlib --product herald
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # valgrind 3.19 cannot read the DWARF 5 debug information Swift writes ("unhandled dwarf2 abbrev

@@ -11,7 +11,7 @@ sizes=("${@:-1000 10000}")
 read -r -a sizes <<< "${sizes[*]}"
 now="2026-11-22T15:00:00Z"
 
-swift build -c release --product herald >/dev/null 2>&1 || swift build -c release --product herald
+swift build -c release --static-swift-stdlib --product herald >/dev/null 2>&1 || swift build -c release --static-swift-stdlib --product herald
 herald="$PWD/.build/release/herald"
 work=$(mktemp -d)
 trap 'rm -rf "$work"; sync' EXIT

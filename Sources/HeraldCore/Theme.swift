@@ -4,7 +4,10 @@ import Mustache
 /// The Mustache templates and static assets a site renders with: the built-in theme, with any
 /// file in the site's `templates/` folder replacing the built-in file of the same name.
 public struct Theme: Sendable {
-    public let library: MustacheLibrary
+    /// The templates as swift-mustache parsed them, for the pages and partials it renders; parsed
+    /// when first needed (a site that overrides nothing renders every page compiled).
+    public var library: MustacheLibrary { parsedLibrary.value }
+    private let parsedLibrary: Deferred<MustacheLibrary>
     /// Static files copied to `assets/` (CSS, icons).
     public let assets: [String: [UInt8]]
     /// A hash of every template's source and of Herald's render version: part of every page's
@@ -85,9 +88,11 @@ public struct Theme: Sendable {
         let builtIn = Set(sources.filter { name, source in
             builtInTemplates[name].map { String(decoding: $0, as: UTF8.self) == source.text } ?? false
         }.keys)
-        // Parsed on both cores: swift-mustache's parser walks Characters, and the fifteen
-        // templates cost every build about 10 ms on one.
-        let parsed = parallelMap(sources.sorted(by: { $0.key < $1.key })) { name, source -> Result<MustacheTemplate, Diagnostic> in
+        // swift-mustache's parser walks Characters: the fifteen templates cost about 10 ms on one
+        // core. The site's own templates are parsed now, to report their errors with the
+        // content's; the whole library (built-in templates too) when a page or partial is first
+        // rendered by swift-mustache.
+        @Sendable func parse(_ name: String, _ source: (text: String, path: String)) -> Result<MustacheTemplate, Diagnostic> {
             do {
                 // Built-in templates escape with the byte-level escaper (same output as
                 // swift-mustache's own, which looks every Character up in a dictionary).
@@ -98,12 +103,19 @@ public struct Theme: Sendable {
                 return .failure(.error(source.path, 0, "template error: \(error)"))
             }
         }
-        var templates: [String: MustacheTemplate] = [:]
-        for ((name, _), result) in zip(sources.sorted(by: { $0.key < $1.key }), parsed) {
-            switch result {
-            case .success(let template): templates[name] = template
-            case .failure(let diagnostic): diagnostics.append(diagnostic)
+        for (name, source) in sources.sorted(by: { $0.key < $1.key }) where !builtIn.contains(name) {
+            if case .failure(let diagnostic) = parse(name, source) { diagnostics.append(diagnostic) }
+        }
+        let allSources = sources
+        let library = Deferred<MustacheLibrary> {
+            // On both cores.
+            let sorted = allSources.sorted(by: { $0.key < $1.key })
+            let parsed = parallelMap(sorted) { name, source in parse(name, source) }
+            var templates: [String: MustacheTemplate] = [:]
+            for ((name, _), result) in zip(sorted, parsed) {
+                if case .success(let template) = result { templates[name] = template }
             }
+            return MustacheLibrary(templates: templates)
         }
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
         // A page template is compiled while it and the partials it uses inside it are the
@@ -120,7 +132,7 @@ public struct Theme: Sendable {
             hasher.combine(source.text)
         }
         return Theme(
-            library: MustacheLibrary(templates: templates), assets: assets, key: hasher.value,
+            parsedLibrary: library, assets: assets, key: hasher.value,
             scope: ViewScope(sources: sources.values.map(\.text)), compiledPages: compiled, mustachePartials: mustachePartials)
     }
 
