@@ -27,7 +27,17 @@ public struct SiteRenderer: Sendable {
         var files = renderers.filter(\.spreadsOverCores).flatMap { $0.render(context) }
         group.wait()
         files += small.files
-        files.sort { $0.path < $1.path }
+        // By the paths' bytes (the same order as String's for these ASCII paths, and any
+        // consistent order will do below): String's `<` compares Unicode scalars, a fifth of
+        // a millisecond per thousand comparisons, and sorting 11,000 files makes 150,000.
+        files.sort { a, b in
+            var a = a.path, b = b.path
+            return a.withUTF8 { x in b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? order < 0 : x.count < y.count
+            } }
+        }
         // The sitemap lists the pages in path order: made from the sorted files (its own sort then
         // finds them in order), and put in its place among them.
         let sitemap = SiteFilesRenderer.sitemap(for: files, baseURL: context.settings.baseURL, salt: context.cacheSalt, previous: context.previous)

@@ -196,3 +196,36 @@ import Testing
         #expect(ContentCache.read(url, key: 6).incidents.slots.isEmpty)
     }
 }
+
+/// The output manifest is parsed by hand and written again from the lines it was read from:
+/// both must agree with formatting every entry anew.
+@Suite struct ManifestTests {
+    @Test func aManifestWrittenFromItsOwnLinesEqualsOneFormattedAnew() {
+        var random = ParseCacheTests.Random(state: 5)
+        var entries: [(String, SiteWriter.Manifest.Entry)] = []
+        for index in 0..<500 {
+            let path = "incidents/2026-11-\(index)-x\(random.int(0...9))/index.html"
+            let key: UInt64? = random.bool() ? random.next() : nil
+            entries.append((path, SiteWriter.Manifest.Entry(size: random.int(0...1_000_000), mtime: Int64(random.int(0...Int(Int32.max))) * 1_000_000_007, hash: random.next(), key: key)))
+        }
+        let formatted = SiteWriter.manifestBytes(entries)
+        let parsed = SiteWriter.parseManifest(formatted)
+        #expect(parsed.paths == entries.map(\.0))
+        for (path, entry) in entries { #expect(parsed.entries[path] == entry, "\(path)") }
+        // Written again: every other entry kept (with its line), the rest changed (formatted).
+        var next: [(String, SiteWriter.Manifest.Entry)] = []
+        for (index, (path, _)) in entries.enumerated() {
+            var entry = parsed.entries[path]!
+            if index % 2 == 1 {
+                entry = SiteWriter.Manifest.Entry(size: entry.size + 1, mtime: entry.mtime, hash: entry.hash, key: entry.key)
+            }
+            next.append((path, entry))
+        }
+        let reused = SiteWriter.manifestBytes(next, source: parsed.bytes)
+        #expect(reused == SiteWriter.manifestBytes(next.map { ($0.0, SiteWriter.Manifest.Entry(size: $0.1.size, mtime: $0.1.mtime, hash: $0.1.hash, key: $0.1.key)) }))
+        // A line that does not belong to the path is not copied.
+        var wrong = parsed.entries[entries[0].0]!
+        wrong.line = parsed.entries[entries[2].0]!.line
+        #expect(SiteWriter.manifestBytes([(entries[0].0, wrong)], source: parsed.bytes) == SiteWriter.manifestBytes([(entries[0].0, entries[0].1)]))
+    }
+}
