@@ -222,10 +222,13 @@ import Testing
             next.append((path, entry))
         }
         let reused = SiteWriter.manifestBytes(next, source: parsed.bytes)
-        #expect(reused == SiteWriter.manifestBytes(next.map { ($0.0, SiteWriter.Manifest.Entry(size: $0.1.size, mtime: $0.1.mtime, hash: $0.1.hash, key: $0.1.key)) }))
+        // Compared as one Bool: a failed comparison of the bytes would print all 60 KB of them.
+        let same = reused == SiteWriter.manifestBytes(next.map { ($0.0, SiteWriter.Manifest.Entry(size: $0.1.size, mtime: $0.1.mtime, hash: $0.1.hash, key: $0.1.key)) })
+        #expect(same)
         // A line that does not belong to the path is not copied.
         var wrong = parsed.entries[entries[0].0]!
         wrong.line = parsed.entries[entries[2].0]!.line
-        #expect(SiteWriter.manifestBytes([(entries[0].0, wrong)], source: parsed.bytes) == SiteWriter.manifestBytes([(entries[0].0, entries[0].1)]))
+        let refused = SiteWriter.manifestBytes([(entries[0].0, wrong)], source: parsed.bytes) == SiteWriter.manifestBytes([(entries[0].0, entries[0].1)])
+        #expect(refused)
     }
 }
