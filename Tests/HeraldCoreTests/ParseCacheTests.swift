@@ -6,16 +6,11 @@ import Testing
 /// once, its title, roles, summary and events when first asked for, and the facts the assembler
 /// would have replayed from its events (which a rebuild takes from the cache instead).
 @Suite struct ParseCacheTests {
-    /// A seeded generator (SplitMix64), so a failure names a case that can be run again.
+    /// A seeded generator (RandomViews' SplitMix64), so a failure names a case that can be run again.
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
+        var base: RandomViews
+        init(state: UInt64) { base = RandomViews(state: state) }
+        mutating func next() -> UInt64 { base.next() }
         mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
         mutating func bool() -> Bool { next() & 1 == 1 }
         mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
