@@ -5,6 +5,7 @@ import HeraldCore
 /// `herald check`
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Validate content and lint incident communication (exit 1 on errors; --strict: on warnings too).")
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }

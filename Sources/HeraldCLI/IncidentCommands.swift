@@ -11,7 +11,7 @@ struct IncidentCommand: ParsableCommand {
     )
 
     struct New: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open an incident with its first public update; prints its id.")
+        static let configuration = CommandConfiguration(commandName: "new", abstract: "Open an incident with its first public update; prints its id.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Option(name: .long, help: "Public title, e.g. \"Search is unavailable\".") var title: String
@@ -45,7 +45,7 @@ struct IncidentCommand: ParsableCommand {
     }
 
     struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Post a public update.")
+        static let configuration = CommandConfiguration(commandName: "update", abstract: "Post a public update.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The incident id.") var id: String
@@ -62,7 +62,7 @@ struct IncidentCommand: ParsableCommand {
     }
 
     struct Resolve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Post the resolved update.")
+        static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Post the resolved update.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The incident id.") var id: String
@@ -78,7 +78,7 @@ struct IncidentCommand: ParsableCommand {
     }
 
     struct Note: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record an internal note (postmortem timeline only, never public).")
+        static let configuration = CommandConfiguration(commandName: "note", abstract: "Record an internal note (postmortem timeline only, never public).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The incident id.") var id: String
@@ -106,7 +106,7 @@ struct IncidentCommand: ParsableCommand {
     }
 
     struct Assign: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record who holds a role (assignment or handoff).")
+        static let configuration = CommandConfiguration(commandName: "assign", abstract: "Record who holds a role (assignment or handoff).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The incident id.") var id: String
@@ -130,7 +130,7 @@ struct IncidentCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The incidents as a table (or JSON), newest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "The incidents as a table (or JSON), newest first.")
         @OptionGroup var global: GlobalOptions
         @Flag(name: .long, help: "Only open incidents.") var open = false
         @Flag(name: .long, help: "JSON instead of a table.") var json = false
@@ -153,7 +153,7 @@ struct IncidentCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One incident's whole timeline, public and internal, in UTC.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "One incident's whole timeline, public and internal, in UTC.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The incident id.") var id: String
 

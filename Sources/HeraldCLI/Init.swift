@@ -4,7 +4,7 @@ import HeraldCore
 
 /// `herald init [DIR]`: a new site that builds at once.
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create a new site: site.yml, people.yml and an example incident.")
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Create a new site: site.yml, people.yml and an example incident.")
 
     @OptionGroup var global: GlobalOptions
 

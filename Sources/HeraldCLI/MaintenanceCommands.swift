@@ -11,7 +11,7 @@ struct MaintenanceCommand: ParsableCommand {
     )
 
     struct New: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Schedule maintenance (first update: scheduled); prints its id.")
+        static let configuration = CommandConfiguration(commandName: "new", abstract: "Schedule maintenance (first update: scheduled); prints its id.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Option(name: .long, help: "Public title.") var title: String
@@ -49,7 +49,7 @@ struct MaintenanceCommand: ParsableCommand {
     }
 
     struct Update: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Post a maintenance update.")
+        static let configuration = CommandConfiguration(commandName: "update", abstract: "Post a maintenance update.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The maintenance id.") var id: String
@@ -79,7 +79,7 @@ struct MaintenanceCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Maintenance as a table (or JSON), newest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Maintenance as a table (or JSON), newest first.")
         @OptionGroup var global: GlobalOptions
         @Flag(name: .long, help: "JSON instead of a table.") var json = false
 

@@ -9,6 +9,7 @@ struct PostmortemCommand: ParsableCommand {
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "new",
             abstract: "Write content/postmortems/ID.md from the template, with the timeline, impact window and durations filled in.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions

@@ -8,6 +8,7 @@ import Hummingbird
 /// errors go to the terminal and to an overlay in the browser; the server keeps running.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Build, serve on 127.0.0.1, rebuild and reload on change.")
 
     @OptionGroup var global: GlobalOptions
