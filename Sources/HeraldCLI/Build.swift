@@ -4,6 +4,7 @@ import HeraldCore
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "build",
         abstract: "Render the static site into public/ (all or nothing).")
 
     @OptionGroup var global: GlobalOptions
@@ -22,7 +23,9 @@ struct Build: ParsableCommand {
             let layout = try global.layout()
             let now = try global.resolvedNow()
             let output = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
-            let report = try SiteBuilder(layout: layout).build(.init(now: now, output: output, waiting: Build.announceWait))
+            var options = SiteBuilder.Options(now: now, output: output, waiting: Build.announceWait)
+            options.freesMemory = false  // the process ends after this build
+            let report = try SiteBuilder(layout: layout).build(options)
             for warning in report.warnings { Console.error(warning.formatted) }
             if timings {
                 let parts = report.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds))s (cpu \(String(format: "%.2f", $0.cpu))s)" }

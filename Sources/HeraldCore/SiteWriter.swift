@@ -198,9 +198,7 @@ public struct SiteWriter: Sendable {
             bytes[start...].reverse()
         }
         for (path, entry) in entries {
-            if let line = entry.line, line.upperBound <= source.count, source[line].starts(with: path.utf8),
-                source.count > line.lowerBound + path.utf8.count, source[line.lowerBound + path.utf8.count] == 9
-            {
+            if let line = entry.line, line.upperBound <= source.count, lineStarts(source, line, with: path) {
                 bytes.append(contentsOf: source[line])
                 bytes.append(10)
                 continue
@@ -218,6 +216,20 @@ public struct SiteWriter: Sendable {
             bytes.append(10)
         }
         return bytes
+    }
+
+    /// Whether the manifest line `line` of `source` is `path` and a tab, then the rest (compared
+    /// with memcmp: `starts(with:)` went through the string's UTF-8 view byte by byte).
+    private static func lineStarts(_ source: [UInt8], _ line: Range<Int>, with path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { path in
+            source.withUnsafeBufferPointer { source in
+                guard let text = source.baseAddress, let name = path.baseAddress, path.count < line.count,
+                    text[line.lowerBound + path.count] == 9
+                else { return false }
+                return memcmp(text + line.lowerBound, name, path.count) == 0
+            }
+        }
     }
 
     static func status(_ path: String, in folder: Int32) -> (size: Int, mtime: Int64)? {
