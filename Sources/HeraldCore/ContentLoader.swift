@@ -21,7 +21,7 @@ public struct ContentLoader: Sendable {
     /// A loader that keeps parsed records in the site's `.herald-cache`, as builds do: commands that
     /// read the whole store (`incident list`, `herald check`) then parse only what changed since.
     public static func cached(_ layout: SiteLayout) -> ContentLoader {
-        ContentLoader(layout: layout, cacheURL: layout.root.appendingPathComponent(ContentCache.fileName))
+        ContentLoader(layout: layout, cacheURL: ContentCache.url(inSite: layout.root))
     }
 
     /// Loads as `loadCollecting` does and waits for the next parse cache to be written.

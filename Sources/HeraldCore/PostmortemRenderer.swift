@@ -83,7 +83,7 @@ public struct PostmortemRenderer: OutputRenderer {
             case .note:
                 view = TimelineItemView(at: TimeView(item.at), kind: "note", kindLabel: "Note", html: html(item.text), milestone: item.milestone?.rawValue ?? "")
             case .role:
-                let role = item.detail.replacingOccurrences(of: "-", with: " ")
+                let role = item.detail.split(separator: "-", omittingEmptySubsequences: false).joined(separator: " ")
                 let label = XMLEscape.text(record.label(for: item.text))
                 view = TimelineItemView(at: TimeView(item.at), kind: "role", kindLabel: "Role change", html: "<p>\(XMLEscape.text(role.prefix(1).uppercased() + role.dropFirst())): \(label)</p>\n", milestone: "")
             case .entry:

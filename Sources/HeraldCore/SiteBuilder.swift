@@ -108,7 +108,8 @@ public struct SiteBuilder: Sendable {
         // The parse cache is written while the site renders; done before the lock is let go.
         defer { ContentCache.finishWriting() }
         // A parse cache being written when its build was stopped.
-        SiteWriter.removeStale(in: layout.root.path, prefix: ContentCache.fileName + ".tmp-")
+        SiteWriter.removeStale(in: layout.root.path + "/" + ContentCache.folderName, prefix: ContentCache.fileName + ".tmp-")
+        SiteWriter.removeStale(in: layout.root.path, prefix: ContentCache.folderName + ".tmp-")  // older Herald versions
         // Pages of the last build that are still on disk as written can be kept instead of
         // rendered. They are checked on a thread of their own while the content loads: the load
         // begins with work for one core (reading the parse cache, listing the records), which

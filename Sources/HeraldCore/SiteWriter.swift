@@ -316,23 +316,38 @@ public struct SiteWriter: Sendable {
             throw Self.writeFailures(failures)
         }
 
-        // 2. Swap them in.
+        // 2. Swap them in, on both cores: renaming over an existing file makes ext4 start writing
+        // the new file's blocks out (its `auto_da_alloc`), 0.1–0.5 ms a rename, and a rebuild after
+        // one update replaces 30–120 files. The manifest is made meanwhile.
         var entries: [(String, Manifest.Entry)] = []
         entries.reserveCapacity(files.count)
-        Self.simulateCrash("after-staging")
+        var staged: [(temporary: String, path: String)] = []
         for (file, outcome) in zip(files, outcomes) {
             switch outcome {
             case .kept(let entry): entries.append((file.path, entry))
             case .staged(let temporary, let entry):
-                if entries.count == files.count / 2 { Self.simulateCrash("mid-swap") }
-                guard rename(temporary, base + file.path) == 0 else {
-                    let reason = Self.lastError()
-                    undo(temporaries)
-                    throw HeraldError("cannot move \(temporary) into place: \(reason)")
-                }
                 entries.append((file.path, entry))
+                staged.append((temporary, file.path))
             case .failed: break
             }
+        }
+        let manifest = Background { [entries] in Self.manifestBytes(entries, source: lastManifest?.bytes ?? []) }
+        Self.simulateCrash("after-staging")
+        func swap(_ range: Range<Int>) -> [String] {
+            parallelMap(Array(range)) { [staged] index -> String? in
+                let (temporary, path) = staged[index]
+                return rename(temporary, base + path) == 0 ? nil : "cannot move \(temporary) into place: \(Self.lastError())"
+            }.compactMap { $0 }
+        }
+        var swapFailures = swap(0..<staged.count / 2)
+        if swapFailures.isEmpty {
+            Self.simulateCrash("mid-swap")
+            swapFailures = swap(staged.count / 2..<staged.count)
+        }
+        if let failure = swapFailures.first {
+            undo(temporaries)
+            _ = manifest.value
+            throw HeraldError(failure)
         }
 
         // 3. Retire what the last build wrote and this one did not, then record this build.
@@ -348,7 +363,7 @@ public struct SiteWriter: Sendable {
         }
         for dir in emptied.sorted(by: { $0.count > $1.count }) { rmdir(base + dir) }  // fails, harmlessly, unless empty
         let markerTemporary = base + Self.marker + suffix
-        guard FileBytes.write(Self.manifestBytes(entries, source: lastManifest?.bytes ?? []), to: markerTemporary) != nil else {
+        guard FileBytes.write(manifest.value, to: markerTemporary) != nil else {
             let reason = Self.lastError()
             unlink(markerTemporary)
             throw HeraldError("cannot write \(base + Self.marker): \(reason)")

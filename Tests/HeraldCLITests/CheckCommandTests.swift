@@ -93,7 +93,7 @@ struct CheckCommandTests {
         try site.write("\(folder)/20261122T140500Z-investigating-ab12.md", "---\nstatus: investigating\nat: 2026-11-22T14:05:00Z\n---\nSearch requests fail.\n")
         try site.write("\(folder)/20261122T145000Z-identified-cd34.md", "---\nstatus: identified\nat: 2026-11-22T14:50:00Z\n---\nFixed this morning.\n")
         let first = try check(site)
-        #expect(site.exists(".herald-cache"))
+        #expect(site.exists(".herald-cache/cache"))
         let second = try check(site)
         #expect(second.stdout == first.stdout)
         #expect(second.status == first.status)

@@ -154,7 +154,7 @@ struct IncrementalBuildTests {
     @Test func editedEventIsReadAgainAndEqualsAColdBuild() throws {
         let site = try site()
         #expect(try site.herald("build", "--now", now).status == 0)
-        #expect(site.exists(".herald-cache"))
+        #expect(site.exists(".herald-cache/cache"))
         // Same size, new text: the file's time (and the folder's stamp) changed.
         try site.write("\(old)/20261120T100000Z-resolved-aaaa.md", "---\nstatus: resolved\nat: 2026-11-20T10:00:00Z\n---\nFine.\n")
         #expect(try site.herald("build", "--now", now).status == 0)
@@ -183,6 +183,9 @@ struct IncrementalBuildTests {
         #expect(try site.herald("build", "--now", now).status == 0)
         let names = try FileManager.default.contentsOfDirectory(atPath: site.root.path)
         #expect(names.filter { $0.hasPrefix(".herald-cache") } == [".herald-cache"])
+        // The cache read by the last build that wrote one keeps a name until the next one is written.
+        let cacheFiles = try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent(".herald-cache").path)
+        #expect(cacheFiles.sorted() == ["cache", "cache.previous"])
         #expect(try site.herald("build", "--now", now, "--out", "cold").status == 0)
         try expectSameSite(site, "public", "cold")
     }
@@ -214,7 +217,7 @@ struct IncrementalBuildTests {
         #expect(try site.herald("build", "--now", now).status == 0)
         let page = try site.read("public/incidents/2026-11-20-old/index.html")
         for garbage in ["", "herald-content-cache 1\n", String(repeating: "\u{1}", count: 300)] {
-            try site.write(".herald-cache", garbage)
+            try site.write(".herald-cache/cache", garbage)
             try FileManager.default.removeItem(at: site.root.appendingPathComponent("public"))
             let result = try site.herald("build", "--now", now)
             #expect(result.status == 0, "\(result.stderr)")
@@ -222,7 +225,7 @@ struct IncrementalBuildTests {
         }
         // A record whose bytes changed in the cache (same length, still decodable) is parsed anew.
         #expect(try site.herald("build", "--now", now).status == 0)
-        let cacheURL = site.root.appendingPathComponent(".herald-cache")
+        let cacheURL = site.root.appendingPathComponent(".herald-cache/cache")
         var bytes = try #require(FileManager.default.contents(atPath: cacheURL.path))
         let title = try #require(bytes.firstRange(of: Data("Old one".utf8)))
         bytes.replaceSubrange(title, with: Data("Odd one".utf8))
@@ -230,12 +233,19 @@ struct IncrementalBuildTests {
         #expect(try site.herald("build", "--now", now, "--out", "flipped").status == 0)
         #expect(try site.read("flipped/incidents/2026-11-20-old/index.html") == page)
         // Truncated at every length: never a crash, never a wrong page.
-        let whole = try #require(FileManager.default.contents(atPath: site.root.appendingPathComponent(".herald-cache").path))
+        let whole = try #require(FileManager.default.contents(atPath: cacheURL.path))
         for length in stride(from: 0, to: whole.count, by: max(1, whole.count / 7)) {
-            try whole.prefix(length).write(to: site.root.appendingPathComponent(".herald-cache"))
+            try whole.prefix(length).write(to: cacheURL)
             #expect(try site.herald("build", "--now", now, "--out", "t").status == 0)
             #expect(try site.read("t/incidents/2026-11-20-old/index.html") == page)
         }
+        // A cache file where the folder belongs (Herald before the cache had a folder) is replaced.
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent(".herald-cache"))
+        try site.write(".herald-cache", String(decoding: whole, as: UTF8.self))
+        let replaced = try site.herald("build", "--now", now, "--out", "u")
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        #expect(try site.read("u/incidents/2026-11-20-old/index.html") == page)
+        #expect(site.exists(".herald-cache/cache"))
     }
 
     @Test func cachedRecordsAreCheckedAgainstAChangedSiteYML() throws {

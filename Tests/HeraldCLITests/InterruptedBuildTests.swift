@@ -73,12 +73,15 @@ struct InterruptedBuildTests {
         let site = try site()
         try site.write("public.herald-tmp-999999/index.html", "<p>half")
         try site.write("public.herald-tmp-999998/incidents/x/index.html", "<p>half")
-        try site.write(".herald-cache.tmp-999999", "half a cache")
+        try site.write(".herald-cache/cache.tmp-999999", "half a cache")
+        try site.write(".herald-cache.tmp-999998", "half a cache of an older Herald")
         try site.write("public.herald-tmp-notes/keep.txt", "not a build's")
         let build = try site.herald("build", "--now", now)
         #expect(build.status == 0, "\(build.stderr)")
         #expect(leftovers(site).sorted() == ["public.herald-tmp-notes", "public.herald-tmp-notes/keep.txt"])
-        #expect(!site.exists(".herald-cache.tmp-999999"))
+        #expect(!site.exists(".herald-cache/cache.tmp-999999"))
+        #expect(!site.exists(".herald-cache.tmp-999998"))
+        #expect(site.exists(".herald-cache/cache"))
         #expect(site.exists("public/index.html"))
     }
 
