@@ -1,33 +1,36 @@
 import Foundation
 
-/// An incident with everything derived from its events: the input of every renderer.
-public struct IncidentState: Sendable {
-    public var incident: Incident
+/// An incident with everything derived from its events: the input of every renderer. A class: the
+/// status page, the history, the feeds and the API each hold thousands of them, and copying the
+/// large value they were (an incident, its facts and its postmortem: a dozen references to retain
+/// and release) took more of a rebuild than making them.
+public final class IncidentState: Sendable {
+    public let incident: Incident
     /// Public updates, oldest first.
     public var updates: [Event] { incident.updates }
-    public var status: IncidentStatus
+    public let status: IncidentStatus
     public var isOpen: Bool { status != .resolved }
     /// Open, and its latest public update is more than `limit` seconds (site.yml's `stale_after`)
     /// before `now`: `herald check`, `incident list` and `incident show` all flag it.
     public func isStale(at now: Timestamp, limit: Int64) -> Bool { isOpen && now.seconds - updatedAt.seconds > limit }
     /// A `resolved` update was followed by a non-resolved one.
-    public var reopened: Bool
+    public let reopened: Bool
     /// When impact began: `impact_started`, else the first event.
-    public var startedAt: Timestamp
+    public let startedAt: Timestamp
     /// First public update.
-    public var createdAt: Timestamp
+    public let createdAt: Timestamp
     /// Last public update.
-    public var updatedAt: Timestamp
-    public var monitoringAt: Timestamp?
+    public let updatedAt: Timestamp
+    public let monitoringAt: Timestamp?
     /// The latest `resolved` update, when the incident is resolved.
-    public var resolvedAt: Timestamp?
+    public let resolvedAt: Timestamp?
     /// While open, the status of each component the incident names or an update gave one (empty
     /// once resolved).
-    var openComponentStatus: [String: ComponentStatus]
+    let openComponentStatus: [String: ComponentStatus]
     /// Components named by the incident or any update, in first-seen order.
-    public var affectedComponents: [String]
+    public let affectedComponents: [String]
     /// The published postmortem, if any.
-    public var postmortem: Postmortem?
+    public let postmortem: Postmortem?
 
     /// Each affected component's status now (all operational once resolved).
     public var componentStatus: [String: ComponentStatus] {
