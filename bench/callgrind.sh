@@ -40,7 +40,7 @@ count() {
 }
 millions() { awk -v n="$1" 'BEGIN {printf "%.0f", n / 1e6}'; }
 
-rm -f "$site/.herald-cache"
+rm -rf "$site/.herald-cache"
 cold=$(count cold --site "$site" build --now "$now" --out "$work/cold")
 "$herald" --site "$site" build --now "$now" >/dev/null
 noop=$(count noop --site "$site" build --now "$now")

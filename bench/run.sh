@@ -32,7 +32,7 @@ for n in "${sizes[@]}"; do
     # Cold: no parse cache and a new, empty output folder. (Earlier outputs are only deleted at the
     # end: ext4 allocates inodes slowly for a minute or so after tens of thousands were deleted,
     # which would measure the file system, not Herald.)
-    rm -f "$site/.herald-cache"
+    rm -rf "$site/.herald-cache"
     read -r s k < <(measure "$herald" --site "$site" build --now "$now" --out "$work/cold-$n-$i")
     cold+=("$s"); rss+=("$k")
   done
@@ -44,7 +44,7 @@ for n in "${sizes[@]}"; do
   # Swift; docs/theme.md).
   interpreted=(); rss=()
   for i in $(seq "$runs"); do
-    rm -f "$site/.herald-cache"
+    rm -rf "$site/.herald-cache"
     read -r s k < <(HERALD_INTERPRETED_THEME=1 measure "$herald" --site "$site" build --now "$now" --out "$work/interpreted-$n-$i")
     interpreted+=("$s"); rss+=("$k")
   done
@@ -57,7 +57,7 @@ for n in "${sizes[@]}"; do
   for i in $(seq "$runs"); do
     # Each rebuild is paired with a cold build run just before it: this machine's speed drifts by
     # a third within an hour, which skews a ratio of medians taken minutes apart.
-    rm -f "$site/.herald-cache"
+    rm -rf "$site/.herald-cache"
     read -r c k < <(measure "$herald" --site "$site" build --now "$now" --out "$work/pair-$n-$i")
     read -r s k < <(measure "$herald" --site "$site" incident update "$id" --status monitoring --message "Update $i." --at "15:0$i" --now "2026-11-22T15:1$i:00Z")
     cli+=("$s")
@@ -73,7 +73,7 @@ for n in "${sizes[@]}"; do
   printf '%-8s %-24s %10s %12s\n' "$n" "incident update (CLI)" "$(printf '%s\n' "${cli[@]}" | median)" "$((k / 1024))"
   "$herald" --site "$site" incident update "$id" --status monitoring --message "Last one." --now "$now" >/dev/null
   sync; "$herald" --site "$site" build --now "2026-11-22T15:20:00Z" --timings 2>&1 >/dev/null | grep timings | sed "s/^/$n  stages (after 1 update): /"
-  rm -f "$site/.herald-cache"; sync
+  rm -rf "$site/.herald-cache"; sync
   "$herald" --site "$site" build --now "$now" --out "$work/cold-$n-stages" --timings 2>&1 >/dev/null | grep timings | sed "s/^/$n  stages (cold): /"
   # Side by side: the same incidents with Hugo and the cState theme (CSTATE=/path/to/a/copy/of/cstate).
   if [ -n "${CSTATE:-}" ] && command -v hugo >/dev/null && [ "$n" -le "${HUGO_MAX:-1000}" ]; then
