@@ -84,8 +84,15 @@ struct ContentCache: Sendable {
     /// changed at or after `reference`.
     static func listingStamp(_ path: String, reference: Reference) -> UInt64? {
         var info = stat()
-        guard stat(path, &info) == 0, nanoseconds(info.st_ctim) < reference.nanoseconds else { return nil }
         var hasher = StableHasher()
+        guard stat(path, &info) == 0 else {
+            // A folder that is not there (a site without maintenance or postmortems) lists nothing
+            // until it is made.
+            guard errno == ENOENT else { return nil }
+            hasher.combine("no listing")
+            return hasher.value
+        }
+        guard nanoseconds(info.st_ctim) < reference.nanoseconds else { return nil }
         hasher.combine("listing")
         combineFolder(&hasher, info)
         return hasher.value
