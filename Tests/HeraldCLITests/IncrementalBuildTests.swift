@@ -189,6 +189,24 @@ struct IncrementalBuildTests {
         try expectSameSite(site, "public", "cold")
     }
 
+    /// Older Herald versions kept the parse cache as a file named `.herald-cache`; the next build
+    /// replaces it by the folder, uses the folder from then on, and builds what a cold build does.
+    @Test func anOlderCacheFileIsReplacedByTheFolder() throws {
+        let site = try site()
+        try site.write(".herald-cache", "a cache file of an older Herald version")
+        let first = try site.herald("build", "--now", now)
+        #expect(first.status == 0, "\(first.stderr)")
+        var info = stat()
+        #expect(lstat(site.root.appendingPathComponent(".herald-cache").path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR)
+        #expect(site.exists(".herald-cache/cache"))
+        // The folder's cache is read back: a rebuild keeps every page.
+        let second = try site.herald("build", "--now", now)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("(0 written"), "\(second.stdout)")
+        #expect(try site.herald("build", "--now", now, "--out", "cold").status == 0)
+        try expectSameSite(site, "public", "cold")
+    }
+
     /// A record changed since the cache was written is parsed again by every build, without
     /// writing the cache again, until more than `ContentLoader.missesLeftOutOfCache` have changed;
     /// the output is a cold build's throughout.
