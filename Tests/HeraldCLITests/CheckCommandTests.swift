@@ -149,11 +149,11 @@ struct CheckCommandTests {
         #expect(codes(result).contains("blame") == flagged, "\(text): \(result.stdout)")
     }
 
-    /// The real postmortems in shared/fixtures use "should have" and "if only" in non-blaming senses.
+    /// The real postmortems in Tests/Fixtures/real use "should have" and "if only" in non-blaming senses.
     @Test(arguments: ["mybinder_2018-01-18-reddit-hug.md", "etcd_v3.5-data-inconsistency.md", "dfds_PM2019-009_kubernetes-ip-starvation.md"])
     func realPostmortemsAreNotBlaming(file: String) throws {
         let site = try cleanSite()
-        try postmortem(site, try String(contentsOf: sharedFixtures.appendingPathComponent("postmortems/\(file)"), encoding: .utf8))
+        try postmortem(site, try String(contentsOf: realFixtures.appendingPathComponent("postmortems/\(file)"), encoding: .utf8))
         let result = try check(site)
         #expect(!codes(result).contains("blame"), "\(result.stdout)")
         if file.hasPrefix("mybinder") { #expect(codes(result).contains("local-time") == false) }  // postmortems are not public updates

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import HeraldCore
 
-/// The real postmortems written by others, in `shared/fixtures/postmortems` beside the repository.
-let sharedFixtures = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+/// Real data written by others (published postmortems, Statuspage payloads), copied with their
+/// sources and licences into `Tests/Fixtures/real` (see SOURCES.md there).
+let realFixtures = repositoryRoot.appendingPathComponent("Tests/Fixtures/real")
 
 @Suite("postmortems")
 struct PostmortemTests {
@@ -155,7 +156,7 @@ struct PostmortemTests {
     /// Real postmortems render as bodies, and responders' first names vanish once listed in people.yml.
     @Test(arguments: ["mybinder_2018-01-18-reddit-hug.md", "etcd_v3.5-data-inconsistency.md", "dfds_PM2019-009_kubernetes-ip-starvation.md"])
     func realPostmortems(file: String) throws {
-        let body = try String(contentsOf: sharedFixtures.appendingPathComponent("postmortems/\(file)"), encoding: .utf8)
+        let body = try String(contentsOf: realFixtures.appendingPathComponent("postmortems/\(file)"), encoding: .utf8)
         let site = try site(postmortem: body)
         let build = try site.herald("build", "--now", now)
         #expect(build.status == 0, "\(build.stderr)")

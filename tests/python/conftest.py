@@ -14,7 +14,7 @@ import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "Tests" / "Fixtures"
-SHARED = REPO.parent / "shared" / "fixtures"
+REAL = FIXTURES / "real"  # real data written by others, with SOURCES.md
 NOW = "2026-11-22T15:00:00Z"
 
 

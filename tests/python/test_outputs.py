@@ -8,7 +8,7 @@ import feedparser
 import icalendar
 import pytest
 
-from conftest import SHARED, serve
+from conftest import REAL, serve
 
 BASE = "https://status.fixture.test/status/"
 
@@ -20,7 +20,7 @@ def load(public, name):
 # --- Statuspage API v2 -------------------------------------------------------------------------
 
 def fixture_incident():
-    data = json.loads((SHARED / "statuspage" / "github_incident_wdhkj70kynwk_2021-03-12_major_23-updates.json").read_text())
+    data = json.loads((REAL / "statuspage" / "github_incident_wdhkj70kynwk_2021-03-12_major_23-updates.json").read_text())
     return data
 
 
