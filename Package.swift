@@ -12,7 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // herald serve: a small HTTP server with no dependencies of its own.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // libcmark from Debian (libcmark-dev); only HeraldMarkdown imports it.
@@ -36,16 +37,21 @@ let package = Package(
             name: "HeraldCLI",
             dependencies: [
                 "HeraldCore",
+                "HeraldServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                // herald serve: the local preview server.
-                .product(name: "Hummingbird", package: "hummingbird"),
             ]
+        ),
+        // herald serve: the local preview server, on its own so that nothing else depends on the
+        // HTTP library.
+        .target(
+            name: "HeraldServe",
+            dependencies: ["HeraldCore", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         .executableTarget(
             name: "herald",
             dependencies: ["HeraldCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldMarkdown"]),
-        .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "HeraldCore"]),
+        .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "HeraldCore", "HeraldServe"]),
     ]
 )

@@ -3,7 +3,7 @@ import Dispatch
 import HeraldCLI
 
 /// The entry point is synchronous. Every command but `serve` runs on the main thread without the
-/// Swift concurrency runtime's main loop; `serve` (Hummingbird) runs as a task while the main
+/// Swift concurrency runtime's main loop; `serve` (its HTTP server, FlyingFox, is async) runs as a task while the main
 /// thread waits for it. Besides saving that loop's start-up, this keeps the binary usable under
 /// valgrind (`bench/callgrind.sh`): valgrind 3.19 crashes in any Swift program with an `async` main
 /// that starts other threads (the main thread parks in libdispatch's `dispatch_main`).
