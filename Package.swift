@@ -11,7 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        // Pinned to the minor version whose parser scripts/compile-theme.py mirrors (docs/ARCHITECTURE.md).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", .upToNextMinor(from: "2.1.1")),
         // herald serve: a small HTTP server with no dependencies of its own.
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
