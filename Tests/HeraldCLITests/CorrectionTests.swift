@@ -308,6 +308,32 @@ struct CorrectionTests {
         #expect(late.stderr.contains("is after the first update"))
     }
 
+    // MARK: - Parse cache
+
+    /// Records with every new field (milliseconds, sequences, edits, retractions, follow-ups,
+    /// escalations, cancellations) read back from the parse cache build the same site as records
+    /// parsed anew.
+    @Test func theParseCacheKeepsCorrectionsAndNewFields() throws {
+        let site = try TemporarySite()
+        let wrong = try post(site, "incident", "update", id, "--status", "identified", "--component", "api=major_outage", "--message", "Wrong.", "--at", "2026-11-22T14:10:00.125Z")
+        let typo = try post(site, "incident", "update", id, "--status", "identified", "--severity", "critical", "--component", "search=major_outage", "--message", "Tpyo.", "--at", "14:20")
+        _ = try post(site, "incident", "retract", id, wrong, "--reason", "Wrong incident.", "--at", "14:30")
+        _ = try post(site, "incident", "edit", id, typo, "--message", "Typo fixed.", "--component", "search=partial_outage", "--at", "14:31")
+        _ = try post(site, "incident", "resolve", id, "--message", "Fixed.", "--at", "14:40")
+        _ = try post(site, "incident", "follow-up", id, "--message", "Postmortem soon.", "--at", "14:50")
+        let mid = try post(site, "maintenance", "new", "--title", "Upgrade", "--component", "web", "--start", "+1d", "--end", "+1d1h", "--message", "Planned.")
+        _ = try post(site, "maintenance", "cancel", mid)
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(try site.herald("build", "--now", now, "--out", "from-cache").status == 0)
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent(".herald-cache"))
+        #expect(try site.herald("build", "--now", now, "--out", "parsed").status == 0)
+        let a = site.files(under: "from-cache").filter { $0 != ".herald-output" }
+        #expect(a == site.files(under: "parsed").filter { $0 != ".herald-output" })
+        for path in a { #expect(try site.read("from-cache/\(path)") == site.read("parsed/\(path)"), "\(path) differs") }
+        let page = try site.read("parsed/incidents/\(id)/index.html")
+        #expect(page.contains("Typo fixed.") && page.contains("Impact changed to critical") && page.contains("Follow-up") && !page.contains("Wrong."))
+    }
+
     // MARK: - 8. Statuspage's top-level status
 
     /// githubstatus.com during the 2022-11-25 incident (the real summary.json in
