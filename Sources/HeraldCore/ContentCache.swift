@@ -530,7 +530,7 @@ struct ByteWriter {
             bytes.append(2); string(role); string(person)
         }
         string(e.body); int(e.bodyLine)
-        optional(e.severity) { $0.string($1.rawValue) }; bool(e.cancelled); optional(e.editedAt) { $0.time($1) }
+        optional(e.severity) { $0.string($1.rawValue) }; bool(e.cancelled); optional(e.editedAt) { $0.time($1) }; optional(e.bodyFileName) { $0.string($1) }
     }
 
     mutating func correction(_ c: Correction) {
@@ -696,9 +696,11 @@ struct ByteReader {
         default: return nil
         }
         guard let body = string(), let bodyLine = int(), let severity = optional({ $0.raw(Severity.self) }), let cancelled = bool(),
-            let editedAt = optional({ $0.time() })
+            let editedAt = optional({ $0.time() }), let bodyFileName = optional({ $0.string() })
         else { return nil }
-        return Event(fileName: fileName, at: at, seq: seq, by: by, kind: kind, body: body, bodyLine: bodyLine, severity: severity, cancelled: cancelled, editedAt: editedAt)
+        var event = Event(fileName: fileName, at: at, seq: seq, by: by, kind: kind, body: body, bodyLine: bodyLine, severity: severity, cancelled: cancelled, editedAt: editedAt)
+        event.bodyFileName = bodyFileName
+        return event
     }
 
     mutating func correction() -> Correction? {

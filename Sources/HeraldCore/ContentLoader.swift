@@ -638,6 +638,7 @@ public struct ContentLoader: Sendable {
                 if !correction.body.allSatisfy(\.isWhitespace) {
                     events[index].body = correction.body
                     events[index].bodyLine = correction.bodyLine
+                    events[index].bodyFileName = correction.fileName
                 }
                 if let changes = correction.components, case .update(let status, _) = events[index].kind {
                     events[index].kind = .update(status: status, components: changes)

@@ -58,7 +58,7 @@ public struct Linter: Sendable {
             found += withLine(lineOf("title", in: mainPath)) { text.localTime(state.maintenance.title, path: mainPath, line: $0) }
             found += withLine(bodyLine(mainPath)) { text.localTimeMarkdown(state.maintenance.summary, path: mainPath, bodyLine: $0) }
             for update in state.updates {
-                let path = "\(folder)/\(update.fileName)"
+                let path = "\(folder)/\(update.messageFileName)"
                 found += text.localTimeMarkdown(update.body, path: path, bodyLine: update.bodyLine)
                 let length = Markdown.plainText(update.body).count
                 if length > settings.check.maxUpdateLength {
@@ -101,10 +101,10 @@ public struct Linter: Sendable {
         found += withLine(bodyLine(mainPath)) { text.localTimeMarkdown(incident.summary, path: mainPath, bodyLine: $0) }
         found += withLine(bodyLine(mainPath)) { text.unredacted(incident.summary, path: mainPath, bodyLine: $0) }
         if let first = state.updates.first, !first.body.lowercased().contains(settings.support.lowercased()) {
-            found.append(warning("\(folder)/\(first.fileName)", first.bodyLine, "first-contact", "the first public update does not name the support address (\(settings.support)); tell readers how to reach you"))
+            found.append(warning("\(folder)/\(first.messageFileName)", first.bodyLine, "first-contact", "the first public update does not name the support address (\(settings.support)); tell readers how to reach you"))
         }
         for update in state.updates {
-            let path = "\(folder)/\(update.fileName)"
+            let path = "\(folder)/\(update.messageFileName)"
             found += text.localTimeMarkdown(update.body, path: path, bodyLine: update.bodyLine)
             found += text.unredacted(update.body, path: path, bodyLine: update.bodyLine)
             let length = Markdown.plainText(update.body).count

@@ -157,6 +157,11 @@ public struct Event: Sendable, Hashable {
     public var cancelled = false
     /// When a correction (`kind: edit`) last changed this update's message or components.
     public var editedAt: Timestamp?
+    /// The file the message (`body`, `bodyLine`) comes from when an edit replaced it; nil: this one.
+    public var bodyFileName: String?
+
+    /// The file that holds `body`: for warnings about the message, which point at its line.
+    public var messageFileName: String { bodyFileName ?? fileName }
 
     public init(fileName: String, at: Timestamp, seq: Int = 0, by: String?, kind: Kind, body: String, bodyLine: Int, severity: Severity? = nil, cancelled: Bool = false, editedAt: Timestamp? = nil) {
         self.fileName = fileName

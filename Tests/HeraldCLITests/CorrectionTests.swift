@@ -69,6 +69,19 @@ struct CorrectionTests {
         #expect(try site.read("public/incidents/\(id)/index.html").contains("A faulty deploy of search is the cause."))
     }
 
+    /// `herald check` lints an edited message where it is written: the edit's file and line.
+    @Test func checkPointsAtTheEditThatHoldsTheMessage() throws {
+        let site = try TemporarySite()
+        let name = try post(site, "incident", "update", id, "--status", "identified", "--message", "Found the cause.", "--at", "14:30")
+        let edit = try post(site, "incident", "edit", id, name, "--message", "Found the cause this morning.", "--at", "14:40")
+        let lines = try site.read("content/incidents/\(id)/\(edit)").split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try #require(lines.firstIndex { $0.hasPrefix("Found the cause") }) + 1
+        let check = try site.herald("check", "--now", now)
+        #expect(check.stdout.contains("content/incidents/\(id)/\(edit):\(line): warning:"), "\(check.stdout)")
+        #expect(check.stdout.contains("[local-time]"))
+        #expect(!check.stdout.contains("\(name):"), "\(check.stdout)")
+    }
+
     /// A component set to major_outage by mistake, then retracted: every output is byte for byte
     /// the output of a site where it was never posted, and the reason is nowhere public.
     @Test func aRetractedUpdateLeavesNoTraceInAnyPublicOutput() throws {
