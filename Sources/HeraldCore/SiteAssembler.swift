@@ -92,13 +92,17 @@ public struct SiteAssembler: Sendable {
     /// A maintenance's status: its latest update's, except that a `scheduled` update (or none)
     /// leaves it to the clock: scheduled before the window, in progress inside it, completed after
     /// it. So a window that has passed is never "upcoming", and one that has started is in progress
-    /// unless an update says otherwise. A cancellation (`completed` with `cancelled: true`) is
+    /// unless an update says otherwise. `in_progress` or `verifying` posted before the window's end
+    /// lasts until the end, then the clock completes it; posted after the end (an overrun), it
+    /// holds until the next update. A cancellation (`completed` with `cancelled: true`) is
     /// completed, and marked cancelled.
     public static func state(of maintenance: Maintenance, now: Timestamp) -> MaintenanceState {
         let updates = maintenance.updates
         let status: MaintenanceStatus
         let latest = updates.last.flatMap { MaintenanceStatus(rawValue: $0.status ?? "") }
-        if let latest, latest != .scheduled {
+        let overran = (latest == .inProgress || latest == .verifying) && now >= maintenance.scheduledEnd
+            && updates.last!.at < maintenance.scheduledEnd
+        if let latest, latest != .scheduled, !overran {
             status = latest
         } else if now < maintenance.scheduledStart {
             status = .scheduled

@@ -226,6 +226,21 @@ struct CorrectionTests {
         #expect(again.stderr.contains("already cancelled"))
     }
 
+    /// An `in_progress` posted during the window ends with it; one posted after the end (an
+    /// overrun) holds until the next update.
+    @Test func inProgressEndsWithTheWindowUnlessPostedAfterIt() throws {
+        let site = try TemporarySite()
+        let mid = try post(site, "maintenance", "new", "--title", "Upgrade", "--component", "api", "--start", "2026-11-22T13:00:00Z", "--end", "2026-11-22T14:00:00Z", "--message", "Planned.", "--at", "2026-11-20T10:00:00Z")
+        _ = try post(site, "maintenance", "update", mid, "--status", "in_progress", "--message", "Started.", "--at", "13:00")
+        func status() throws -> String? {
+            let list = try site.herald("maintenance", "list", "--json", "--now", now)
+            return (try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])?.first?["status"] as? String
+        }
+        #expect(try status() == "completed")
+        _ = try post(site, "maintenance", "update", mid, "--status", "in_progress", "--message", "Taking longer; next update 15:30 UTC.", "--at", "14:10")
+        #expect(try status() == "in_progress")
+    }
+
     // MARK: - 7. No traps
 
     @Test func pipedTextIsTheMessage() throws {
