@@ -47,7 +47,7 @@ public struct PostmortemDraft: Sendable {
             incidentID: incident.id, today: now.date, summaryLine: RecordWriter.yamlScalar("One paragraph for lists and feeds: \(incident.title)."),
             authors: author.map(RecordWriter.yamlScalar) ?? "", impactStart: facts.milestones.impactStarted.rfc3339,
             impactEnd: facts.milestones.resolved?.rfc3339 ?? "(not resolved)", componentNames: names.isEmpty ? "no specific component" : names.joined(separator: ", "),
-            severity: incident.severity.rawValue, upstream: incident.upstream, durations: durations, records: records)
+            severity: state.severity.rawValue, upstream: incident.upstream, durations: durations, records: records)
         let source = template ?? String(decoding: Theme.builtInTemplates["postmortem-draft"] ?? [], as: UTF8.self)
         let mustache: MustacheTemplate
         do { mustache = try MustacheTemplate(string: source) } catch { throw HeraldError("templates/postmortem.md: template error: \(error)") }
