@@ -263,12 +263,15 @@ public struct ContentLoader: Sendable {
             section.rejectUnknownKeys(expected: ["disable", "max_update_length", "postmortem_due_days"])
             fields.absorb(section)
         }
+        let publicAddresses = fields.strings("public_addresses") ?? []
         fields.rejectUnknownKeys(expected: [
-            "title", "base_url", "support", "stale_after", "description", "components", "roles", "messages", "check",
+            "title", "base_url", "support", "stale_after", "description", "components", "roles", "messages", "check", "public_addresses",
         ])
-        return SiteSettings(
+        var settings = SiteSettings(
             title: title, baseURL: baseURL, support: support, staleAfter: staleAfter, description: description,
             components: components, groups: groups, roles: roles, messages: messages, check: check)
+        settings.publicAddresses = publicAddresses
+        return settings
     }
 
     static func isComponentID(_ id: String) -> Bool {
@@ -293,32 +296,77 @@ public struct ContentLoader: Sendable {
         let path = "content/people.yml"
         guard FileManager.default.fileExists(atPath: absolute(path)) else { return [] }
         guard let text = readText(path, into: &diagnostics) else { return [] }
+        let (people, problems) = Self.parsePeople(text, path: path)
+        diagnostics += problems
+        return people
+    }
+
+    /// people.yml's entries. Its problems never quote it: every value in it is private, so an
+    /// error names the line and the key only (docs/postmortems.md).
+    static func parsePeople(_ text: String, path: String) -> ([Person], [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
         let value: YAMLValue
         switch YAMLValue.parse(text) {
         case .success(.some(let parsed)): value = parsed
-        case .success(.none): return []
+        case .success(.none): return ([], [])
         case .failure(let error):
-            diagnostics.append(.error(path, error.line, error.message))
-            return []
+            return ([], [.error(path, error.line, PeopleFile.privateMessage(error, text: text))])
         }
         guard case .sequence(let list, _) = value else {
-            diagnostics.append(.error(path, value.line, "people.yml must be a list of '- name: …' entries"))
-            return []
+            return ([], [.error(path, value.line, "people.yml must be a list of '- name: …' entries")])
         }
         var people: [Person] = []
+        var seen: [String: Int] = [:]
         for item in list {
             guard case .mapping(let map, let line) = item else {
-                diagnostics.append(.error(path, item.line, "each person must be a mapping with 'name:' and optional 'aliases:'"))
+                diagnostics.append(.error(path, item.line, "each person must be a mapping with 'name:' and optional 'aliases:', 'label:', 'public:', 'match_case:'"))
                 continue
             }
-            let fields = YAMLFields(pairs: map, line: line, path: path, lineOffset: 0)
-            let name = fields.string("name", required: true)
-            let aliases = fields.strings("aliases") ?? []
-            fields.rejectUnknownKeys(expected: ["name", "aliases"])
-            diagnostics += fields.problems
-            if let name, !name.isEmpty { people.append(Person(name: name, aliases: aliases.filter { !$0.isEmpty })) }
+            var entry = PeopleFile.Entry(line: line)
+            for (key, value) in map {
+                switch (key, value) {
+                case ("name", .scalar(let text, _, _)): entry.name = text
+                case ("label", .scalar(let text, _, _)): entry.label = text
+                case ("aliases", .sequence(let items, _)):
+                    for alias in items {
+                        if case .scalar(let text, _, _) = alias { entry.aliases.append(text) } else {
+                            diagnostics.append(.error(path, alias.line, "each alias must be one text (expected a name, @handle or e-mail address)"))
+                        }
+                    }
+                case ("aliases", .scalar(let text, _, _)) where text.isEmpty: break
+                case ("public", .scalar(let text, _, let line)), ("match_case", .scalar(let text, _, let line)):
+                    guard let flag = ["true": true, "false": false, "yes": true, "no": false][text.lowercased()] else {
+                        diagnostics.append(.error(path, line, "'\(key)' must be true or false"))
+                        continue
+                    }
+                    if key == "public" { entry.isPublic = flag } else { entry.ignoresCase = !flag }
+                case ("name", _), ("label", _), ("aliases", _), ("public", _), ("match_case", _):
+                    diagnostics.append(.error(path, value.line, "'\(key)' has the wrong shape (expected \(key == "aliases" ? "a list" : "one value"))"))
+                default:
+                    let guess = closest(key, in: PeopleFile.keys).map { "; did you mean '\($0)'?" } ?? ""
+                    diagnostics.append(.error(path, value.line, "unknown key '\(key)' (expected \(PeopleFile.keys.joined(separator: ", ")))\(guess)"))
+                }
+            }
+            guard let name = entry.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else {
+                diagnostics.append(.error(path, line, "a person has no name (expected 'name:' with the person's full name)"))
+                continue
+            }
+            if let label = entry.label, ReaderText.key(label).isEmpty {
+                diagnostics.append(.error(path, line, "'label' is empty (expected a public description such as 'a community member')"))
+            }
+            for text in [name] + entry.aliases where !text.isEmpty {
+                let key = ReaderText.key(text).lowercased()
+                if let other = seen[key], other != line {
+                    diagnostics.append(Diagnostic(path: path, line: line, severity: .warning, message: "a name or alias here is also listed at line \(other); the first entry's label is used"))
+                } else {
+                    seen[key] = line
+                }
+            }
+            people.append(Person(
+                name: name, aliases: entry.aliases.filter { !$0.isEmpty }, label: entry.label, isPublic: entry.isPublic,
+                ignoresCase: entry.ignoresCase, line: line))
         }
-        return people
+        return (people, diagnostics)
     }
 
     // MARK: - Records
