@@ -35,9 +35,9 @@ struct IncidentCommand: ParsableCommand {
                 let text = try p.message(message, canned: p.cannedText(status, components: components), what: "first public update")
                 var main: [(String, String)] = [("title", RecordWriter.yamlScalar(title)), ("severity", severity.rawValue), ("components", RecordWriter.yamlFlowList(components))]
                 if upstream { main.append(("upstream", "true")) }
-                let fields = p.eventFields(("status", status), at: at, posting)
+                let fields = try p.eventFields(("status", status), at: at, posting)
                 let id = try RecordWriter(layout: p.layout).createRecord(
-                    in: p.layout.incidents, id: RecordID.make(date: at, title: title), mainFile: "incident.md",
+                    in: p.layout.incidents, id: RecordID.make(date: at, title: try p.known().withoutNames(title)), mainFile: "incident.md",
                     mainText: RecordWriter.eventText(main, body: ""), firstEvent: (at, status, RecordWriter.eventText(fields, body: text)))
                 print(id)
             }
@@ -90,7 +90,7 @@ struct IncidentCommand: ParsableCommand {
                 let p = try Posting(global: global)
                 _ = try loadIncident(p, id)
                 let at = try p.time(posting)
-                var fields = p.eventFields(("kind", "note"), at: at, posting)
+                var fields = try p.eventFields(("kind", "note"), at: at, posting)
                 if let milestone {
                     guard Milestone(rawValue: milestone) != nil else {
                         throw CLIError("unknown milestone '\(milestone)' (expected \(Milestone.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -121,7 +121,8 @@ struct IncidentCommand: ParsableCommand {
                     throw CLIError("unknown role '\(role)' (expected \(p.settings.roles.joined(separator: ", ")))")
                 }
                 let at = try p.time(posting)
-                let fields = p.eventFields(("kind", "role"), at: at, posting) + [("role", role), ("person", RecordWriter.yamlScalar(person))]
+                try p.requireKnown(person, option: "--person", add: posting.addPerson)
+                let fields = try p.eventFields(("kind", "role"), at: at, posting) + [("role", role), ("person", RecordWriter.yamlScalar(person))]
                 let name = try RecordWriter(layout: p.layout).createEvent(
                     inFolder: p.layout.incidentFolder(id), at: at, kind: "role", text: RecordWriter.eventText(fields, body: ""))
                 print("content/incidents/\(id)/\(name)")
@@ -220,7 +221,7 @@ func postUpdate(_ p: Posting, id: String, status: String, components: [String], 
     let at = try p.time(posting)
     let names = state?.affectedComponents ?? incident.components
     let text = try p.message(message, canned: p.cannedText(status, components: names), what: "\(status) update")
-    var fields = p.eventFields(("status", status), at: at, posting)
+    var fields = try p.eventFields(("status", status), at: at, posting)
     if !changes.isEmpty { fields.append(("components", RecordWriter.yamlFlowMap(changes))) }
     let name = try RecordWriter(layout: p.layout).createEvent(
         inFolder: p.layout.incidentFolder(id), at: at, kind: status, text: RecordWriter.eventText(fields, body: text))

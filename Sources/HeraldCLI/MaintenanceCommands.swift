@@ -39,9 +39,9 @@ struct MaintenanceCommand: ParsableCommand {
                     ("title", RecordWriter.yamlScalar(title)), ("components", RecordWriter.yamlFlowList(components)),
                     ("scheduled_start", from.rfc3339), ("scheduled_end", to.rfc3339),
                 ]
-                let fields = p.eventFields(("status", "scheduled"), at: at, posting)
+                let fields = try p.eventFields(("status", "scheduled"), at: at, posting)
                 let id = try RecordWriter(layout: p.layout).createRecord(
-                    in: p.layout.maintenance, id: RecordID.make(date: from, title: title), mainFile: "maintenance.md",
+                    in: p.layout.maintenance, id: RecordID.make(date: from, title: try p.known().withoutNames(title)), mainFile: "maintenance.md",
                     mainText: RecordWriter.eventText(main, body: ""), firstEvent: (at, "scheduled", RecordWriter.eventText(fields, body: text)))
                 print(id)
             }
@@ -70,7 +70,7 @@ struct MaintenanceCommand: ParsableCommand {
                 let maintenance = try ContentLoader(layout: p.layout).loadMaintenance(id: id, settings: p.settings)
                 let at = try p.time(posting)
                 let text = try p.message(message, canned: p.cannedText(status, components: maintenance.components), what: "maintenance update")
-                let fields = p.eventFields(("status", status), at: at, posting)
+                let fields = try p.eventFields(("status", status), at: at, posting)
                 let name = try RecordWriter(layout: p.layout).createEvent(
                     inFolder: p.layout.maintenanceFolder(id), at: at, kind: status, text: RecordWriter.eventText(fields, body: text))
                 print("content/maintenance/\(id)/\(name)")

@@ -44,15 +44,20 @@ public struct ContentLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         guard let settings = loadSettings(into: &diagnostics) else { return (nil, diagnostics) }
         // people.yml goes through Yams (a few milliseconds): read meanwhile, on a thread of its own.
-        let loadingPeople = Background {
+        // Records parsed anew wait for it: their people fields are checked against it (a record
+        // from the cache was checked when it was parsed; people.yml is part of the cache key).
+        let loadingPeople = Deferred<([Person], [Diagnostic])> {
             var problems: [Diagnostic] = []
             let people = loadPeople(into: &problems)
             return (people, problems)
         }
+        Thread.detachNewThread { _ = loadingPeople.value }
+        let known = Deferred { KnownPeople(loadingPeople.value.0) }
+        let root = layout.root.path + "/"
 
         // Records whose files are unchanged since the last build come from the cache; a record
         // parsed anew is encoded for the next cache on the same thread.
-        let cache = cacheURL.map { ContentCache.read($0, key: ContentCache.key(settingsBytes: FileBytes.read(absolute("content/site.yml")) ?? [])) }
+        let cache = cacheURL.map { ContentCache.read($0, key: ContentCache.key(settingsBytes: (FileBytes.read(absolute("content/site.yml")) ?? []) + [0] + (FileBytes.read(absolute("content/people.yml")) ?? []))) }
         // Taken before any record is stamped (see ContentCache's stamps).
         let reference = cacheURL.map { ContentCache.Reference.take(beside: $0) }
         var next = ContentCache.Next()
@@ -76,6 +81,7 @@ public struct ContentLoader: Sendable {
             parse: { id in
                 let folder = RecordFolder.read(id, in: incidentsFolder.descriptor, reference: reference)
                 var (incident, problems) = loadIncident(id, settings: settings, folder: folder)
+                if let parsed = incident { problems += known.value.problems(parsed, root: root) }
                 if problems.isEmpty { incident?.stamp = folder.stamp?.value }
                 return (incident, problems, folder.stamp)
             }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
@@ -92,25 +98,26 @@ public struct ContentLoader: Sendable {
             cached: { cache, slot, _ in cache.maintenance(slot) },
             parse: { id in
                 let folder = RecordFolder.read(id, in: maintenanceFolder.descriptor, reference: reference)
-                let (maintenance, problems) = loadMaintenance(id, settings: settings, folder: folder)
+                var (maintenance, problems) = loadMaintenance(id, settings: settings, folder: folder)
+                if let parsed = maintenance { problems += known.value.problems(parsed, root: root) }
                 return (maintenance, problems, folder.stamp)
             }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let maintenances = loadedMaintenances.map(\.value)
         (next.maintenances, next.listings[1]) = Self.cacheEntries(loadedMaintenances, listed: maintenanceList)
 
-        let known = Set(incidentIDs)
-        let root = layout.root.path + "/"
+        let knownIDs = Set(incidentIDs)
         let postmortemList = list("content/postmortems", cache: cache, section: \.postmortems, reference: reference) { _ in
             markdownFiles(in: "content/postmortems")
         }
         let loadedPostmortems = loadRecords(
             postmortemList.names, slots: postmortemList.slots, stamps: reference.map { _ in FileStamps(root: root) }, cache: cache,
             // A postmortem is checked against the incident ids too.
-            cached: { cache, slot, _ in cache.postmortem(slot).flatMap { known.contains($0.0.incidentID) ? $0 : nil } },
+            cached: { cache, slot, _ in cache.postmortem(slot).flatMap { knownIDs.contains($0.0.incidentID) ? $0 : nil } },
             parse: { path in
                 // Stamped before it is read: a change made meanwhile shows in the next build's stamp.
                 let stamp = reference.flatMap { ContentCache.fileStamp(root + path, reference: $0) }
-                let (postmortem, problems) = loadPostmortem(path, incidents: known)
+                var (postmortem, problems) = loadPostmortem(path, incidents: knownIDs)
+                if let parsed = postmortem { problems += known.value.problems(parsed, root: root) }
                 return (postmortem, problems, stamp.map { ContentCache.FolderStamp(value: $0, names: []) })
             }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let postmortems = loadedPostmortems.map(\.value)

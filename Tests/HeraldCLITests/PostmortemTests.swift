@@ -84,7 +84,7 @@ struct PostmortemTests {
         #expect(page.contains("<th scope=\"row\">Time to acknowledge</th><td>7m</td>"))
         #expect(page.contains("<th scope=\"row\">Time to mitigate</th><td>32m</td>"))
         #expect(page.contains("<th scope=\"row\">Time to resolve</th><td>52m</td>"))
-        #expect(page.contains("The incident lead asked the incident lead (from 14:20 UTC) to take over. A responder helped; write to [address removed]."))
+        #expect(page.contains("The incident lead asked the second incident lead to take over. A responder helped; write to [address removed]."))
         #expect(page.contains("Written by</dt><dd>the incident lead, Responder 1</dd>"))
         #expect(page.contains("<td>Responder 1</td>"))
         #expect(page.contains("Deploy 4521 began (started by Responder 1)."))
