@@ -78,7 +78,7 @@ struct IncidentCommand: ParsableCommand {
     }
 
     struct Note: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "note", abstract: "Record an internal note (postmortem timeline only, never public).")
+        static let configuration = CommandConfiguration(commandName: "note", abstract: "Record an internal note: never public. `herald postmortem new` lists notes in the draft; copy into its timeline what should be published.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The incident id.") var id: String

@@ -66,7 +66,7 @@ public struct PostmortemRenderer: OutputRenderer {
 
     func view(_ prepared: PreparedIncident, _ postmortem: Postmortem, _ context: RenderContext, path: String) -> PostmortemPageView {
         let state = prepared.state
-        let facts = PostmortemFacts(incident: state, postmortem: postmortem)
+        let facts = PostmortemFacts(incident: state, postmortem: postmortem, published: true)
         let record = Self.redactor(prepared, context)
         func html(_ markdown: String) -> String { Markdown.html(record.prepareMarkdown(markdown), rewriter: record) }
 

@@ -89,6 +89,10 @@ struct PostmortemTests {
         #expect(page.contains("<td>Responder 1</td>"))
         #expect(page.contains("Deploy 4521 began (started by Responder 1)."))
         #expect(page.contains("<time datetime=\"2026-11-22T13:58:00Z\">13:58 UTC</time>"))
+        // The timeline is curated: the internal note is not on it (its milestone still times detection).
+        #expect(!page.contains("saw the alert"))
+        #expect(page.contains("Role change"))
+        #expect(page.contains("Incident lead: the second incident lead"))
         let index = try site.read("public/postmortems/index.html")
         #expect(index.contains("href=\"../postmortems/\(id)/index.html\""))
         #expect(try site.read("public/incidents/\(id)/index.html").contains("Read the postmortem"))
