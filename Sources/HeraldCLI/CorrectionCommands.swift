@@ -72,7 +72,7 @@ func postEdit(_ p: Posting, kind: RecordKind, id: String, reference: String, mes
         }
         try p.lint(text, first: target.fileName == record.updates.first?.fileName && kind == .incident, strict: posting.strict)
     }
-    var fields = p.eventFields(("kind", "edit"), at: at, posting)
+    var fields = try p.eventFields(("kind", "edit"), at: at, posting)
     fields.append(("target", RecordWriter.yamlScalar(target.fileName)))
     if !changes.isEmpty || clearComponents { fields.append(("components", changes.isEmpty ? "{}" : RecordWriter.yamlFlowMap(changes))) }
     let name = try RecordWriter(layout: p.layout).createEvent(inFolder: kind.folder(p, id), at: at, kind: "edit", fields: fields, body: text)
@@ -88,7 +88,7 @@ func postRetraction(_ p: Posting, kind: RecordKind, id: String, reference: Strin
     }
     let at = try p.time(posting)
     let text = try p.message(reason, canned: "", what: "reason for the retraction (internal)", required: true)
-    var fields = p.eventFields(("kind", "retract"), at: at, posting)
+    var fields = try p.eventFields(("kind", "retract"), at: at, posting)
     fields.append(("target", RecordWriter.yamlScalar(target.fileName)))
     let name = try RecordWriter(layout: p.layout).createEvent(inFolder: kind.folder(p, id), at: at, kind: "retract", fields: fields, body: text)
     print("content/\(kind.contentFolder)/\(id)/\(name)")
@@ -152,7 +152,7 @@ extension IncidentCommand {
                 }
                 let text = try p.message(message, canned: "", what: "follow-up", required: true)
                 try p.lint(text, first: false, strict: posting.strict)
-                let fields = p.eventFields(("kind", Event.followUp), at: at, posting)
+                let fields = try p.eventFields(("kind", Event.followUp), at: at, posting)
                 let name = try RecordWriter(layout: p.layout).createEvent(inFolder: p.layout.incidentFolder(id), at: at, kind: Event.followUp, fields: fields, body: text)
                 print("content/incidents/\(id)/\(name)")
             }
@@ -212,7 +212,7 @@ extension MaintenanceCommand {
                 }
                 let text = try p.message(message, canned: "This scheduled maintenance has been cancelled.", what: "cancellation")
                 try p.lint(text, first: false, strict: posting.strict)
-                let fields = p.eventFields(("status", MaintenanceStatus.completed.rawValue), at: at, posting) + [("cancelled", "true")]
+                let fields = try p.eventFields(("status", MaintenanceStatus.completed.rawValue), at: at, posting) + [("cancelled", "true")]
                 let name = try RecordWriter(layout: p.layout).createEvent(inFolder: p.layout.maintenanceFolder(id), at: at, kind: "cancelled", fields: fields, body: text)
                 print("content/maintenance/\(id)/\(name)")
             }

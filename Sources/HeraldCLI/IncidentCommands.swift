@@ -44,10 +44,10 @@ struct IncidentCommand: ParsableCommand {
                 var main: [(String, String)] = [("title", RecordWriter.yamlScalar(title)), ("severity", severity.rawValue), ("components", RecordWriter.yamlFlowList(components))]
                 if let impactAt { main.append(("impact_started", impactAt.rfc3339)) }
                 if upstream { main.append(("upstream", "true")) }
-                var fields = p.eventFields(("status", status), at: at, posting)
+                var fields = try p.eventFields(("status", status), at: at, posting)
                 if !changes.isEmpty { fields.append(("components", RecordWriter.yamlFlowMap(changes))) }
                 let id = try RecordWriter(layout: p.layout).createRecord(
-                    in: p.layout.incidents, id: RecordID.make(date: at, title: title), mainFile: "incident.md",
+                    in: p.layout.incidents, id: RecordID.make(date: at, title: try p.known().withoutNames(title)), mainFile: "incident.md",
                     mainText: RecordWriter.eventText(main, body: ""), firstUpdate: (at, status, fields, text))
                 print(id)
             }
@@ -89,7 +89,7 @@ struct IncidentCommand: ParsableCommand {
     }
 
     struct Note: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "note", abstract: "Record an internal note (postmortem timeline only, never public).")
+        static let configuration = CommandConfiguration(commandName: "note", abstract: "Record an internal note: never public. `herald postmortem new` lists notes in the draft; copy into its timeline what should be published.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The incident id.") var id: String
@@ -101,7 +101,7 @@ struct IncidentCommand: ParsableCommand {
                 let p = try Posting(global: global)
                 _ = try loadIncident(p, id)
                 let at = try p.time(posting)
-                var fields = p.eventFields(("kind", "note"), at: at, posting)
+                var fields = try p.eventFields(("kind", "note"), at: at, posting)
                 if let milestone {
                     guard Milestone(rawValue: milestone) != nil else {
                         throw CLIError("unknown milestone '\(milestone)' (expected \(Milestone.allCases.map(\.rawValue).joined(separator: ", ")))\(didYouMean(milestone, Milestone.allCases.map(\.rawValue)))")
@@ -132,7 +132,8 @@ struct IncidentCommand: ParsableCommand {
                     throw CLIError("unknown role '\(role)' (expected \(p.settings.roles.joined(separator: ", ")))")
                 }
                 let at = try p.time(posting)
-                let fields = p.eventFields(("kind", "role"), at: at, posting) + [("role", role), ("person", RecordWriter.yamlScalar(person))]
+                try p.requireKnown(person, option: "--person", add: posting.addPerson)
+                let fields = try p.eventFields(("kind", "role"), at: at, posting) + [("role", role), ("person", RecordWriter.yamlScalar(person))]
                 let name = try RecordWriter(layout: p.layout).createEvent(
                     inFolder: p.layout.incidentFolder(id), at: at, kind: "role", fields: fields, body: "")
                 print("content/incidents/\(id)/\(name)")
@@ -274,7 +275,7 @@ func postUpdate(_ p: Posting, id: String, status given: String?, components: [St
     let names = state?.affectedComponents ?? incident.components
     let text = try p.message(message, canned: p.cannedText(status, components: names), what: "\(status) update")
     try p.lint(text, first: false, strict: posting.strict)
-    var fields = p.eventFields(("status", status), at: at, posting)
+    var fields = try p.eventFields(("status", status), at: at, posting)
     if let newSeverity { fields.append(("severity", newSeverity.rawValue)) }
     if !changes.isEmpty { fields.append(("components", RecordWriter.yamlFlowMap(changes))) }
     let name = try RecordWriter(layout: p.layout).createEvent(

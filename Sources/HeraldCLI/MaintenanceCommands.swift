@@ -40,9 +40,9 @@ struct MaintenanceCommand: ParsableCommand {
                     ("title", RecordWriter.yamlScalar(title)), ("components", RecordWriter.yamlFlowList(components)),
                     ("scheduled_start", from.rfc3339), ("scheduled_end", to.rfc3339),
                 ]
-                let fields = p.eventFields(("status", "scheduled"), at: at, posting)
+                let fields = try p.eventFields(("status", "scheduled"), at: at, posting)
                 let id = try RecordWriter(layout: p.layout).createRecord(
-                    in: p.layout.maintenance, id: RecordID.make(date: from, title: title), mainFile: "maintenance.md",
+                    in: p.layout.maintenance, id: RecordID.make(date: from, title: try p.known().withoutNames(title)), mainFile: "maintenance.md",
                     mainText: RecordWriter.eventText(main, body: ""), firstUpdate: (at, "scheduled", fields, text))
                 print(id)
             }
@@ -72,7 +72,7 @@ struct MaintenanceCommand: ParsableCommand {
                 let at = try p.time(posting)
                 let text = try p.message(message, canned: p.cannedText(status, components: maintenance.components), what: "maintenance update")
                 try p.lint(text, first: false, strict: posting.strict)
-                let fields = p.eventFields(("status", status), at: at, posting)
+                let fields = try p.eventFields(("status", status), at: at, posting)
                 let name = try RecordWriter(layout: p.layout).createEvent(
                     inFolder: p.layout.maintenanceFolder(id), at: at, kind: status, fields: fields, body: text)
                 print("content/maintenance/\(id)/\(name)")

@@ -18,8 +18,11 @@ struct PostingOptions: ParsableArguments {
     @Flag(name: .long, help: "Refuse to post a public message that `herald check` would warn about (local-time, first-contact, length).")
     var strict = false
 
-    @Option(name: .long, help: ArgumentHelp("Who posts it (never published). Default: git config user.name.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Who posts it (never published; must be in people.yml). Default: git config user.name, if people.yml lists it.", valueName: "name"))
     var by: String?
+
+    @Flag(name: .long, help: "Add the person named by --by (or --person) to content/people.yml if it does not list them.")
+    var addPerson = false
 }
 
 /// Turns what a messenger typed into the values a record needs.
@@ -49,12 +52,41 @@ struct Posting {
         return at
     }
 
-    /// `--by`, else `git config user.name` in the site folder, else nobody.
-    func author(_ options: PostingOptions) -> String? {
-        if let by = options.by, !by.isEmpty { return by }
+    /// `--by`, else `git config user.name` in the site folder if people.yml lists it, else nobody.
+    func author(_ options: PostingOptions) throws -> String? {
+        if let by = options.by, !by.isEmpty {
+            try requireKnown(by, option: "--by", add: options.addPerson)
+            return by
+        }
         guard let output = Self.run(["git", "-C", layout.root.path, "config", "user.name"]) else { return nil }
         let name = output.trimmingCharacters(in: .whitespacesAndNewlines)
-        return name.isEmpty ? nil : name
+        if name.isEmpty { return nil }
+        if options.addPerson {
+            try requireKnown(name, option: "--by", add: true)
+            return name
+        }
+        guard try known().knows(name) else {
+            // Never block a messenger mid-incident: the update is posted without `by:`.
+            FileHandle.standardError.write(Data("note: git's user.name is not in content/people.yml, so 'by:' is left out (use --by with a listed name, or --add-person)\n".utf8))
+            return nil
+        }
+        return name
+    }
+
+    /// Who people.yml knows.
+    func known() throws -> KnownPeople {
+        try KnownPeople(ContentLoader(layout: layout).loadPeople())
+    }
+
+    /// Refuses a person people.yml does not list (their name would be published), or adds them.
+    func requireKnown(_ name: String, option: String, add: Bool) throws {
+        guard try !known().knows(name) else { return }
+        if add {
+            try ContentLoader(layout: layout).addPerson(name)
+            FileHandle.standardError.write(Data("added to content/people.yml; give them aliases (@handle, first name) there so those are redacted too\n".utf8))
+            return
+        }
+        throw CLIError("\(option): this person is not in content/people.yml, so the build could not show them as a role; add them there (name, aliases), or repeat the command with --add-person")
     }
 
     /// What a program found on PATH prints, or nil if it cannot be started or fails. Started with
@@ -96,9 +128,9 @@ struct Posting {
 
     /// The front-matter lines every event starts with: its kind or status, `at`, and `by` when known
     /// (`RecordWriter` adds `seq`).
-    func eventFields(_ first: (String, String), at: Timestamp, _ options: PostingOptions) -> [(String, String)] {
+    func eventFields(_ first: (String, String), at: Timestamp, _ options: PostingOptions) throws -> [(String, String)] {
         var fields = [first, ("at", at.rfc3339)]
-        if let by = author(options) { fields.append(("by", RecordWriter.yamlScalar(by))) }
+        if let by = try author(options) { fields.append(("by", RecordWriter.yamlScalar(by))) }
         return fields
     }
 

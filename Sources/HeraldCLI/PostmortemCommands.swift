@@ -25,7 +25,7 @@ struct PostmortemCommand: ParsableCommand {
                 }
                 let templateURL = p.layout.templates.appendingPathComponent("postmortem.md")
                 let template = FileManager.default.contents(atPath: templateURL.path).map { String(decoding: $0, as: UTF8.self) }
-                let text = try PostmortemDraft.text(incident: incident, settings: p.settings, template: template, author: p.author(posting), now: p.now)
+                let text = try PostmortemDraft.text(incident: incident, settings: p.settings, template: template, author: try p.author(posting), now: p.now)
                 try FileManager.default.createDirectory(at: p.layout.postmortems, withIntermediateDirectories: true)
                 guard try RecordWriter(layout: p.layout).createExclusively(target, text: text) else {
                     throw CLIError("content/postmortems/\(id).md already exists; refusing to overwrite it")

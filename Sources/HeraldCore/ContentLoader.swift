@@ -44,15 +44,20 @@ public struct ContentLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         guard let settings = loadSettings(into: &diagnostics) else { return (nil, diagnostics) }
         // people.yml goes through Yams (a few milliseconds): read meanwhile, on a thread of its own.
-        let loadingPeople = Background {
+        // Records parsed anew wait for it: their people fields are checked against it (a record
+        // from the cache was checked when it was parsed; people.yml is part of the cache key).
+        let loadingPeople = Deferred<([Person], [Diagnostic])> {
             var problems: [Diagnostic] = []
             let people = loadPeople(into: &problems)
             return (people, problems)
         }
+        Thread.detachNewThread { _ = loadingPeople.value }
+        let known = Deferred { KnownPeople(loadingPeople.value.0) }
+        let root = layout.root.path + "/"
 
         // Records whose files are unchanged since the last build come from the cache; a record
         // parsed anew is encoded for the next cache on the same thread.
-        let cache = cacheURL.map { ContentCache.read($0, key: ContentCache.key(settingsBytes: FileBytes.read(absolute("content/site.yml")) ?? [])) }
+        let cache = cacheURL.map { ContentCache.read($0, key: ContentCache.key(settingsBytes: (FileBytes.read(absolute("content/site.yml")) ?? []) + [0] + (FileBytes.read(absolute("content/people.yml")) ?? []))) }
         // Taken before any record is stamped (see ContentCache's stamps).
         let reference = cacheURL.map { ContentCache.Reference.take(beside: $0) }
         var next = ContentCache.Next()
@@ -76,6 +81,7 @@ public struct ContentLoader: Sendable {
             parse: { id in
                 let folder = RecordFolder.read(id, in: incidentsFolder.descriptor, reference: reference)
                 var (incident, problems) = loadIncident(id, settings: settings, folder: folder)
+                if let parsed = incident { problems += known.value.problems(parsed, root: root) }
                 if problems.isEmpty { incident?.stamp = folder.stamp?.value }
                 return (incident, problems, folder.stamp)
             }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
@@ -92,25 +98,26 @@ public struct ContentLoader: Sendable {
             cached: { cache, slot, _ in cache.maintenance(slot) },
             parse: { id in
                 let folder = RecordFolder.read(id, in: maintenanceFolder.descriptor, reference: reference)
-                let (maintenance, problems) = loadMaintenance(id, settings: settings, folder: folder)
+                var (maintenance, problems) = loadMaintenance(id, settings: settings, folder: folder)
+                if let parsed = maintenance { problems += known.value.problems(parsed, root: root) }
                 return (maintenance, problems, folder.stamp)
             }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let maintenances = loadedMaintenances.map(\.value)
         (next.maintenances, next.listings[1]) = Self.cacheEntries(loadedMaintenances, listed: maintenanceList)
 
-        let known = Set(incidentIDs)
-        let root = layout.root.path + "/"
+        let knownIDs = Set(incidentIDs)
         let postmortemList = list("content/postmortems", cache: cache, section: \.postmortems, reference: reference) { _ in
             markdownFiles(in: "content/postmortems")
         }
         let loadedPostmortems = loadRecords(
             postmortemList.names, slots: postmortemList.slots, stamps: reference.map { _ in FileStamps(root: root) }, cache: cache,
             // A postmortem is checked against the incident ids too.
-            cached: { cache, slot, _ in cache.postmortem(slot).flatMap { known.contains($0.0.incidentID) ? $0 : nil } },
+            cached: { cache, slot, _ in cache.postmortem(slot).flatMap { knownIDs.contains($0.0.incidentID) ? $0 : nil } },
             parse: { path in
                 // Stamped before it is read: a change made meanwhile shows in the next build's stamp.
                 let stamp = reference.flatMap { ContentCache.fileStamp(root + path, reference: $0) }
-                let (postmortem, problems) = loadPostmortem(path, incidents: known)
+                var (postmortem, problems) = loadPostmortem(path, incidents: knownIDs)
+                if let parsed = postmortem { problems += known.value.problems(parsed, root: root) }
                 return (postmortem, problems, stamp.map { ContentCache.FolderStamp(value: $0, names: []) })
             }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let postmortems = loadedPostmortems.map(\.value)
@@ -263,12 +270,15 @@ public struct ContentLoader: Sendable {
             section.rejectUnknownKeys(expected: ["disable", "max_update_length", "postmortem_due_days"])
             fields.absorb(section)
         }
+        let publicAddresses = fields.strings("public_addresses") ?? []
         fields.rejectUnknownKeys(expected: [
-            "title", "base_url", "support", "stale_after", "description", "components", "roles", "messages", "check",
+            "title", "base_url", "support", "stale_after", "description", "components", "roles", "messages", "check", "public_addresses",
         ])
-        return SiteSettings(
+        var settings = SiteSettings(
             title: title, baseURL: baseURL, support: support, staleAfter: staleAfter, description: description,
             components: components, groups: groups, roles: roles, messages: messages, check: check)
+        settings.publicAddresses = publicAddresses
+        return settings
     }
 
     static func isComponentID(_ id: String) -> Bool {
@@ -293,32 +303,77 @@ public struct ContentLoader: Sendable {
         let path = "content/people.yml"
         guard FileManager.default.fileExists(atPath: absolute(path)) else { return [] }
         guard let text = readText(path, into: &diagnostics) else { return [] }
+        let (people, problems) = Self.parsePeople(text, path: path)
+        diagnostics += problems
+        return people
+    }
+
+    /// people.yml's entries. Its problems never quote it: every value in it is private, so an
+    /// error names the line and the key only (docs/postmortems.md).
+    static func parsePeople(_ text: String, path: String) -> ([Person], [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
         let value: YAMLValue
         switch YAMLValue.parse(text) {
         case .success(.some(let parsed)): value = parsed
-        case .success(.none): return []
+        case .success(.none): return ([], [])
         case .failure(let error):
-            diagnostics.append(.error(path, error.line, error.message))
-            return []
+            return ([], [.error(path, error.line, PeopleFile.privateMessage(error, text: text))])
         }
         guard case .sequence(let list, _) = value else {
-            diagnostics.append(.error(path, value.line, "people.yml must be a list of '- name: …' entries"))
-            return []
+            return ([], [.error(path, value.line, "people.yml must be a list of '- name: …' entries")])
         }
         var people: [Person] = []
+        var seen: [String: Int] = [:]
         for item in list {
             guard case .mapping(let map, let line) = item else {
-                diagnostics.append(.error(path, item.line, "each person must be a mapping with 'name:' and optional 'aliases:'"))
+                diagnostics.append(.error(path, item.line, "each person must be a mapping with 'name:' and optional 'aliases:', 'label:', 'public:', 'match_case:'"))
                 continue
             }
-            let fields = YAMLFields(pairs: map, line: line, path: path, lineOffset: 0)
-            let name = fields.string("name", required: true)
-            let aliases = fields.strings("aliases") ?? []
-            fields.rejectUnknownKeys(expected: ["name", "aliases"])
-            diagnostics += fields.problems
-            if let name, !name.isEmpty { people.append(Person(name: name, aliases: aliases.filter { !$0.isEmpty })) }
+            var entry = PeopleFile.Entry(line: line)
+            for (key, value) in map {
+                switch (key, value) {
+                case ("name", .scalar(let text, _, _)): entry.name = text
+                case ("label", .scalar(let text, _, _)): entry.label = text
+                case ("aliases", .sequence(let items, _)):
+                    for alias in items {
+                        if case .scalar(let text, _, _) = alias { entry.aliases.append(text) } else {
+                            diagnostics.append(.error(path, alias.line, "each alias must be one text (expected a name, @handle or e-mail address)"))
+                        }
+                    }
+                case ("aliases", .scalar(let text, _, _)) where text.isEmpty: break
+                case ("public", .scalar(let text, _, let line)), ("match_case", .scalar(let text, _, let line)):
+                    guard let flag = ["true": true, "false": false, "yes": true, "no": false][text.lowercased()] else {
+                        diagnostics.append(.error(path, line, "'\(key)' must be true or false"))
+                        continue
+                    }
+                    if key == "public" { entry.isPublic = flag } else { entry.ignoresCase = !flag }
+                case ("name", _), ("label", _), ("aliases", _), ("public", _), ("match_case", _):
+                    diagnostics.append(.error(path, value.line, "'\(key)' has the wrong shape (expected \(key == "aliases" ? "a list" : "one value"))"))
+                default:
+                    let guess = closest(key, in: PeopleFile.keys).map { "; did you mean '\($0)'?" } ?? ""
+                    diagnostics.append(.error(path, value.line, "unknown key '\(key)' (expected \(PeopleFile.keys.joined(separator: ", ")))\(guess)"))
+                }
+            }
+            guard let name = entry.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else {
+                diagnostics.append(.error(path, line, "a person has no name (expected 'name:' with the person's full name)"))
+                continue
+            }
+            if let label = entry.label, ReaderText.key(label).isEmpty {
+                diagnostics.append(.error(path, line, "'label' is empty (expected a public description such as 'a community member')"))
+            }
+            for text in [name] + entry.aliases where !text.isEmpty {
+                let key = ReaderText.key(text).lowercased()
+                if let other = seen[key], other != line {
+                    diagnostics.append(Diagnostic(path: path, line: line, severity: .warning, message: "a name or alias here is also listed at line \(other); the first entry's label is used"))
+                } else {
+                    seen[key] = line
+                }
+            }
+            people.append(Person(
+                name: name, aliases: entry.aliases.filter { !$0.isEmpty }, label: entry.label, isPublic: entry.isPublic,
+                ignoresCase: entry.ignoresCase, line: line))
         }
-        return people
+        return (people, diagnostics)
     }
 
     // MARK: - Records

@@ -74,7 +74,7 @@ public indirect enum YAMLValue: Sendable {
             guard let node = try Yams.compose(yaml: yaml) else { return .success(nil) }
             return .success(try convert(node))
         } catch let error as YamlError {
-            return .failure(YAMLParseError(error))
+            return .failure(YAMLParseError(error, yaml: yaml))
         } catch let error as YAMLParseError {
             return .failure(error)
         } catch {
@@ -113,15 +113,36 @@ public struct YAMLParseError: Error, Sendable {
         self.message = message
     }
 
-    init(_ error: YamlError) {
+    /// Never quotes the YAML (people.yml is private): the problem, and the line it is on.
+    init(_ error: YamlError, yaml: String = "") {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
             self.init(line: mark.line, message: "broken YAML: \(what)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams marks the mapping; the line is the key's second use.
+            let line = duplicates.sorted().compactMap { Self.secondUse(of: $0, in: yaml, from: context.mark.line) }.min() ?? context.mark.line
+            self.init(line: line, message: "broken YAML: a key is used twice in one mapping (expected each key once)")
+        case .reader(let problem, _, _, _):
+            self.init(line: 1, message: "broken YAML: \(problem)")
         default:
-            self.init(line: 1, message: "broken YAML: \(error)")
+            self.init(line: 1, message: "broken YAML: the text could not be read as YAML")
         }
+    }
+
+    /// The line of the second `key:` at one indentation from line `start` on (1-based).
+    static func secondUse(of key: String, in yaml: String, from start: Int) -> Int? {
+        var seen: Set<Int> = []
+        for (index, line) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where index + 1 >= start {
+            var rest = Substring(line)
+            var indent = 0
+            while let first = rest.first, first == " " || first == "-" { rest = rest.dropFirst(); indent += 1 }
+            for quoted in [key, "\"\(key)\"", "'\(key)'"] where rest.hasPrefix(quoted + ":") {
+                if !seen.insert(indent).inserted { return index + 1 }
+            }
+        }
+        return nil
     }
 }
 

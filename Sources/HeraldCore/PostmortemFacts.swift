@@ -45,7 +45,10 @@ public struct PostmortemFacts: Sendable {
     /// Problems with the records' times, for `herald build` and `herald check`.
     public var warnings: [Diagnostic]
 
-    public init(incident state: IncidentState, postmortem: Postmortem) {
+    /// `published`: the timeline of the public page — public updates, role changes and the
+    /// entries the author put in the postmortem, never internal notes (a draft lists them all
+    /// for the author to pick from).
+    public init(incident state: IncidentState, postmortem: Postmortem, published: Bool = false) {
         let incident = state.incident
         var marks: [Milestone: Timestamp] = [:]
         func note(_ milestone: Milestone, _ at: Timestamp) {
@@ -71,7 +74,8 @@ public struct PostmortemFacts: Sendable {
         for event in incident.events {
             switch event.kind {
             case .update(let status, _): items.append(TimelineItem(at: event.at, kind: .update, detail: status, text: event.body, milestone: nil))
-            case .note(let milestone): items.append(TimelineItem(at: event.at, kind: .note, detail: "", text: event.body, milestone: milestone))
+            case .note(let milestone):
+                if !published { items.append(TimelineItem(at: event.at, kind: .note, detail: "", text: event.body, milestone: milestone)) }
             case .role(let role, let person): items.append(TimelineItem(at: event.at, kind: .role, detail: role, text: person, milestone: nil))
             }
         }

@@ -24,7 +24,13 @@ public struct PostmortemRenderer: OutputRenderer {
 
     /// The redactor for a postmortem page: the incident's roles, numbered afresh for this page.
     static func redactor(_ prepared: PreparedIncident, _ context: RenderContext) -> RecordRedactor {
-        context.redactor.forRecord(roles: RenderContext.roles(of: prepared.state.incident), start: prepared.state.startedAt)
+        let incident = prepared.state.incident
+        var texts = RenderContext.texts(of: incident)
+        if let postmortem = prepared.state.postmortem {
+            texts += [postmortem.summary] + postmortem.authors + [postmortem.body] + postmortem.timeline.map(\.text)
+            texts += postmortem.actionItems.flatMap { [$0.title] + ($0.owner.map { [$0] } ?? []) }
+        }
+        return context.redactor.forRecord(roles: RenderContext.roles(of: incident), texts: texts)
     }
 
     func index(_ published: [(PreparedIncident, Postmortem)], _ context: RenderContext) -> OutputFile {
@@ -60,9 +66,9 @@ public struct PostmortemRenderer: OutputRenderer {
 
     func view(_ prepared: PreparedIncident, _ postmortem: Postmortem, _ context: RenderContext, path: String) -> PostmortemPageView {
         let state = prepared.state
-        let facts = PostmortemFacts(incident: state, postmortem: postmortem)
+        let facts = PostmortemFacts(incident: state, postmortem: postmortem, published: true)
         let record = Self.redactor(prepared, context)
-        func html(_ markdown: String) -> String { Markdown.html(markdown, rewriter: record) }
+        func html(_ markdown: String) -> String { Markdown.html(record.prepareMarkdown(markdown), rewriter: record) }
 
         let authors = postmortem.authors.map { record.label(for: $0) }
         let durations = facts.durations.map { d -> DurationView in
@@ -97,7 +103,7 @@ public struct PostmortemRenderer: OutputRenderer {
         let actions = postmortem.actionItems.map {
             ActionItemView(
                 title: record.redact($0.title), type: $0.type.rawValue, owner: $0.owner.map { record.label(for: $0) } ?? "unassigned",
-                status: $0.status.rawValue, isDone: $0.status == .done, link: $0.link.flatMap { record.redact($0, startsSentence: false) == $0 ? $0 : nil })
+                status: $0.status.rawValue, isDone: $0.status == .done, link: $0.link.flatMap { record.keepsDestination($0) ? $0 : nil })
         }
         return PostmortemPageView(
             page: HTMLRenderer.page(context, path: path, title: "Postmortem: \(prepared.title)", section: "postmortems"),

@@ -186,22 +186,26 @@ public struct RenderContext: Sendable {
         for person in model.content.people {
             salt.combine(person.name)
             for alias in person.aliases { salt.combine(alias) }
+            salt.combine("\(person.label ?? "\u{0}") \(person.isPublic) \(person.ignoresCase)")
         }
+        for address in model.settings.publicAddresses { salt.combine(address) }
         self.cacheSalt = salt.value
         self.theme = theme
         self.headExtra = headExtra
-        let redactor = Redactor(people: model.content.people, support: model.settings.support)
+        let redactor = Redactor(people: model.content.people, settings: model.settings)
         self.redactor = redactor
         let settings = model.settings
         @Sendable func names(_ ids: [String]) -> [String] { ids.map { settings.component($0)?.name ?? $0 } }
         @Sendable func prepare(_ events: [Event], _ record: LazyRecordRedactor) -> [PreparedUpdate] {
             events.map { event in
-                let (html, text) = Markdown.render(event.body, rewriter: redactor.mightRedact(event.body) ? record.value : nil)
+                let (html, text) = redactor.mightRedact(event.body)
+                    ? Markdown.render(record.value.prepareMarkdown(event.body), rewriter: record.value) : Markdown.render(event.body)
                 return PreparedUpdate(event: event, status: event.status ?? "", html: html, text: text)
             }
         }
         @Sendable func html(_ markdown: String, _ record: LazyRecordRedactor) -> String {
-            markdown.isEmpty ? "" : Markdown.html(markdown, rewriter: redactor.mightRedact(markdown) ? record.value : nil)
+            if markdown.isEmpty { return "" }
+            return redactor.mightRedact(markdown) ? Markdown.html(record.value.prepareMarkdown(markdown), rewriter: record.value) : Markdown.html(markdown)
         }
         @Sendable func text(_ plain: String, _ record: LazyRecordRedactor) -> String {
             redactor.mightRedact(plain) ? record.value.redact(plain) : plain
@@ -211,14 +215,16 @@ public struct RenderContext: Sendable {
             let state = model.incidents[position]
             return PreparedIncident(state: state, position: position) {
                 // Most records name nobody: their redactor is only built when a text might need it.
-                let record = LazyRecordRedactor { redactor.forRecord(roles: Self.roles(of: state.incident), start: state.startedAt) }
+                let record = LazyRecordRedactor { redactor.forRecord(roles: Self.roles(of: state.incident), texts: Self.texts(of: state.incident)) }
                 return PreparedIncident.Texts(
                     title: text(state.incident.title, record), updates: prepare(state.updates, record),
                     summaryHTML: html(state.incident.summary, record), componentNames: names(state.affectedComponents))
             }
         }
         self.maintenances = parallelMap(model.maintenances) { state in
-            let record = LazyRecordRedactor { redactor.forRecord(roles: []) }
+            let record = LazyRecordRedactor {
+                redactor.forRecord(roles: [], texts: state.maintenance.events.map(\.body) + [state.maintenance.title, state.maintenance.summary])
+            }
             return PreparedMaintenance(
                 state: state, title: text(state.maintenance.title, record), updates: prepare(state.updates, record),
                 summaryHTML: html(state.maintenance.summary, record), componentNames: names(state.maintenance.components))
@@ -229,6 +235,12 @@ public struct RenderContext: Sendable {
             for incident in incidents { index[incident.id] = incident.position }
             return index
         }
+    }
+
+    /// The texts people are numbered by in an incident: its events in time order, then its title
+    /// and summary (then, on its postmortem's page, the postmortem's).
+    public static func texts(of incident: Incident) -> [String] {
+        incident.events.map(\.body) + [incident.title, incident.summary]
     }
 
     /// Every role assignment of an incident: starting roles, then role events in time order.

@@ -84,7 +84,7 @@ public struct SiteBuilder: Sendable {
         let files = try renderer.render(context)
         retire(consume context, options)
         timings.append(clock.lap("render"))
-        let leaks = LeakScanner(people: content.people, support: content.settings.support).scan(files)
+        let leaks = LeakScanner(people: content.people, support: content.settings.support, publicAddresses: content.settings.publicAddresses).scan(files)
         timings.append(clock.lap("scan"))
         if !leaks.isEmpty {
             let output = layout.relativePath(options.output ?? layout.defaultOutput)

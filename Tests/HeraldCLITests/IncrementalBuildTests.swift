@@ -35,7 +35,7 @@ struct IncrementalBuildTests {
         let before = try modified(site, oldPage)
         let posted = try site.herald(
             "incident", "update", "2026-11-22-search-down", "--status", "monitoring", "--message", "A fix is live; watching error rates.",
-            "--at", "2026-11-22T14:50:00Z", "--by", "robin")
+            "--at", "2026-11-22T14:50:00Z", "--by", "Bob Smith")
         #expect(posted.status == 0, "\(posted.stderr)")
         let rebuild = try site.herald("build", "--now", now)
         #expect(rebuild.status == 0, "\(rebuild.stderr)")
