@@ -75,6 +75,11 @@ enum GFM {
     static func extend(_ document: OpaquePointer, source: UnsafeBufferPointer<UInt8>) {
         let features = features(source)
         if features.isEmpty { return }
+        // Source lines are only needed to find tables, task markers and escaped tildes.
+        guard !features.isDisjoint(with: [.pipe, .bracket, .tilde]) else {
+            Inlines.convert(in: document, features: features, source: nil)
+            return
+        }
         let text = SourceText(source)
         if features.contains(.pipe) {
             Tables.convert(in: document, source: text, lineOffset: 0, fullSource: source)

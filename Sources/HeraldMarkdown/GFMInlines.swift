@@ -40,12 +40,12 @@ enum TaskItems {
 
 /// Extended autolinks and strikethrough, on the inline nodes libcmark made.
 enum Inlines {
-    static func convert(in root: OpaquePointer, features: GFM.Features, source: SourceText) {
+    static func convert(in root: OpaquePointer, features: GFM.Features, source: SourceText?) {
         if features.contains(.url) {
             for container in containers(root, includingLinks: false) { autolinkURLs(in: container) }
         }
         if features.contains(.tilde) {
-            let escapes = mayEscapeTildes(source.bytes)
+            let escapes = source.map { mayEscapeTildes($0.bytes) } ?? false
             for container in containers(root, includingLinks: true) { strikethrough(in: container, source: escapes ? source : nil) }
         }
         if features.contains(.at) {
