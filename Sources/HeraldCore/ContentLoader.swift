@@ -771,6 +771,7 @@ public struct ContentLoader: Sendable {
         }
         fields.rejectUnknownKeys(expected: ["incident", "status", "published", "summary", "authors", "timeline", "action_items", "title"])
         diagnostics += fields.problems
+        if let problem = ForeignFrontMatter.problem(in: file.body, path: path, bodyLine: file.bodyLine) { diagnostics.append(problem) }
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
         return (Postmortem(incidentID: incident, path: path, status: status, published: published, summary: summary, authors: authors, timeline: timeline, actionItems: actions, body: file.body, bodyLine: file.bodyLine), diagnostics)
     }

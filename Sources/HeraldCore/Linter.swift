@@ -19,6 +19,7 @@ public struct Linter: Sendable {
         Rule(code: "blame", summary: "a postmortem uses blaming language or makes a person the subject of a failure"),
         Rule(code: "missing-postmortem", summary: "a resolved critical or major incident has no published postmortem after check.postmortem_due_days"),
         Rule(code: "unredacted", summary: "a person's name that is not in people.yml appears next to a role or as a handle"),
+        Rule(code: "remote-image", summary: "a published postmortem shows an image from another host"),
     ] + recordRules
 
     public var layout: SiteLayout
@@ -79,6 +80,11 @@ public struct Linter: Sendable {
                     found += text.blame(entry.text, path: postmortem.path, bodyLine: entry.line, markdown: false)
                 }
                 found += text.unredacted(postmortem.body, path: postmortem.path, bodyLine: postmortem.bodyLine)
+                if postmortem.status == .published {
+                    // What `herald build` refuses (missing or unsafe files), and images it cannot copy.
+                    let assets = PostmortemAssets.resolve(postmortem, layout: layout)
+                    found += assets.problems + assets.remoteImages
+                }
                 if let state = states[postmortem.incidentID] {
                     found += PostmortemFacts(incident: state, postmortem: postmortem).warnings
                 }

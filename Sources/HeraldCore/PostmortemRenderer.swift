@@ -112,7 +112,8 @@ public struct PostmortemRenderer: OutputRenderer {
             upstream: state.incident.upstream, componentNames: prepared.componentNames.joined(separator: ", "),
             impactStart: TimeView(facts.milestones.impactStarted), impactEnd: facts.milestones.resolved.map(TimeView.init),
             published: postmortem.published?.date ?? "", authors: authors.joined(separator: ", "), hasAuthors: !authors.isEmpty,
-            summary: record.redact(postmortem.summary), durations: durations, bodyHTML: html(postmortem.body), timeline: days,
+            summary: record.redact(postmortem.summary), durations: durations,
+            bodyHTML: Markdown.html(postmortem.body, rewriter: record, title: state.incident.title), timeline: days,
             actionItems: actions, hasActionItems: !actions.isEmpty)
     }
 }

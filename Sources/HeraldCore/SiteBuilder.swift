@@ -78,13 +78,18 @@ public struct SiteBuilder: Sendable {
         let content = try loaded.get()
         let theme = try themed.get()
         let model = SiteAssembler().assemble(content, now: options.now)
+        // Images and files of published postmortems: a missing one stops the build here.
+        let assets = try PostmortemAssets.published(model, layout: layout)
         timings.append(clock.lap("assemble"))
         let context = RenderContext(model: model, theme: theme, headExtra: options.headExtra, previous: previous())
         timings.append(clock.lap("prepare"))
-        let files = try renderer.render(context)
+        var files = try renderer.render(context)
+        if !assets.isEmpty { files += try PostmortemAssets.files(assets) }
         retire(consume context, options)
         timings.append(clock.lap("render"))
-        let leaks = LeakScanner(people: content.people, support: content.settings.support, publicAddresses: content.settings.publicAddresses).scan(files)
+        // Images are not text: the scanner reads everything else, copied text files included.
+        let scanned = assets.isEmpty ? files : files.filter { !PostmortemAssets.isBinary($0.path) }
+        let leaks = LeakScanner(people: content.people, support: content.settings.support, publicAddresses: content.settings.publicAddresses).scan(scanned)
         timings.append(clock.lap("scan"))
         if !leaks.isEmpty {
             let output = layout.relativePath(options.output ?? layout.defaultOutput)

@@ -144,3 +144,33 @@ def test_screenshots(example_public, name, width, height, dark):
             assert path.stat().st_size > 10_000
     finally:
         driver.quit()
+
+
+def test_markdown_tables_scroll_sideways_on_a_phone(example_public):
+    """The example postmortem's GFM table (covered by the validator and axe above) scrolls inside
+    its own box on a 360 px phone; the page itself does not get wider. Task items are disabled
+    checkboxes whose label is the item's text."""
+    page = "postmortems/2026-11-17-search-unavailable/index.html"
+    html = (example_public / page).read_text()
+    assert '<div class="table-wrap" role="region" aria-label="Table" tabindex="0">' in html
+    assert '<th scope="col" style="text-align: right">Share affected</th>' in html
+    driver = chrome(360, 900)
+    try:
+        with serve(example_public) as base:
+            driver.get(base + page)
+            wrap = driver.find_element("css selector", ".table-wrap")
+            # Make the table wider than a phone, as a real timeline table with long cells is.
+            driver.execute_script("arguments[0].querySelector('td').textContent = 'x'.repeat(30) + ' ' + 'y'.repeat(60)", wrap)
+            sizes = driver.execute_script(
+                "const w = arguments[0]; return [w.scrollWidth, w.clientWidth, getComputedStyle(w).overflowX,"
+                " document.documentElement.scrollWidth, document.documentElement.clientWidth]", wrap)
+            assert sizes[0] > sizes[1], sizes
+            assert sizes[2] == "auto", sizes
+            assert sizes[3] <= sizes[4], sizes
+            boxes = driver.find_elements("css selector", "label.task input[type=checkbox]")
+            assert len(boxes) == 2
+            assert all(not box.is_enabled() for box in boxes)
+            labels = [driver.execute_script("return arguments[0].labels[0].textContent.trim()", box) for box in boxes]
+            assert labels == ["Roll back rollout 4521", "Add the canary stage (see the action items below)"], labels
+    finally:
+        driver.quit()
