@@ -104,6 +104,7 @@ public struct SiteBuilder: Sendable {
     public func build(_ options: Options) throws -> Report {
         var timings: [(stage: String, seconds: Double, cpu: Double)] = []
         let output = options.output ?? layout.defaultOutput
+        try Self.checkOutput(output, layout: layout)
         let writer = SiteWriter(output: output, crashPoint: options.crashPoint)
         // Held until the new manifest is written (see BuildLock).
         let lock = BuildLock(root: layout.root) { options.waiting?($0) }
@@ -141,6 +142,41 @@ public struct SiteBuilder: Sendable {
             maintenances: model.maintenances.count, warnings: warnings.value)
         retire((consume model, consume files, previous, verification), options)
         return report
+    }
+}
+
+extension SiteBuilder {
+    /// Refuses an output folder inside the site's `content/` or `templates/` (the site would be
+    /// published into its own sources, and read back as records), or one that holds them.
+    /// Compared after resolving symbolic links, for the part of the path that exists.
+    static func checkOutput(_ output: URL, layout: SiteLayout) throws {
+        let out = realPath(output)
+        for (name, folder) in [("content/", layout.content), ("templates/", layout.templates)] {
+            let source = realPath(folder)
+            if out == source || out.hasPrefix(source + "/") {
+                throw HeraldError("the output folder \(output.path) is inside the site's \(name); choose a folder outside it (default: public/ in the site)")
+            }
+            if out == "/" || source.hasPrefix(out + "/") {
+                throw HeraldError("the output folder \(output.path) holds the site's \(name); choose a folder of its own (default: public/ in the site)")
+            }
+        }
+    }
+
+    /// `url`'s path with symbolic links resolved in the part that exists.
+    static func realPath(_ url: URL) -> String {
+        var rest: [String] = []
+        var path = url.standardizedFileURL.path
+        while path.count > 1 {
+            if let resolved = realpath(path, nil) {
+                defer { free(resolved) }
+                let base = String(cString: resolved)
+                return ([base == "/" ? "" : base] + rest.reversed()).joined(separator: "/")
+            }
+            rest.append(SiteWriter.name(of: path))
+            path = SiteWriter.folder(of: path)
+            if path.isEmpty { path = "/" }
+        }
+        return "/" + rest.reversed().joined(separator: "/")
     }
 }
 
