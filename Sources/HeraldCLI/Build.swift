@@ -25,8 +25,12 @@ struct Build: ParsableCommand {
             let output = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
             var options = SiteBuilder.Options(now: now, output: output, waiting: Build.announceWait)
             options.freesMemory = false  // the process ends after this build
+            options.crashPoint = ProcessInfo.processInfo.environment["HERALD_TEST_CRASH"]  // tests of stopped builds only
             let report = try SiteBuilder(layout: layout).build(options)
             for warning in report.warnings { Console.error(warning.formatted) }
+            for folder in report.write.setAside {
+                Console.error("herald: warning: moved \(folder.hasPrefix(layout.root.path + "/") ? String(folder.dropFirst(layout.root.path.count + 1)) : folder) aside: it held files this build did not record writing (an older Herald's output, or files added by hand); nothing in it was deleted")
+            }
             if timings {
                 let parts = report.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds))s (cpu \(String(format: "%.2f", $0.cpu))s)" }
                 Console.error("timings: " + parts.joined(separator: ", "))

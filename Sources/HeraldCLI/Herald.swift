@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HeraldCore
 
 /// `herald [--site DIR] COMMAND`
@@ -81,6 +84,27 @@ enum Console {
         } catch let error as CLIError {
             Console.error("herald: error: \(error.message)")
             throw ExitCode(1)
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as NSError where error.domain == NSCocoaErrorDomain || error.domain == NSPOSIXErrorDomain {
+            Console.error("herald: error: \(fileProblem(error))")
+            throw ExitCode(1)
         }
+    }
+
+    /// A Foundation file error as one line naming the file and the system's reason ("cannot write
+    /// /srv/site/content/incidents: Read-only file system"), not Foundation's raw description.
+    static func fileProblem(_ error: NSError) -> String {
+        let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? (error.userInfo[NSURLErrorKey] as? URL)?.path
+        var code = error.domain == NSPOSIXErrorDomain ? Int32(error.code) : 0
+        if let underlying = error.userInfo[NSUnderlyingErrorKey] as? any Error {
+            let underlying = underlying as NSError
+            if underlying.domain == NSPOSIXErrorDomain { code = Int32(underlying.code) }
+        }
+        if code == 0, error.domain == NSCocoaErrorDomain, error.code == CocoaError.fileWriteVolumeReadOnly.rawValue { code = EROFS }
+        let reason = code != 0 ? String(cString: strerror(code)) : error.localizedDescription
+        let hint = code == EROFS ? " (the file system is mounted read-only; herald needs to write there)" : ""
+        let verb = error.domain == NSCocoaErrorDomain && (256...259).contains(error.code) ? "cannot read" : "cannot write"
+        return path.map { "\(verb) \($0): \(reason)\(hint)" } ?? "\(reason)\(hint)"
     }
 }

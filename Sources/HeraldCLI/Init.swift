@@ -55,8 +55,11 @@ struct Init: ParsableCommand {
             let id = try writer.createRecord(
                 in: layout.incidents, id: RecordID.make(date: now, title: "Example incident"), mainFile: "incident.md",
                 mainText: main, firstEvent: (now, "resolved", first))
-            // The built site and the build's parse cache are made from content/: never commit them.
-            let ignored = try writer.createExclusively(root.appendingPathComponent(".gitignore"), text: "/public/\n/.herald-cache\n/.herald-lock\n")
+            // The built site, its build state and the build's parse cache are made from content/:
+            // never commit them; nor what a writing command killed half-way left (`.new-*`
+            // folders, `.*.tmp` files: removed by the next command that writes there).
+            let ignored = try writer.createExclusively(
+                root.appendingPathComponent(".gitignore"), text: "/public/\n/.public.herald/\n/.herald-cache\n/.herald-lock\n.new-*\n.*.tmp\n")
             print("created \(layout.root.path): content/site.yml, content/people.yml, content/incidents/\(id)/\(ignored ? ", .gitignore" : "")")
             print("next: edit content/site.yml, then run `herald build`")
         }

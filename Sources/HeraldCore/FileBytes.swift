@@ -52,9 +52,11 @@ enum FileBytes {
 
     /// Creates or replaces the file at `path` with `bytes` and returns its status as written (for
     /// its modification time). Nil when any step fails, with `errno` from the step that failed.
+    /// `exclusive`: only a new file (never through a link, never into a file that exists, which
+    /// could be a hard link to a file elsewhere).
     @discardableResult
-    static func write(_ bytes: [UInt8], to path: String) -> stat? {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    static func write(_ bytes: [UInt8], to path: String, exclusive: Bool = false) -> stat? {
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL | O_NOFOLLOW : O_TRUNC), 0o644)
         guard fd >= 0 else { return nil }
         var info = stat()
         let ok = bytes.withUnsafeBytes { buffer -> Bool in

@@ -113,6 +113,7 @@ public struct RecordWriter: Sendable {
     /// The older form, without a sequence: new events go through `createEvent(inFolder:at:kind:fields:body:)`.
     @discardableResult
     public func createEvent(inFolder folder: URL, at: Timestamp, kind: String, text: String) throws -> String {
+        Self.removeStaleTemporaries(in: folder)
         for _ in 0..<50 {
             let name = "\(at.basic)-\(kind)-\(Self.randomSuffix()).md"
             if try createExclusively(folder.appendingPathComponent(name), text: text) { return name }
@@ -167,6 +168,7 @@ public struct RecordWriter: Sendable {
 
     private func createRecord(in parent: URL, id base: String, mainFile: String, mainText: String, events: (URL) throws -> Void) throws -> String {
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        Self.removeStaleTemporaries(in: parent)
         for _ in 0..<100 {
             let id = RecordID.unique(base) { FileManager.default.fileExists(atPath: parent.appendingPathComponent($0).path) }
             let staging = parent.appendingPathComponent(".new-\(id)-\(getpid())-\(Self.randomSuffix())")
@@ -181,6 +183,49 @@ public struct RecordWriter: Sendable {
             }
         }
         throw HeraldError("could not find a free id for '\(base)'")
+    }
+
+    /// Removes what writing commands stopped half-way (killed, power lost) left in `folder`: the
+    /// files `.<name>.<pid>.<xxxx>.tmp` of `createExclusively` and the folders
+    /// `.new-<id>-<pid>-<xxxx>` of `createRecord`, once their process is gone and a minute has
+    /// passed, or an hour has passed (another machine's, on a shared folder). Only these exact
+    /// names and kinds (a file, a real folder); nothing else is touched. Returns the names removed.
+    @discardableResult
+    public static func removeStaleTemporaries(in folder: URL, now: Date = Date()) -> [String] {
+        var removed: [String] = []
+        let path = folder.path
+        var candidates: [(name: String, pid: Int32, isFolder: Bool)] = []
+        _ = FileBytes.forEachEntry(in: path) { name, _, _ in
+            if let pid = temporaryOwner(name) { candidates.append((name, pid, name.hasPrefix(".new-"))) }
+            return true
+        }
+        for (name, pid, isFolder) in candidates {
+            var info = stat()
+            let entry = path + "/" + name
+            guard lstat(entry, &info) == 0, (info.st_mode & S_IFMT) == (isFolder ? S_IFDIR : S_IFREG) else { continue }
+            let age = now.timeIntervalSince1970 - Double(info.st_mtim.tv_sec)
+            let gone = kill(pid, 0) != 0 && errno == ESRCH
+            guard age > 3600 || (age > 60 && gone) else { continue }
+            if isFolder { (try? FileManager.default.removeItem(atPath: entry)).map { removed.append(name) } } else if unlink(entry) == 0 { removed.append(name) }
+        }
+        return removed
+    }
+
+    /// The process id in a temporary name of a writing command, or nil when `name` is not one.
+    static func temporaryOwner(_ name: String) -> Int32? {
+        let parts: [Substring]
+        if name.hasPrefix(".new-") {
+            parts = name.dropFirst(5).split(separator: "-", omittingEmptySubsequences: false)
+        } else if name.hasPrefix("."), name.hasSuffix(".tmp") {
+            parts = name.dropFirst().dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
+        } else {
+            return nil
+        }
+        guard parts.count >= 3, let random = parts.last, let pid = parts.dropLast().last, !parts.dropLast(2).joined().isEmpty,
+            random.count == 4, random.utf8.allSatisfy({ (97...122).contains($0) || (48...57).contains($0) }),
+            !pid.isEmpty, pid.count <= 10, pid.utf8.allSatisfy({ (48...57).contains($0) }), let value = Int32(pid), value > 0
+        else { return nil }
+        return value
     }
 
     static func randomSuffix() -> String {

@@ -18,6 +18,9 @@ public struct SiteBuilder: Sendable {
         /// (as compilers do), which saved freeing 10,000 incidents' worth of objects at the end of
         /// every rebuild, on the main thread whenever it happened to let the last reference go.
         public var freesMemory = true
+        /// For tests of stopped builds: the build ends its process on the spot at this point of
+        /// writing (see `SiteWriter.crashPoint`). `herald build` sets it from `HERALD_TEST_CRASH`.
+        public var crashPoint: String?
         public init(now: Timestamp, output: URL? = nil, headExtra: String = "", waiting: (@Sendable (_ holder: Int32?) -> Void)? = nil) {
             self.now = now
             self.output = output
@@ -106,7 +109,8 @@ public struct SiteBuilder: Sendable {
     public func build(_ options: Options) throws -> Report {
         var timings: [(stage: String, seconds: Double, cpu: Double)] = []
         let output = options.output ?? layout.defaultOutput
-        let writer = SiteWriter(output: output)
+        try Self.checkOutput(output, layout: layout)
+        let writer = SiteWriter(output: output, crashPoint: options.crashPoint)
         // Held until the new manifest is written (see BuildLock).
         let lock = BuildLock(root: layout.root) { options.waiting?($0) }
         defer { withExtendedLifetime(lock) {} }
@@ -119,10 +123,7 @@ public struct SiteBuilder: Sendable {
         // rendered. They are checked on a thread of their own while the content loads: the load
         // begins with work for one core (reading the parse cache, listing the records), which
         // leaves the other free for most of this.
-        let verification = Background {
-            let last = writer.readManifest()
-            return (last, writer.verifiedEntries(of: last, onAllCores: false))
-        }
+        let verification = Background { writer.readPrevious() }
         // A build that fails still lets the check finish before it returns.
         defer { _ = verification.value }
         var clock = Stopwatch()
@@ -130,22 +131,57 @@ public struct SiteBuilder: Sendable {
         let (model, files) = try render(options, previous: {
             var wait = Stopwatch()
             defer { waited = wait.lap().seconds }
-            return verification.value.1
+            return verification.value.verified
         }, timings: &timings)
         // What the render waited for the check, once its content was assembled.
         timings.insert(("verify", waited, 0), at: 0)
         clock.lap()
-        let (last, previous) = verification.value
+        let previous = verification.value
         // Worked out while the files are written (it reads the events of every incident with a
         // published postmortem).
         let warnings = Background { Self.warnings(model) }
-        let write = try writer.write(files, previous: previous, lastManifest: last)
+        let write = try writer.write(files, previous: previous)
         timings.append(clock.lap("write"))
         let report = Report(
             timings: timings, files: files.count, kept: files.count(where: \.reused), write: write, output: output, incidents: model.incidents.count,
             maintenances: model.maintenances.count, warnings: warnings.value)
-        retire((consume model, consume files, last, previous, verification), options)
+        retire((consume model, consume files, previous, verification), options)
         return report
+    }
+}
+
+extension SiteBuilder {
+    /// Refuses an output folder inside the site's `content/` or `templates/` (the site would be
+    /// published into its own sources, and read back as records), or one that holds them.
+    /// Compared after resolving symbolic links, for the part of the path that exists.
+    static func checkOutput(_ output: URL, layout: SiteLayout) throws {
+        let out = realPath(output)
+        for (name, folder) in [("content/", layout.content), ("templates/", layout.templates)] {
+            let source = realPath(folder)
+            if out == source || out.hasPrefix(source + "/") {
+                throw HeraldError("the output folder \(output.path) is inside the site's \(name); choose a folder outside it (default: public/ in the site)")
+            }
+            if out == "/" || source.hasPrefix(out + "/") {
+                throw HeraldError("the output folder \(output.path) holds the site's \(name); choose a folder of its own (default: public/ in the site)")
+            }
+        }
+    }
+
+    /// `url`'s path with symbolic links resolved in the part that exists.
+    static func realPath(_ url: URL) -> String {
+        var rest: [String] = []
+        var path = url.standardizedFileURL.path
+        while path.count > 1 {
+            if let resolved = realpath(path, nil) {
+                defer { free(resolved) }
+                let base = String(cString: resolved)
+                return ([base == "/" ? "" : base] + rest.reversed()).joined(separator: "/")
+            }
+            rest.append(SiteWriter.name(of: path))
+            path = SiteWriter.folder(of: path)
+            if path.isEmpty { path = "/" }
+        }
+        return "/" + rest.reversed().joined(separator: "/")
     }
 }
 

@@ -32,8 +32,13 @@ final class FreshWriteTests {
             let bytes = try Data(contentsOf: output.appendingPathComponent(file.path))
             #expect(Array(bytes) == file.bytes, "\(file.path)")
         }
-        #expect(SiteWriter(output: output).readManifest()?.paths.count == files.count)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["public"])
+        let writer = SiteWriter(output: output)
+        let previous = writer.readPrevious()
+        #expect(previous.liveManifest?.paths.count == files.count)
+        #expect(previous.verified.count == files.count)
+        // The build state is beside the output, not in it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == [".public.herald", "public"])
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent(".herald-output").path))
     }
 
     /// A folder that cannot be made (its name is too long for the file system): the error names

@@ -201,10 +201,10 @@ import Testing
         for index in 0..<500 {
             let path = "incidents/2026-11-\(index)-x\(random.int(0...9))/index.html"
             let key: UInt64? = random.bool() ? random.next() : nil
-            entries.append((path, SiteWriter.Manifest.Entry(size: random.int(0...1_000_000), mtime: Int64(random.int(0...Int(Int32.max))) * 1_000_000_007, hash: random.next(), key: key)))
+            entries.append((path, SiteWriter.Manifest.Entry(size: random.int(0...1_000_000), mtime: Int64(random.int(0...Int(Int32.max))) * 1_000_000_007, inode: random.next() >> 20, hash: random.next(), key: key)))
         }
         let formatted = SiteWriter.manifestBytes(entries)
-        let parsed = SiteWriter.parseManifest(formatted)
+        let parsed = SiteWriter.parseManifest(formatted)!
         #expect(parsed.paths == entries.map(\.0))
         for (path, entry) in entries { #expect(parsed.entries[path] == entry, "\(path)") }
         // Written again: every other entry kept (with its line), the rest changed (formatted).
@@ -212,13 +212,13 @@ import Testing
         for (index, (path, _)) in entries.enumerated() {
             var entry = parsed.entries[path]!
             if index % 2 == 1 {
-                entry = SiteWriter.Manifest.Entry(size: entry.size + 1, mtime: entry.mtime, hash: entry.hash, key: entry.key)
+                entry = SiteWriter.Manifest.Entry(size: entry.size + 1, mtime: entry.mtime, inode: entry.inode, hash: entry.hash, key: entry.key)
             }
             next.append((path, entry))
         }
         let reused = SiteWriter.manifestBytes(next, source: parsed.bytes)
         // Compared as one Bool: a failed comparison of the bytes would print all 60 KB of them.
-        let same = reused == SiteWriter.manifestBytes(next.map { ($0.0, SiteWriter.Manifest.Entry(size: $0.1.size, mtime: $0.1.mtime, hash: $0.1.hash, key: $0.1.key)) })
+        let same = reused == SiteWriter.manifestBytes(next.map { ($0.0, SiteWriter.Manifest.Entry(size: $0.1.size, mtime: $0.1.mtime, inode: $0.1.inode, hash: $0.1.hash, key: $0.1.key)) })
         #expect(same)
         // A line that does not belong to the path is not copied.
         var wrong = parsed.entries[entries[0].0]!
