@@ -163,28 +163,28 @@ struct IncidentCommand: ParsableCommand {
                 let incident = try loadIncident(p, id)
                 guard let state = SiteAssembler.state(of: incident, postmortem: nil) else { throw CLIError("incident '\(id)' has no public update") }
                 let stale = state.isStale(at: p.now, limit: p.settings.staleAfter)
-                print("\(incident.title)")
-                print("\(incident.id) · \(incident.severity.rawValue) · \(state.status.rawValue)\(state.reopened ? " (reopened)" : "")\(incident.upstream ? " · upstream" : "")")
-                print("components: \(state.affectedComponents.joined(separator: ", "))")
+                Console.line("\(incident.title)")
+                Console.line("\(incident.id) · \(incident.severity.rawValue) · \(state.status.rawValue)\(state.reopened ? " (reopened)" : "")\(incident.upstream ? " · upstream" : "")")
+                Console.line("components: \(state.affectedComponents.joined(separator: ", "))")
                 if stale {
-                    print("STALE: no public update for \(DurationText.format(p.now.seconds - state.updatedAt.seconds)) (post at least every \(DurationText.format(p.settings.staleAfter)))")
+                    Console.line("STALE: no public update for \(DurationText.format(p.now.seconds - state.updatedAt.seconds)) (post at least every \(DurationText.format(p.settings.staleAfter)))")
                 }
-                for (role, person) in incident.roles { print("role at start: \(role) = \(person)") }
-                print("")
+                for (role, person) in incident.roles { Console.line("role at start: \(role) = \(person)") }
+                Console.line("")
                 for event in incident.events {
                     let when = event.at.display
                     let by = event.by.map { " (\($0))" } ?? ""
                     switch event.kind {
                     case .update(let status, let components):
                         let changes = components.isEmpty ? "" : " [" + components.map { "\($0.id)=\($0.status.rawValue)" }.joined(separator: ", ") + "]"
-                        print("\(when)  PUBLIC    \(status)\(changes)\(by)")
+                        Console.line("\(when)  PUBLIC    \(status)\(changes)\(by)")
                     case .note(let milestone):
-                        print("\(when)  internal  note\(milestone.map { " [\($0.rawValue)]" } ?? "")\(by)")
+                        Console.line("\(when)  internal  note\(milestone.map { " [\($0.rawValue)]" } ?? "")\(by)")
                     case .role(let role, let person):
-                        print("\(when)  internal  \(role) → \(person)\(by)")
+                        Console.line("\(when)  internal  \(role) → \(person)\(by)")
                     }
                     for line in event.body.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty {
-                        print("                          \(line)")
+                        Console.line("                          \(line)")
                     }
                 }
             }
@@ -289,6 +289,8 @@ func printTable(_ header: [String], _ rows: [[String]]) {
     func line(_ cells: [String]) -> String {
         cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
     }
+    // Cells come from content: nothing in them may drive the terminal.
+    let rows = rows.map { $0.map { InputRules.terminalSafe($0, lines: false) } }
     print(line(header))
     for row in rows { print(line(row)) }
 }

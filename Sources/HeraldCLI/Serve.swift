@@ -21,6 +21,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let layout = try Console.run { try global.layout() }
+        guard (0...65_535).contains(port) else { throw Console.refuse("--port \(port) is out of range (expected 0 to 65535)") }
+        guard (1...3_600_000).contains(interval) else { throw Console.refuse("--interval \(interval) is out of range (expected 1 to 3600000 ms)") }
         let fixedNow = try Console.run { global.now == nil ? nil : try global.resolvedNow() }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-serve-\(getpid())", isDirectory: true)
         let output = folder.appendingPathComponent("site", isDirectory: true)
@@ -47,6 +49,8 @@ struct Serve: AsyncParsableCommand {
         await rebuild()
 
         let router = Router()
+        let servePort = ServePort(port)
+        router.middlewares.add(LocalRequestGuard(port: servePort))
         router.get("/__herald/status") { _, _ -> Response in
             let status = await state.snapshot()
             let body = try JSONEncoder().encode(status)
@@ -61,6 +65,7 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(address: .hostname("127.0.0.1", port: requestedPort), serverName: "herald"),
             onServerRunning: { channel in
                 let actual = channel.localAddress?.port ?? requestedPort
+                servePort.set(actual)
                 Console.say("herald serve: http://127.0.0.1:\(actual)/ (watching \(layout.relativePath(layout.content))/ and templates/; Ctrl-C to stop)")
             }
         )

@@ -19,6 +19,7 @@ public struct Linter: Sendable {
         Rule(code: "blame", summary: "a postmortem uses blaming language or makes a person the subject of a failure"),
         Rule(code: "missing-postmortem", summary: "a resolved critical or major incident has no published postmortem after check.postmortem_due_days"),
         Rule(code: "unredacted", summary: "a person's name that is not in people.yml appears next to a role or as a handle"),
+        Rule(code: "future", summary: "a record's latest update is dated after now (a wrong clock, a mistyped year, --now too early)"),
     ]
 
     public var layout: SiteLayout
@@ -84,6 +85,7 @@ public struct Linter: Sendable {
             }
             return found
         }
+        found += ClockSkew.warnings(model)
         return suppress(found, disabled: settings.check.disabled).sortedForOutput()
     }
 
