@@ -140,6 +140,7 @@ public struct ContentLoader: Sendable {
             postmortems: postmortems)
         content.sourceKey = cache?.key
         content.postmortemStamps = postmortemStamps
+        content.loadWarnings = diagnostics.filter { $0.severity == .warning }
         return (content, diagnostics.sortedForOutput())
     }
 

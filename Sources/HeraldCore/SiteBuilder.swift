@@ -44,7 +44,7 @@ public struct SiteBuilder: Sendable {
     public static func warnings(_ model: SiteModel) -> [Diagnostic] {
         (model.incidents.flatMap { state in
             state.postmortem.map { PostmortemFacts(incident: state, postmortem: $0).warnings } ?? []
-        } + ClockSkew.warnings(model)).sortedForOutput()
+        } + ClockSkew.warnings(model) + model.content.loadWarnings).sortedForOutput()
     }
 
     public var layout: SiteLayout
