@@ -217,7 +217,7 @@ public struct ContentLoader: Sendable {
             if !baseURL.hasSuffix("/") { baseURL += "/" }
         } else if fields.has("base_url") {
             let problem = InputRules.baseURLProblem(baseURL) ?? ""
-            fields.error(fields.line("base_url"), "base_url \(InputRules.quoted(baseURL)) \(problem) (expected an absolute http(s) URL, e.g. https://status.example.com/)")
+            fields.error(fields.line("base_url"), "base_url \(InputRules.quoted(baseURL)) must be an absolute http(s) URL, e.g. https://status.example.com/ (it \(problem))")
             baseURL = "https://status.example.com/"
         }
         var support = fields.string("support", required: true) ?? ""
