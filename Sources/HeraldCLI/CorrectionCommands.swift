@@ -229,10 +229,10 @@ extension MaintenanceCommand {
                 let p = try Posting(global: global)
                 let maintenance = try loadMaintenanceRecord(p, id)
                 let state = SiteAssembler.state(of: maintenance, now: p.now)
-                print(maintenance.title)
-                print("\(maintenance.id) · \(state.cancelled ? "cancelled" : state.status.rawValue) · \(maintenance.scheduledStart.display) – \(maintenance.scheduledEnd.display)")
-                print("components: \(maintenance.components.joined(separator: ", "))")
-                print("")
+                Console.line(maintenance.title)
+                Console.line("\(maintenance.id) · \(state.cancelled ? "cancelled" : state.status.rawValue) · \(maintenance.scheduledStart.display) – \(maintenance.scheduledEnd.display)")
+                Console.line("components: \(maintenance.components.joined(separator: ", "))")
+                Console.line("")
                 printTimeline(maintenance.events, corrections: maintenance.corrections)
             }
         }

@@ -62,11 +62,11 @@ public struct CLIError: Error, CustomStringConvertible {
 enum Console {
     /// Writes a line to standard output at once (unbuffered: it must reach a pipe while running).
     static func say(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        FileHandle.standardOutput.write(Data((InputRules.terminalSafe(text) + "\n").utf8))
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((InputRules.terminalSafe(text) + "\n").utf8))
     }
 
     /// Runs `body`, turning Herald's errors into readable output and exit status 1.

@@ -175,14 +175,14 @@ struct IncidentCommand: ParsableCommand {
                 let incident = try loadIncident(p, id)
                 guard let state = SiteAssembler.state(of: incident, postmortem: nil) else { throw CLIError("incident '\(id)' has no public update") }
                 let stale = state.isStale(at: p.now, limit: p.settings.staleAfter)
-                print("\(incident.title)")
-                print("\(incident.id) · \(state.severity.rawValue) · \(state.status.rawValue)\(state.reopened ? " (reopened)" : "")\(incident.upstream ? " · upstream" : "")")
-                print("components: \(state.affectedComponents.joined(separator: ", "))")
+                Console.line("\(incident.title)")
+                Console.line("\(incident.id) · \(state.severity.rawValue) · \(state.status.rawValue)\(state.reopened ? " (reopened)" : "")\(incident.upstream ? " · upstream" : "")")
+                Console.line("components: \(state.affectedComponents.joined(separator: ", "))")
                 if stale {
-                    print("STALE: no public update for \(DurationText.format(p.now.seconds - state.updatedAt.seconds)) (post at least every \(DurationText.format(p.settings.staleAfter)))")
+                    Console.line("STALE: no public update for \(DurationText.format(p.now.seconds - state.updatedAt.seconds)) (post at least every \(DurationText.format(p.settings.staleAfter)))")
                 }
-                for (role, person) in incident.roles { print("role at start: \(role) = \(person)") }
-                print("")
+                for (role, person) in incident.roles { Console.line("role at start: \(role) = \(person)") }
+                Console.line("")
                 printTimeline(incident.events, corrections: incident.corrections)
             }
         }
@@ -218,7 +218,7 @@ func printTimeline(_ events: [Event], corrections: [Correction]) {
         lines.append((c.at, c.seq, c.fileName, ["\(c.at.display)  internal  \(what)\(by)  {\(eventReference(c.fileName))}"] + bodyLines(c.body)))
     }
     lines.sort { ($0.at, $0.seq, $0.name) < ($1.at, $1.seq, $1.name) }
-    for line in lines { for text in line.text { print(text) } }
+    for line in lines { for text in line.text { Console.line(text) } }
 }
 
 func bodyLines(_ body: String) -> [String] {
@@ -345,6 +345,8 @@ func printTable(_ header: [String], _ rows: [[String]]) {
     func line(_ cells: [String]) -> String {
         cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
     }
+    // Cells come from content: nothing in them may drive the terminal.
+    let rows = rows.map { $0.map { InputRules.terminalSafe($0, lines: false) } }
     print(line(header))
     for row in rows { print(line(row)) }
 }

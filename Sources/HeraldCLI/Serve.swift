@@ -16,15 +16,13 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Port on 127.0.0.1 (0 picks a free one).")
     var port: Int = 8090
 
-    func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535 (0 picks a free one)") }
-    }
-
     @Option(name: .long, help: ArgumentHelp("How often to look for changes, in milliseconds.", valueName: "ms"))
     var interval: Int = 500
 
     func run() async throws {
         let layout = try Console.run { try global.layout() }
+        guard (0...65_535).contains(port) else { throw Console.refuse("--port \(port) is out of range (expected 0 to 65535)") }
+        guard (1...3_600_000).contains(interval) else { throw Console.refuse("--interval \(interval) is out of range (expected 1 to 3600000 ms)") }
         let fixedNow = try Console.run { global.now == nil ? nil : try global.resolvedNow() }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-serve-\(getpid())", isDirectory: true)
         let output = folder.appendingPathComponent("site", isDirectory: true)

@@ -42,7 +42,9 @@ public struct ContentLoader: Sendable {
     /// before another load of the same site.
     public func loadCollecting() -> (SiteContent?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        guard let settings = loadSettings(into: &diagnostics) else { return (nil, diagnostics) }
+        guard let settings = loadSettings(into: &diagnostics) ?? lenientSettings else {
+            return (nil, (diagnostics + recordProblemsWithoutSettings()).sortedForOutput())
+        }
         // people.yml goes through Yams (a few milliseconds): read meanwhile, on a thread of its own.
         // Records parsed anew wait for it: their people fields are checked against it (a record
         // from the cache was checked when it was parsed; people.yml is part of the cache key).
@@ -145,7 +147,26 @@ public struct ContentLoader: Sendable {
             postmortems: postmortems)
         content.sourceKey = cache?.key
         content.postmortemStamps = postmortemStamps
+        content.loadWarnings = diagnostics.filter { $0.severity == .warning }
         return (content, diagnostics.sortedForOutput())
+    }
+
+    /// Set only by `recordProblemsWithoutSettings`: the settings to check records against when
+    /// site.yml cannot be read.
+    private var lenientSettings: SiteSettings?
+
+    /// The problems of every record, people.yml and the postmortems when site.yml cannot be read
+    /// at all, so a broken site.yml does not hide them: records are read without the parse cache,
+    /// and what only site.yml could tell (its components and roles) is not checked.
+    func recordProblemsWithoutSettings() -> [Diagnostic] {
+        var lenient = ContentLoader(layout: layout)
+        lenient.lenientSettings = SiteSettings(
+            title: "", baseURL: "https://status.example.com/", support: "", staleAfter: 30 * 60, description: nil,
+            components: [], groups: [], roles: [], messages: Self.defaultMessages, check: CheckSettings())
+        let (_, problems) = lenient.loadCollecting()
+        return problems.filter { problem in
+            problem.path != "content/site.yml" && !problem.message.hasPrefix("unknown component '") && !problem.message.hasPrefix("unknown role '")
+        }
     }
 
     /// How many records whose files changed since the cache was written a build parses anew
@@ -192,23 +213,31 @@ public struct ContentLoader: Sendable {
 
     func loadSettings(into diagnostics: inout [Diagnostic]) -> SiteSettings? {
         let path = "content/site.yml"
-        guard let text = readText(path, into: &diagnostics) else { return nil }
+        guard let text = readText(path, into: &diagnostics).flatMap({ yamlFileText($0, path: path, into: &diagnostics) }) else { return nil }
         let fields = YAMLFields(yaml: text, path: path, lineOffset: 0)
         defer { diagnostics += fields.problems }
         guard fields.isValid else { return nil }
 
         let title = fields.string("title", required: true) ?? ""
         var baseURL = fields.string("base_url", required: true) ?? "https://status.example.com/"
-        if let url = URL(string: baseURL), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil {
+        if InputRules.baseURLProblem(baseURL) == nil {
             if !baseURL.hasSuffix("/") { baseURL += "/" }
         } else if fields.has("base_url") {
-            fields.error(fields.line("base_url"), "base_url '\(baseURL)' must be an absolute http(s) URL, e.g. https://status.example.com/")
+            let problem = InputRules.baseURLProblem(baseURL) ?? ""
+            fields.error(fields.line("base_url"), "base_url \(InputRules.quoted(baseURL)) must be an absolute http(s) URL, e.g. https://status.example.com/ (it \(problem))")
+            baseURL = "https://status.example.com/"
         }
-        let support = fields.string("support", required: true) ?? ""
+        var support = fields.string("support", required: true) ?? ""
+        if !support.isEmpty, let problem = InputRules.emailProblem(support) {
+            fields.error(fields.line("support"), "support \(InputRules.quoted(support)) \(problem) (expected the public support e-mail address, e.g. support@example.com)")
+            support = ""
+        }
         var staleAfter: Int64 = 30 * 60
         if let text = fields.string("stale_after") {
-            if let seconds = DurationText.parse(text), seconds > 0 {
+            if let seconds = DurationText.parse(text), seconds > 0, seconds <= InputRules.maxDuration {
                 staleAfter = seconds
+            } else if DurationText.parse(text) != nil || DurationText.overflows(text) {
+                fields.error(fields.line("stale_after"), "stale_after '\(text)' is out of range (expected a duration from 1s to 36600d, e.g. 30m)")
             } else {
                 fields.error(fields.line("stale_after"), "stale_after '\(text)' is not a duration (expected e.g. 30m, 1h, 45m)")
             }
@@ -265,8 +294,8 @@ public struct ContentLoader: Sendable {
         var check = CheckSettings()
         if let section = fields.mapping("check") {
             check.disabled = Set(section.strings("disable") ?? [])
-            if let length = section.int("max_update_length") { check.maxUpdateLength = length }
-            if let days = section.int("postmortem_due_days") { check.postmortemDueDays = days }
+            if let length = section.int("max_update_length", in: 1...1_000_000) { check.maxUpdateLength = length }
+            if let days = section.int("postmortem_due_days", in: 0...36_500) { check.postmortemDueDays = days }
             section.rejectUnknownKeys(expected: ["disable", "max_update_length", "postmortem_due_days"])
             fields.absorb(section)
         }
@@ -302,7 +331,7 @@ public struct ContentLoader: Sendable {
     func loadPeople(into diagnostics: inout [Diagnostic]) -> [Person] {
         let path = "content/people.yml"
         guard FileManager.default.fileExists(atPath: absolute(path)) else { return [] }
-        guard let text = readText(path, into: &diagnostics) else { return [] }
+        guard let text = readText(path, into: &diagnostics).flatMap({ yamlFileText($0, path: path, into: &diagnostics) }) else { return [] }
         let (people, problems) = Self.parsePeople(text, path: path)
         diagnostics += problems
         return people
@@ -374,6 +403,16 @@ public struct ContentLoader: Sendable {
                 ignoresCase: entry.ignoresCase, line: line))
         }
         return (people, diagnostics)
+    }
+
+    /// site.yml or people.yml as YAML: without a byte order mark (accepted as in event files),
+    /// nil with an error when it holds a git conflict.
+    func yamlFileText(_ text: String, path: String, into diagnostics: inout [Diagnostic]) -> String? {
+        if let conflict = InputRules.conflictMarker(in: text) {
+            diagnostics.append(.error(path, conflict.line, InputRules.conflictMessage(conflict.marker)))
+            return nil
+        }
+        return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
     }
 
     // MARK: - Records
@@ -764,7 +803,11 @@ public struct ContentLoader: Sendable {
                 }
             }
             let owner = entry.string("owner")
-            let link = entry.string("link")
+            var link = entry.string("link")
+            if let text = link, let problem = InputRules.linkProblem(text) {
+                entry.error(entry.line("link"), "link \(InputRules.quoted(text)) \(problem)")
+                link = nil
+            }
             entry.rejectUnknownKeys(expected: ["title", "type", "owner", "status", "link"])
             fields.absorb(entry)
             if let title { actions.append(.init(title: title, type: type, owner: owner, status: itemStatus, link: link)) }
@@ -780,9 +823,11 @@ public struct ContentLoader: Sendable {
 
     /// Reads a site-relative file as UTF-8 text (with plain system calls: this runs for every file).
     /// The file's text; `missing` is the problem to report when it does not exist.
-    func readText(_ path: String, missing: String = "file is missing", into diagnostics: inout [Diagnostic]) -> String? {
-        guard let bytes = FileBytes.read(absolute(path)) else {
-            diagnostics.append(.error(path, 0, FileManager.default.fileExists(atPath: absolute(path)) ? "cannot read file" : missing))
+    /// A file that is not a regular file (a FIFO, socket or device) is an error, or with
+    /// `skippable` a warning and skipped; a file over `InputRules.maxFileSize` is an error.
+    func readText(_ path: String, missing: String = "file is missing", skippable: Bool = false, into diagnostics: inout [Diagnostic]) -> String? {
+        guard let bytes = FileBytes.read(absolute(path), limit: InputRules.maxFileSize) else {
+            diagnostics.append(FileManager.default.fileExists(atPath: absolute(path)) ? readProblem(path, skippable: skippable) : .error(path, 0, missing))
             return nil
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -792,8 +837,24 @@ public struct ContentLoader: Sendable {
         return text
     }
 
+    /// Why the file at `path` could not be read (asked only after a read failed).
+    func readProblem(_ path: String, skippable: Bool) -> Diagnostic {
+        var info = stat()
+        if stat(absolute(path), &info) == 0 {
+            let type = info.st_mode & S_IFMT
+            if type != S_IFREG {
+                let what = "not a regular file (a FIFO, socket, device or folder); Herald reads only regular files"
+                return skippable ? Diagnostic(path: path, line: 0, severity: .warning, message: "skipped: " + what) : .error(path, 0, what)
+            }
+            if Int(info.st_size) > InputRules.maxFileSize {
+                return .error(path, 0, "file is \(info.st_size) bytes, over the limit of \(InputRules.maxFileSizeText) for a file in content/ (expected a shorter record; split a long text into several updates)")
+            }
+        }
+        return .error(path, 0, "cannot read file")
+    }
+
     func readFrontMatter(_ path: String, missing: String, into diagnostics: inout [Diagnostic]) -> FrontMatterFile? {
-        guard let text = readText(path, missing: missing.isEmpty ? "file is missing" : missing, into: &diagnostics) else { return nil }
+        guard let text = readText(path, missing: missing.isEmpty ? "file is missing" : missing, skippable: true, into: &diagnostics) else { return nil }
         return frontMatter(text: text, path: path, into: &diagnostics)
     }
 
@@ -807,13 +868,14 @@ public struct ContentLoader: Sendable {
             diagnostics.append(.error(folder + "/" + name, 0, missing))
             return nil
         }
-        return frontMatter(entry.bytes, path: folder + "/" + name, into: &diagnostics)
+        return frontMatter(entry.bytes, path: folder + "/" + name, skippable: false, into: &diagnostics)
     }
 
-    /// A file read from a record folder (nil bytes: it could not be read), split.
-    func frontMatter(_ bytes: [UInt8]?, path: String, into diagnostics: inout [Diagnostic]) -> FrontMatterFile? {
+    /// A file read from a record folder (nil bytes: it could not be read), split. An event file
+    /// that is not a regular file is skipped with a warning (`skippable`).
+    func frontMatter(_ bytes: [UInt8]?, path: String, skippable: Bool = true, into diagnostics: inout [Diagnostic]) -> FrontMatterFile? {
         guard let bytes else {
-            diagnostics.append(.error(path, 0, "cannot read file"))
+            diagnostics.append(readProblem(path, skippable: skippable))
             return nil
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
@@ -824,6 +886,12 @@ public struct ContentLoader: Sendable {
     }
 
     func frontMatter(text: String, path: String, into diagnostics: inout [Diagnostic]) -> FrontMatterFile? {
+        // A merge left half done: one error naming the conflict, rather than a YAML error or a
+        // published `<<<<<<< HEAD`.
+        if let conflict = InputRules.conflictMarker(in: text) {
+            diagnostics.append(.error(path, conflict.line, InputRules.conflictMessage(conflict.marker)))
+            return nil
+        }
         switch FrontMatterFile.split(text, path: path) {
         case .success(let file): return file
         case .failure(let problem):

@@ -8,18 +8,20 @@ import Darwin
 
 /// Whole-file reads with plain system calls, for the tens of thousands of small record files.
 enum FileBytes {
-    static func read(_ path: String) -> [UInt8]? { read(in: AT_FDCWD, path)?.bytes }
+    static func read(_ path: String, limit: Int = .max) -> [UInt8]? { read(in: AT_FDCWD, path, limit: limit)?.bytes }
 
     /// Reads the regular file `name` inside the open folder `folder` (a path from the working
     /// directory with `AT_FDCWD`), following symbolic links: its bytes, and its status as `fstat`
     /// gave it before the read (a change after that shows in the next status taken). Nil when it
     /// cannot be opened or read, or is not a regular file.
-    static func read(in folder: Int32, _ name: String) -> (bytes: [UInt8], status: stat)? {
-        let fd = openat(folder, name, O_RDONLY | O_CLOEXEC)
+    /// A file larger than `limit` bytes is not read (nil; `InputRules.maxFileSize` for content).
+    static func read(in folder: Int32, _ name: String, limit: Int = .max) -> (bytes: [UInt8], status: stat)? {
+        // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not regular).
+        let fd = openat(folder, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) <= limit else { return nil }
         // Straight into the result, without zeroing it first (the 13 MB parse cache is read on
         // every build), as many bytes as fstat gave: one read for a record file, not a second one
         // to see the end. A file that grows meanwhile is read up to that size; its status then
@@ -45,6 +47,7 @@ enum FileBytes {
                 if n < 0 { return nil }
                 if n == 0 { break }
                 result.append(contentsOf: chunk[0..<n])
+                if result.count > limit { return nil }
             }
         }
         return (result, info)

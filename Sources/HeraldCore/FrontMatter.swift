@@ -70,6 +70,8 @@ public indirect enum YAMLValue: Sendable {
     /// `FlatYAML` reads directly; anything else goes to Yams (libyaml), which also words the errors.
     public static func parse(_ yaml: String) -> Result<YAMLValue?, YAMLParseError> {
         if let fast = FlatYAML.parse(yaml) { return .success(fast) }
+        // Aliases and nesting bounded before Yams builds (and hashes) any node.
+        if let problem = YAMLGuard.check(yaml) { return .failure(problem) }
         do {
             guard let node = try Yams.compose(yaml: yaml) else { return .success(nil) }
             return .success(try convert(node))
@@ -505,11 +507,27 @@ public final class YAMLFields {
         return value
     }
 
-    /// An RFC 3339 time; a time without zone is an error (never guessed).
+    /// A whole number within `range`; anything outside is an error naming the range.
+    public func int(_ key: String, in range: ClosedRange<Int>) -> Int? {
+        guard let text = string(key) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            error(line(key), "'\(key)' must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(InputRules.quoted(text))")
+            return nil
+        }
+        return value
+    }
+
+    /// An RFC 3339 time; a time without zone is an error (never guessed), and so is one outside
+    /// 1970–9999 (year 0000 is a typo, and every time is counted in seconds since 1970).
     public func time(_ key: String, required: Bool = false) -> Timestamp? {
         guard let text = string(key, required: required) else { return nil }
         do {
-            return try Timestamp.parse(rfc3339: text)
+            let time = try Timestamp.parse(rfc3339: text)
+            if let problem = InputRules.timeRangeProblem(time) {
+                self.error(line(key), "time '\(text)' \(problem)")
+                return nil
+            }
+            return time
         } catch .missingZone {
             self.error(line(key), "time '\(text)' has no zone (expected RFC 3339 with Z or an offset, e.g. 2026-11-22T14:05:00Z)")
         } catch {

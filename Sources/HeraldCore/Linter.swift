@@ -91,6 +91,7 @@ public struct Linter: Sendable {
             }
             return found
         }
+        // Events dated in the future: `futureProblems` (Linter+Records), one per event with its line.
         return suppress(found, disabled: settings.check.disabled).sortedForOutput()
     }
 

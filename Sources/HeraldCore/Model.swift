@@ -417,4 +417,6 @@ public struct SiteContent: Sendable {
     public var sourceKey: UInt64?
     /// Each postmortem file's stamp, by incident id.
     public var postmortemStamps: [String: UInt64] = [:]
+    /// What loading warned about (a FIFO skipped): `herald build` reports it too.
+    public var loadWarnings: [Diagnostic] = []
 }

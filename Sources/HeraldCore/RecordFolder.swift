@@ -48,7 +48,7 @@ struct RecordFolder: Sendable {
             var info = stat()
             var stated = false
             if entry.hasSuffix(".md") && !entry.hasPrefix(".") {
-                let read = FileBytes.read(in: descriptor, entry)
+                let read = FileBytes.read(in: descriptor, entry, limit: InputRules.maxFileSize)
                 result.markdown.append(File(name: entry, bytes: read?.bytes))
                 if let read {
                     info = read.status

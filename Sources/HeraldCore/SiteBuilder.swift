@@ -45,9 +45,9 @@ public struct SiteBuilder: Sendable {
 
     /// Warnings about what is published: postmortems whose records contradict each other.
     public static func warnings(_ model: SiteModel) -> [Diagnostic] {
-        model.incidents.flatMap { state in
+        (model.incidents.flatMap { state in
             state.postmortem.map { PostmortemFacts(incident: state, postmortem: $0).warnings } ?? []
-        }.sortedForOutput()
+        } + ClockSkew.warnings(model) + model.content.loadWarnings).sortedForOutput()
     }
 
     public var layout: SiteLayout

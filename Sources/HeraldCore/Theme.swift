@@ -71,7 +71,8 @@ public struct Theme: Sendable {
             for name in names.sorted() where name.hasSuffix(".mustache") && !name.hasPrefix(".") {
                 let url = folder.appendingPathComponent(name)
                 let path = layout?.relativePath(url) ?? url.path
-                guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+                // FileBytes: a FIFO among the templates is refused, never waited on.
+                guard let data = FileBytes.read(url.path, limit: InputRules.maxFileSize), let text = String(validating: data, as: UTF8.self) else {
                     diagnostics.append(.error(path, 0, "cannot read template (expected UTF-8 text)"))
                     continue
                 }
@@ -79,7 +80,7 @@ public struct Theme: Sendable {
             }
             let assetFolder = folder.appendingPathComponent("assets")
             for name in (try? FileManager.default.contentsOfDirectory(atPath: assetFolder.path))?.sorted() ?? [] where !name.hasPrefix(".") {
-                guard RecordID.isSafeFileName(name), let data = FileManager.default.contents(atPath: assetFolder.appendingPathComponent(name).path) else { continue }
+                guard RecordID.isSafeFileName(name), let data = FileBytes.read(assetFolder.appendingPathComponent(name).path) else { continue }
                 assets[name] = [UInt8](data)
             }
         }

@@ -9,10 +9,14 @@ public enum TimeInput {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "now" { return now }
         if trimmed.hasPrefix("-") || trimmed.hasPrefix("+") {
-            guard let seconds = DurationText.parse(String(trimmed.dropFirst())) else {
+            let duration = String(trimmed.dropFirst())
+            guard let seconds = DurationText.parse(duration) else {
+                if DurationText.overflows(duration) { throw HeraldError("'\(text)' is out of range (expected a time from 1970 to 9999)") }
                 throw HeraldError("'\(text)' is not a relative time (expected e.g. -15m, -1h30m)")
             }
-            return now.adding(seconds: trimmed.hasPrefix("-") ? -seconds : seconds)
+            // Both in range, so the sum cannot overflow; the result is checked below.
+            guard seconds <= InputRules.maxDuration else { throw HeraldError("'\(text)' is out of range (expected a time from 1970 to 9999)") }
+            return try inRange(now.adding(seconds: trimmed.hasPrefix("-") ? -seconds : seconds), text)
         }
         let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false)
         if trimmed.count <= 8, parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
@@ -31,8 +35,10 @@ public enum TimeInput {
             return today > now ? today.adding(seconds: -86_400) : today
         }
         do {
-            return try Timestamp.parse(rfc3339: trimmed)
-        } catch .missingZone {
+            return try inRange(Timestamp.parse(rfc3339: trimmed), text)
+        } catch let error as HeraldError {
+            throw error
+        } catch Timestamp.ParseError.missingZone {
             throw HeraldError("time '\(text)' has no zone (expected RFC 3339 with Z or an offset, HH:MM in UTC, or -15m)")
         } catch {
             throw HeraldError("'\(text)' is not a time (expected RFC 3339 such as 2026-11-22T14:05:00Z, HH:MM in UTC, or -15m)")
@@ -47,8 +53,16 @@ public enum TimeInput {
             guard let seconds = Int64(epoch) else {
                 throw HeraldError("SOURCE_DATE_EPOCH '\(epoch)' is not a number of seconds")
             }
-            return Timestamp(seconds: seconds)
+            return try inRange(Timestamp(seconds: seconds), "SOURCE_DATE_EPOCH \(epoch)")
         }
         return clock
+    }
+
+    /// `time`, or an error when it is outside 1970–9999 (`InputRules.timeRangeProblem`).
+    static func inRange(_ time: Timestamp, _ text: String) throws -> Timestamp {
+        if InputRules.timeRangeProblem(time) != nil {
+            throw HeraldError("'\(text)' is \(time < InputRules.earliest ? "before 1970" : "after 9999") (expected a time from 1970-01-01 to 9999-12-31)")
+        }
+        return time
     }
 }

@@ -286,25 +286,51 @@ func pad(_ value: Int, _ width: Int = 2) -> String {
 
 /// A length of time as written in site.yml (`30m`, `1h30m`, `2d`, `45s`).
 public enum DurationText {
+    /// The seconds `text` stands for; nil when it is not a duration or does not fit in 64 bits
+    /// (`overflows` tells which).
     public static func parse(_ text: String) -> Int64? {
+        parse(text, overflow: nil)
+    }
+
+    /// Whether `text` is written as a duration but is too long to count in seconds.
+    public static func overflows(_ text: String) -> Bool {
+        var overflowed = false
+        _ = parse(text, overflow: &overflowed)
+        return overflowed
+    }
+
+    static func parse(_ text: String, overflow: UnsafeMutablePointer<Bool>?) -> Int64? {
         var total: Int64 = 0
         var number: Int64 = 0
         var sawDigit = false
         var sawUnit = false
+        // Every step checked: `9223372036854775808s` is refused, never a trap.
+        func checked(_ result: (partialValue: Int64, overflow: Bool)) -> Int64? {
+            if result.overflow { overflow?.pointee = true }
+            return result.overflow ? nil : result.partialValue
+        }
         for char in text.trimmingCharacters(in: .whitespaces) {
             if let digit = char.wholeNumberValue, char.isASCII {
-                number = number * 10 + Int64(digit)
+                guard let tens = checked(number.multipliedReportingOverflow(by: 10)),
+                    let sum = checked(tens.addingReportingOverflow(Int64(digit)))
+                else { return nil }
+                number = sum
                 sawDigit = true
                 continue
             }
             guard sawDigit else { return nil }
+            let unit: Int64
             switch char {
-            case "s": total += number
-            case "m": total += number * 60
-            case "h": total += number * 3600
-            case "d": total += number * 86_400
+            case "s": unit = 1
+            case "m": unit = 60
+            case "h": unit = 3600
+            case "d": unit = 86_400
             default: return nil
             }
+            guard let seconds = checked(number.multipliedReportingOverflow(by: unit)),
+                let sum = checked(total.addingReportingOverflow(seconds))
+            else { return nil }
+            total = sum
             number = 0
             sawDigit = false
             sawUnit = true

@@ -3,8 +3,8 @@ import Foundation
 import Synchronization
 
 /// The HTTP side of `herald serve`: the built site's files and `/__herald/status`, on 127.0.0.1
-/// only, to pages that name this server as their host (a page on another site that rebinds its DNS
-/// name to 127.0.0.1 sends its own name as `Host` and is refused), for GET and HEAD only.
+/// only, to requests that name this server as their host (a page on another site that rebinds its
+/// DNS name to 127.0.0.1 sends its own name as `Host` and gets 403), for GET and HEAD only.
 public final class PreviewServer: Sendable {
     private let server: HTTPServer
     private let requestedPort: UInt16
@@ -31,19 +31,23 @@ public final class PreviewServer: Sendable {
     }
 }
 
-/// The `Host` values a request may carry: this server's own loopback names and port.
+/// The `Host` values a request may carry: this server's loopback names with its port (the port
+/// may be left out only when it is 80). A request without `Host` is refused too: HTTP/1.1 requires
+/// it, and a rebinding page cannot be told from this machine's own pages without it.
 final class AllowedHosts: Sendable {
     private let names = Mutex<Set<String>>([])
 
     func allow(port: UInt16) {
-        names.withLock { $0 = ["127.0.0.1:\(port)", "localhost:\(port)"] }
+        let hosts = ["127.0.0.1", "localhost", "[::1]"]
+        names.withLock { $0 = Set(hosts.map { "\($0):\(port)" } + (port == 80 ? hosts : [])) }
     }
 
-    /// A request without `Host` (HTTP/1.0 tools) is fine: a browser always sends one.
     func permits(_ host: String?) -> Bool {
-        guard let host else { return true }
+        guard let host, !host.isEmpty else { return false }
         return names.withLock { $0.contains(host.lowercased()) }
     }
+
+    var description: String { names.withLock { $0.sorted().first { $0.hasPrefix("127.") } ?? "127.0.0.1" } }
 }
 
 struct PreviewHandler: HTTPHandler {
@@ -53,7 +57,7 @@ struct PreviewHandler: HTTPHandler {
 
     func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
         guard hosts.permits(request.headers[.host]) else {
-            return Self.plain(.misdirectedRequest, "herald serve answers only to 127.0.0.1 and localhost.\n")
+            return Self.plain(.forbidden, "herald serve answers only to http://\(hosts.description)/ (or localhost, [::1])\n")
         }
         guard request.method == .GET || request.method == .HEAD else {
             return Self.plain(.methodNotAllowed, "herald serve only reads.\n", extra: [HTTPHeader("Allow"): "GET, HEAD"])
