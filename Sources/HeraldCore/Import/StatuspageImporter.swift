@@ -107,11 +107,11 @@ public struct StatuspageImporter {
                 recognised = true
                 if let i = readIncident(single, path: path, maintenance: nil, problems: &problems, add: addComponent) { addIncident(i) }
             }
-            for (key, maintenance) in [("incidents", false), ("scheduled_maintenances", true)] {
+            for (key, maintenance) in [("incidents", nil), ("scheduled_maintenances", true)] as [(String, Bool?)] {
                 guard let node = root[key] else { continue }
                 recognised = true
                 guard let list = node.arrayValue else {
-                    problems.error(path, node, "expected an array of \(maintenance ? "maintenances" : "incidents"), found \(node.kindName)")
+                    problems.error(path, node, "expected an array of \(maintenance == true ? "maintenances" : "incidents"), found \(node.kindName)")
                     continue
                 }
                 for item in list { if let i = readIncident(item, path: path, maintenance: maintenance, problems: &problems, add: addComponent) { addIncident(i) } }
