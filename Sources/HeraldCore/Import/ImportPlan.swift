@@ -1,0 +1,179 @@
+import Foundation
+
+/// A time read from an export, to the millisecond (Statuspage, Slack and cState all give more
+/// than whole seconds; the event files keep them).
+public struct ImportTime: Comparable, Hashable, Sendable {
+    public var seconds: Int64
+    public var milliseconds: Int
+
+    public init(seconds: Int64, milliseconds: Int) {
+        self.seconds = seconds
+        self.milliseconds = milliseconds
+    }
+
+    public init(_ timestamp: Timestamp) { self.init(seconds: timestamp.seconds, milliseconds: 0) }
+
+    public static func < (a: ImportTime, b: ImportTime) -> Bool { (a.seconds, a.milliseconds) < (b.seconds, b.milliseconds) }
+
+    public var timestamp: Timestamp { Timestamp(seconds: seconds) }
+
+    /// RFC 3339 with an offset and an optional fraction (kept to the millisecond, truncated).
+    public static func parse(_ text: String) -> ImportTime? {
+        guard let whole = try? Timestamp.parse(rfc3339: text) else { return nil }
+        var milliseconds = 0
+        let bytes = Array(text.utf8)
+        if bytes.count > 20, bytes[19] == UInt8(ascii: ".") {
+            var index = 20
+            var digits = 0
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                if digits < 3 { milliseconds = milliseconds * 10 + Int(bytes[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            for _ in min(digits, 3)..<3 { milliseconds *= 10 }
+        }
+        return ImportTime(seconds: whole.seconds, milliseconds: milliseconds)
+    }
+
+    /// `2021-03-12T18:26:30.483Z`; whole seconds without a fraction.
+    public var rfc3339: String {
+        let base = timestamp.rfc3339
+        guard milliseconds != 0 else { return base }
+        return String(base.dropLast()) + "." + String(format: "%03d", milliseconds) + "Z"
+    }
+}
+
+/// What an import will add to a site: worked out completely (and every input problem found)
+/// before anything is written, then applied all at once by `ImportApplier`.
+public struct ImportPlan: Sendable {
+    public struct NewComponent: Sendable, Hashable {
+        public var id: String
+        public var name: String
+        public var group: String?
+        public var description: String?
+    }
+
+    public struct PlannedEvent: Sendable {
+        public var at: ImportTime
+        /// The file name's kind part: the status for an update, `note` for a note.
+        public var kind: String
+        /// Front matter lines after `status:`/`kind:` and `at:` (already YAML).
+        public var fields: [(String, String)]
+        public var first: (String, String)
+        public var body: String
+        /// The ledger key of what it came from, e.g. `update:h9h6zfb8b3qy`.
+        public var source: String
+
+        public init(at: ImportTime, kind: String, first: (String, String), fields: [(String, String)], body: String, source: String) {
+            self.at = at
+            self.kind = kind
+            self.first = first
+            self.fields = fields
+            self.body = body
+            self.source = source
+        }
+
+        var text: String {
+            RecordWriter.eventText([first, ("at", at.rfc3339)] + fields, body: body)
+        }
+    }
+
+    public enum RecordKind: String, Sendable { case incident, maintenance }
+
+    public struct NewRecord: Sendable {
+        public var kind: RecordKind
+        public var id: String
+        public var source: String
+        /// incident.md or maintenance.md fields (YAML values) and summary.
+        public var fields: [(String, String)]
+        public var summary: String
+        public var events: [PlannedEvent]
+    }
+
+    /// Events added to a record that exists already (a newer export's updates, Slack notes).
+    public struct AddedEvents: Sendable {
+        public var kind: RecordKind
+        public var id: String
+        public var events: [PlannedEvent]
+    }
+
+    public struct NewPostmortem: Sendable {
+        public var incidentID: String
+        public var source: String
+        public var text: String
+    }
+
+    /// Which ledger this import adds to: `content/imports/<name>.tsv`.
+    public var ledgerName: String
+    public var components: [NewComponent] = []
+    public var records: [NewRecord] = []
+    public var added: [AddedEvents] = []
+    public var postmortems: [NewPostmortem] = []
+    /// Ledger lines for things recognised but not written as records (components), `key\tvalue`.
+    public var extraLedger: [(String, String)] = []
+    /// Items of the export already imported earlier (by the ledger), left alone.
+    public var alreadyImported = 0
+    /// Things the export holds that Herald does not keep, one line each (reported, not fatal).
+    public var notes: [String] = []
+
+    public init(ledgerName: String) { self.ledgerName = ledgerName }
+
+    public var eventCount: Int { records.reduce(0) { $0 + $1.events.count } + added.reduce(0) { $0 + $1.events.count } }
+    public var isEmpty: Bool { components.isEmpty && records.isEmpty && added.allSatisfy(\.events.isEmpty) && postmortems.isEmpty }
+
+    /// One line per kind of thing, for the CLI and the dry run.
+    public var summaryLines: [String] {
+        var lines: [String] = []
+        func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+        let incidents = records.filter { $0.kind == .incident }.count
+        let maintenances = records.filter { $0.kind == .maintenance }.count
+        if !components.isEmpty { lines.append(count(components.count, "component", "components") + " added to content/site.yml: " + components.map(\.id).joined(separator: ", ")) }
+        if incidents > 0 { lines.append(count(incidents, "incident", "incidents")) }
+        if maintenances > 0 { lines.append(count(maintenances, "maintenance", "maintenances")) }
+        let newEvents = records.reduce(0) { $0 + $1.events.count }
+        if newEvents > 0 { lines.append(count(newEvents, "event", "events") + " in them") }
+        for group in added where !group.events.isEmpty {
+            lines.append(count(group.events.count, "event", "events") + " added to content/\(group.kind == .incident ? "incidents" : "maintenance")/\(group.id)")
+        }
+        if !postmortems.isEmpty { lines.append(count(postmortems.count, "postmortem", "postmortems")) }
+        if alreadyImported > 0 { lines.append(count(alreadyImported, "item", "items") + " already imported (left alone)") }
+        return lines
+    }
+}
+
+/// What earlier imports brought in: `content/imports/<source>.tsv`, one `key<TAB>value` line each
+/// (e.g. `incident:wdhkj70kynwk<TAB>incidents/2021-03-12-incident-on-…`), sorted. It is how a second
+/// import of the same export adds nothing, and a newer export only what is new. Part of the
+/// content: commit it with the records.
+public struct ImportLedger: Sendable {
+    public var entries: [String: String] = [:]
+    public let url: URL
+
+    public init(layout: SiteLayout, name: String) {
+        url = layout.content.appendingPathComponent("imports/\(name).tsv")
+    }
+
+    /// Reads the ledger; a malformed line is an error naming the file and line.
+    public static func read(layout: SiteLayout, name: String) throws -> ImportLedger {
+        var ledger = ImportLedger(layout: layout, name: name)
+        guard let data = FileManager.default.contents(atPath: ledger.url.path) else { return ledger }
+        let path = layout.relativePath(ledger.url)
+        var problems: [Diagnostic] = []
+        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            let parts = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                problems.append(.error(path, index + 1, "not a ledger line (expected KEY<TAB>PATH)"))
+                continue
+            }
+            ledger.entries[String(parts[0])] = String(parts[1])
+        }
+        if !problems.isEmpty { throw DiagnosticsError(problems) }
+        return ledger
+    }
+
+    func text(adding lines: [(String, String)]) -> String {
+        var all = entries
+        for (key, value) in lines { all[key] = value }
+        return all.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value)\n" }.joined()
+    }
+}

@@ -1,0 +1,457 @@
+import Foundation
+
+/// `herald import statuspage FILE…`: what a Statuspage page serves and exports — incidents.json,
+/// `/api/v2/incidents/{id}.json` payloads, summary.json, components.json,
+/// scheduled-maintenances.json, or a bare array of incidents — turned into an `ImportPlan`.
+/// docs/import.md says field by field what becomes what and what cannot round-trip.
+public struct StatuspageImporter {
+    public var layout: SiteLayout
+    public var settings: SiteSettings
+
+    public init(layout: SiteLayout, settings: SiteSettings) {
+        self.layout = layout
+        self.settings = settings
+    }
+
+    static let incidentStatuses = ["investigating", "identified", "monitoring", "resolved", "postmortem"]
+    static let maintenanceStatuses = ["scheduled", "in_progress", "verifying", "completed"]
+    static let impacts = ["none", "minor", "major", "critical", "maintenance"]
+    static let componentStatuses = ["operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"]
+
+    // MARK: - What the files hold
+
+    struct SPComponent {
+        var id: String
+        var name: String
+        var groupID: String?
+        var isGroup: Bool
+        var description: String?
+        /// "Group - Component", as affected_components name it.
+        var fullName: String?
+    }
+
+    struct SPUpdate {
+        var id: String
+        var status: String
+        var body: String
+        var at: ImportTime
+        var order: Int
+        var changes: [(code: String, status: String)]
+    }
+
+    struct SPIncident {
+        var path: String
+        var id: String
+        var name: String
+        var status: String
+        var impact: String
+        var createdAt: ImportTime
+        var startedAt: ImportTime?
+        var scheduledFor: ImportTime?
+        var scheduledUntil: ImportTime?
+        var isMaintenance: Bool
+        var componentIDs: [String]
+        var updates: [SPUpdate]
+        var postmortem: (body: String, published: ImportTime?)?
+        var updatedAt: ImportTime?
+    }
+
+    /// Reads the files; every problem in every file is collected before this throws.
+    public func plan(files: [(url: URL, shown: String)]) throws -> ImportPlan {
+        var problems = ImportProblems()
+        var components: [SPComponent] = []
+        var componentIndex: [String: Int] = [:]
+        var incidents: [SPIncident] = []
+        var incidentIndex: [String: Int] = [:]
+
+        func addComponent(_ c: SPComponent) {
+            if let at = componentIndex[c.id] {
+                if components[at].fullName == nil { components[at].fullName = c.fullName }
+                if components[at].description == nil { components[at].description = c.description }
+                if components[at].groupID == nil { components[at].groupID = c.groupID }
+                if c.isGroup { components[at].isGroup = true }
+                if components[at].name.isEmpty { components[at].name = c.name }
+            } else {
+                componentIndex[c.id] = components.count
+                components.append(c)
+            }
+        }
+        func addIncident(_ incident: SPIncident) {
+            if let at = incidentIndex[incident.id] {
+                // The same incident in two files: the newer copy's fields, every update of both.
+                var merged = (incidents[at].updatedAt ?? incidents[at].createdAt) >= (incident.updatedAt ?? incident.createdAt) ? incidents[at] : incident
+                let other = merged.path == incident.path && merged.updatedAt == incident.updatedAt ? incidents[at] : incident
+                let known = Set(merged.updates.map(\.id))
+                merged.updates += other.updates.filter { !known.contains($0.id) }
+                merged.postmortem = merged.postmortem ?? other.postmortem
+                incidents[at] = merged
+            } else {
+                incidentIndex[incident.id] = incidents.count
+                incidents.append(incident)
+            }
+        }
+
+        for file in files {
+            if file.shown.hasSuffix(".atom") || file.shown.hasSuffix(".xml") {
+                problems.error(file.shown, line: 0, "history.atom is not read yet (expected Statuspage JSON: incidents.json, summary.json, …)")
+                continue
+            }
+            guard let root = ImportFiles.json(file.url, shown: file.shown, problems: &problems) else { continue }
+            let path = file.shown
+            var recognised = false
+            if let list = root.arrayValue {
+                recognised = true
+                for node in list { if let i = readIncident(node, path: path, maintenance: nil, problems: &problems, add: addComponent) { addIncident(i) } }
+            }
+            if let single = root["incident"] {
+                recognised = true
+                if let i = readIncident(single, path: path, maintenance: nil, problems: &problems, add: addComponent) { addIncident(i) }
+            }
+            for (key, maintenance) in [("incidents", nil), ("scheduled_maintenances", true)] as [(String, Bool?)] {
+                guard let node = root[key] else { continue }
+                recognised = true
+                guard let list = node.arrayValue else {
+                    problems.error(path, node, "expected an array of \(maintenance == true ? "maintenances" : "incidents"), found \(node.kindName)")
+                    continue
+                }
+                for item in list { if let i = readIncident(item, path: path, maintenance: maintenance, problems: &problems, add: addComponent) { addIncident(i) } }
+            }
+            if let node = root["components"] {
+                recognised = true
+                if let list = node.arrayValue {
+                    for item in list { if let c = readComponent(item, path: path, problems: &problems) { addComponent(c) } }
+                } else {
+                    problems.error(path, node, "expected an array of components, found \(node.kindName)")
+                }
+            }
+            if !recognised {
+                problems.error(path, root, "not a Statuspage export (expected an object with 'incident', 'incidents', 'scheduled_maintenances' or 'components', or an array of incidents)")
+            }
+        }
+        try problems.throwIfAny()
+        return try makePlan(components: components, incidents: incidents)
+    }
+
+    // MARK: - Reading one value
+
+    func readComponent(_ node: JSONNode, path: String, problems: inout ImportProblems) -> SPComponent? {
+        guard node.isObject else {
+            problems.error(path, node, "expected a component object, found \(node.kindName)")
+            return nil
+        }
+        let before = problems.diagnostics.count
+        let id = requiredString(node, "id", path: path, problems: &problems)
+        let name = requiredString(node, "name", path: path, problems: &problems)
+        guard problems.diagnostics.count == before, let id, let name else { return nil }
+        return SPComponent(
+            id: id, name: name, groupID: node["group_id"]?.stringValue, isGroup: node["group"]?.boolValue ?? false,
+            description: node["description"]?.stringValue, fullName: nil)
+    }
+
+    func requiredString(_ node: JSONNode, _ key: String, path: String, problems: inout ImportProblems, allowEmpty: Bool = false) -> String? {
+        guard let value = node[key] else {
+            problems.error(path, node, "missing field '\(key)'")
+            return nil
+        }
+        guard let text = value.stringValue else {
+            problems.error(path, value, "'\(key)' must be a string, found \(value.kindName)")
+            return nil
+        }
+        if !allowEmpty, text.trimmingCharacters(in: .whitespaces).isEmpty {
+            problems.error(path, value, "'\(key)' is empty")
+            return nil
+        }
+        return text
+    }
+
+    func time(_ node: JSONNode, _ key: String, path: String, problems: inout ImportProblems, required: Bool) -> ImportTime? {
+        guard let value = node[key], !value.isNull else {
+            if required { problems.error(path, node, "missing field '\(key)' (expected an RFC 3339 time)") }
+            return nil
+        }
+        guard let text = value.stringValue, let time = ImportTime.parse(text) else {
+            problems.error(path, value, "'\(key)' is not a time with a zone (expected e.g. 2021-03-12T18:26:30.483Z)")
+            return nil
+        }
+        return time
+    }
+
+    func oneOf(_ node: JSONNode, _ key: String, _ allowed: [String], path: String, problems: inout ImportProblems) -> String? {
+        guard let text = requiredString(node, key, path: path, problems: &problems) else { return nil }
+        guard allowed.contains(text) else {
+            problems.error(path, node[key]!, "unknown \(key) '\(text)' (expected \(allowed.joined(separator: ", ")))")
+            return nil
+        }
+        return text
+    }
+
+    func readIncident(_ node: JSONNode, path: String, maintenance: Bool?, problems: inout ImportProblems, add: (SPComponent) -> Void) -> SPIncident? {
+        guard node.isObject else {
+            problems.error(path, node, "expected an incident object, found \(node.kindName)")
+            return nil
+        }
+        let before = problems.diagnostics.count
+        let id = requiredString(node, "id", path: path, problems: &problems)
+        let name = requiredString(node, "name", path: path, problems: &problems)
+        let impact = oneOf(node, "impact", Self.impacts, path: path, problems: &problems)
+        let scheduledFor = time(node, "scheduled_for", path: path, problems: &problems, required: false)
+        let isMaintenance = maintenance ?? (impact == "maintenance" || scheduledFor != nil)
+        let statuses = isMaintenance ? Self.maintenanceStatuses : Self.incidentStatuses
+        let status = oneOf(node, "status", statuses, path: path, problems: &problems)
+        let createdAt = time(node, "created_at", path: path, problems: &problems, required: true)
+        let startedAt = time(node, "started_at", path: path, problems: &problems, required: false)
+        let scheduledUntil = time(node, "scheduled_until", path: path, problems: &problems, required: false)
+        let updatedAt = time(node, "updated_at", path: path, problems: &problems, required: false)
+        if isMaintenance {
+            if scheduledFor == nil { problems.error(path, node, "maintenance has no 'scheduled_for' (expected the window's start)") }
+            if scheduledUntil == nil { problems.error(path, node, "maintenance has no 'scheduled_until' (expected the window's end)") }
+            if let scheduledFor, let scheduledUntil, scheduledUntil.seconds <= scheduledFor.seconds {
+                problems.error(path, node["scheduled_until"]!, "scheduled_until is not after scheduled_for")
+            }
+        }
+        var componentIDs: [String] = []
+        if let list = node["components"], !list.isNull {
+            if let items = list.arrayValue {
+                for item in items {
+                    if let c = readComponent(item, path: path, problems: &problems) {
+                        add(c)
+                        if !c.isGroup, !componentIDs.contains(c.id) { componentIDs.append(c.id) }
+                    }
+                }
+            } else {
+                problems.error(path, list, "'components' must be an array, found \(list.kindName)")
+            }
+        }
+        var updates: [SPUpdate] = []
+        var postmortem: (body: String, published: ImportTime?)?
+        if let list = node["incident_updates"] {
+            if let items = list.arrayValue {
+                for (index, item) in items.enumerated() {
+                    guard let update = readUpdate(item, path: path, statuses: statuses, order: items.count - index, problems: &problems, add: add) else { continue }
+                    if update.status == "postmortem" {
+                        // Statuspage posts the postmortem as an update; Herald keeps it as the postmortem.
+                        if postmortem == nil || (postmortem!.published ?? update.at) < update.at { postmortem = (update.body, update.at) }
+                    } else {
+                        updates.append(update)
+                    }
+                }
+            } else {
+                problems.error(path, list, "'incident_updates' must be an array, found \(list.kindName)")
+            }
+        } else {
+            problems.error(path, node, "missing field 'incident_updates'")
+        }
+        if let body = node["postmortem_body"]?.stringValue, !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            postmortem = (ImportFiles.normalisedBody(body), time(node, "postmortem_published_at", path: path, problems: &problems, required: false))
+        }
+        if !isMaintenance, updates.isEmpty, problems.diagnostics.count == before {
+            problems.error(path, node["incident_updates"] ?? node, "incident has no update (expected at least one in 'incident_updates')")
+        }
+        guard problems.diagnostics.count == before, let id, let name, let impact, let status, let createdAt else { return nil }
+        // Oldest first; Statuspage lists newest first, and its order breaks ties.
+        updates.sort { ($0.at, $0.order) < ($1.at, $1.order) }
+        return SPIncident(
+            path: path, id: id, name: name, status: status, impact: impact, createdAt: createdAt, startedAt: startedAt,
+            scheduledFor: scheduledFor, scheduledUntil: scheduledUntil, isMaintenance: isMaintenance, componentIDs: componentIDs,
+            updates: updates, postmortem: postmortem, updatedAt: updatedAt)
+    }
+
+    func readUpdate(_ node: JSONNode, path: String, statuses: [String], order: Int, problems: inout ImportProblems, add: (SPComponent) -> Void) -> SPUpdate? {
+        guard node.isObject else {
+            problems.error(path, node, "expected an update object, found \(node.kindName)")
+            return nil
+        }
+        let before = problems.diagnostics.count
+        let id = requiredString(node, "id", path: path, problems: &problems)
+        let status = oneOf(node, "status", statuses, path: path, problems: &problems)
+        var body = ""
+        if let value = node["body"], !value.isNull {
+            if let text = value.stringValue { body = ImportFiles.normalisedBody(text) } else {
+                problems.error(path, value, "'body' must be a string, found \(value.kindName)")
+            }
+        }
+        let at = node["display_at"].flatMap { $0.isNull ? nil : $0 } != nil
+            ? time(node, "display_at", path: path, problems: &problems, required: true)
+            : time(node, "created_at", path: path, problems: &problems, required: true)
+        var changes: [(code: String, status: String)] = []
+        if let list = node["affected_components"], !list.isNull {
+            if let items = list.arrayValue {
+                for item in items {
+                    guard item.isObject else {
+                        problems.error(path, item, "expected an affected component object, found \(item.kindName)")
+                        continue
+                    }
+                    guard let code = requiredString(item, "code", path: path, problems: &problems),
+                        let newStatus = oneOf(item, "new_status", Self.componentStatuses, path: path, problems: &problems)
+                    else { continue }
+                    if let old = item["old_status"], !old.isNull {
+                        _ = oneOf(item, "old_status", Self.componentStatuses, path: path, problems: &problems)
+                    }
+                    let fullName = item["name"]?.stringValue ?? code
+                    add(SPComponent(id: code, name: "", groupID: nil, isGroup: false, description: nil, fullName: fullName))
+                    changes.append((code, newStatus))
+                }
+            } else {
+                problems.error(path, list, "'affected_components' must be an array or null, found \(list.kindName)")
+            }
+        }
+        guard problems.diagnostics.count == before, let id, let status, let at else { return nil }
+        return SPUpdate(id: id, status: status, body: body, at: at, order: order, changes: changes)
+    }
+
+    // MARK: - The plan
+
+    func makePlan(components: [SPComponent], incidents: [SPIncident]) throws -> ImportPlan {
+        var plan = ImportPlan(ledgerName: "statuspage")
+        let ledger = try ImportLedger.read(layout: layout, name: "statuspage")
+
+        // Components: the ledger's id, else a site component of the same name, else a new one.
+        let groupNames = Dictionary(components.filter(\.isGroup).map { ($0.id, $0.name) }) { a, _ in a }
+        var takenIDs = Set(settings.components.map(\.id))
+        var heraldID: [String: String] = [:]
+        var used: Set<String> = []
+        for incident in incidents {
+            used.formUnion(incident.componentIDs)
+            for update in incident.updates { used.formUnion(update.changes.map(\.code)) }
+        }
+        let listedOnPage = Set(components.filter { !$0.isGroup && !$0.name.isEmpty }.map(\.id))
+        for component in components where !component.isGroup && (used.contains(component.id) || listedOnPage.contains(component.id)) {
+            var name = component.name
+            var group = component.groupID.flatMap { groupNames[$0] }
+            if let full = component.fullName {
+                // "Group - Component": the group's name when no group object says it.
+                if !name.isEmpty, full.hasSuffix(" - " + name), group == nil {
+                    group = String(full.dropLast(name.count + 3))
+                } else if name.isEmpty {
+                    if let range = full.range(of: " - ") {
+                        group = String(full[..<range.lowerBound])
+                        name = String(full[range.upperBound...])
+                    } else {
+                        name = full
+                    }
+                }
+            }
+            let key = "component:" + component.id
+            if let known = ledger.entries[key].map({ String($0.dropFirst("components/".count)) }), settings.component(known) != nil {
+                heraldID[component.id] = known
+                continue
+            }
+            if let same = settings.components.first(where: { $0.name == name && ($0.group == group || group == nil) }) {
+                heraldID[component.id] = same.id
+                plan.extraLedger.append((key, "components/" + same.id))
+                continue
+            }
+            let base = ImportFiles.slug(name)
+            var id = base
+            var n = 2
+            while takenIDs.contains(id) {
+                id = "\(base)-\(n)"
+                n += 1
+            }
+            takenIDs.insert(id)
+            heraldID[component.id] = id
+            plan.components.append(.init(id: id, name: name, group: group, description: component.description))
+            plan.extraLedger.append((key, "components/" + id))
+        }
+
+        let loader = ContentLoader(layout: layout)
+        var ids = RecordIDAllocator(existing: loader.recordIDs("incidents") + loader.recordIDs("maintenance"))
+        for incident in incidents {
+            let kind: ImportPlan.RecordKind = incident.isMaintenance ? .maintenance : .incident
+            let recordKey = "\(kind.rawValue):\(incident.id)"
+            let events = incident.updates.map { event($0, incident: incident, components: heraldID, plan: &plan) }
+            if let existing = ledger.entries[recordKey] {
+                let id = String(existing.split(separator: "/").last ?? "")
+                let folder = kind == .incident ? layout.incidentFolder(id) : layout.maintenanceFolder(id)
+                let fresh = events.filter { ledger.entries[$0.source] == nil }
+                plan.alreadyImported += 1 + (events.count - fresh.count)
+                if !FileManager.default.fileExists(atPath: folder.path) {
+                    plan.notes.append("\(kind.rawValue) \(incident.id) was imported as \(existing) and is gone: left out (delete its line in content/imports/statuspage.tsv to import it again)")
+                    continue
+                }
+                if !fresh.isEmpty { plan.added.append(.init(kind: kind, id: id, events: fresh)) }
+                addPostmortem(incident, id: id, plan: &plan, ledger: ledger)
+                continue
+            }
+            let components = incident.componentIDs.compactMap { heraldID[$0] }
+            if incident.isMaintenance {
+                let start = incident.scheduledFor!, end = incident.scheduledUntil!
+                let id = ids.make(date: start.timestamp, title: incident.name)
+                plan.records.append(.init(
+                    kind: .maintenance, id: id, source: recordKey,
+                    fields: [
+                        ("title", RecordWriter.yamlScalar(incident.name)), ("components", RecordWriter.yamlFlowList(unique(components + incident.updates.flatMap { $0.changes.compactMap { heraldID[$0.code] } }))),
+                        ("scheduled_start", start.rfc3339), ("scheduled_end", end.rfc3339),
+                    ], summary: "", events: events))
+            } else {
+                let severity: String
+                switch incident.impact {
+                case "critical", "major", "minor": severity = incident.impact
+                default:
+                    severity = "minor"
+                    if incident.impact == "none" { plan.notes.append("incident \(incident.id) has impact 'none': imported as minor (Herald has no 'none')") }
+                }
+                let id = ids.make(date: incident.createdAt.timestamp, title: incident.name)
+                var fields: [(String, String)] = [
+                    ("title", RecordWriter.yamlScalar(incident.name)), ("severity", severity), ("components", RecordWriter.yamlFlowList(components)),
+                ]
+                if let started = incident.startedAt { fields.append(("impact_started", started.rfc3339)) }
+                plan.records.append(.init(kind: .incident, id: id, source: recordKey, fields: fields, summary: "", events: events))
+                addPostmortem(incident, id: id, plan: &plan, ledger: ledger)
+            }
+        }
+        return plan
+    }
+
+    func unique(_ ids: [String]) -> [String] {
+        var seen: Set<String> = []
+        return ids.filter { seen.insert($0).inserted }
+    }
+
+    func event(_ update: SPUpdate, incident: SPIncident, components: [String: String], plan: inout ImportPlan) -> ImportPlan.PlannedEvent {
+        var fields: [(String, String)] = []
+        if !incident.isMaintenance {
+            var pairs: [(String, String)] = []
+            for change in update.changes {
+                guard let id = components[change.code] else { continue }
+                if change.status == "under_maintenance" {
+                    plan.notes.append("update \(update.id) sets \(id) under_maintenance inside an incident: left out (Herald derives it from maintenance)")
+                    continue
+                }
+                pairs.removeAll { $0.0 == id }
+                pairs.append((id, change.status))
+            }
+            if !pairs.isEmpty { fields.append(("components", RecordWriter.yamlFlowMap(pairs))) }
+        }
+        var body = update.body
+        if body.isEmpty {
+            // Statuspage allows an update without text; Herald does not: the canned text, as the CLI would post.
+            let template = settings.messages[update.status] ?? ContentLoader.defaultMessages[update.status] ?? update.status
+            let names = incident.componentIDs.compactMap { components[$0] }.compactMap { id in settings.component(id)?.name ?? plan.components.first { $0.id == id }?.name }
+            body = template.replacingOccurrences(of: "{components}", with: names.isEmpty ? "our services" : names.joined(separator: ", "))
+                .replacingOccurrences(of: "{support}", with: settings.support)
+            plan.notes.append("update \(update.id) has no text: given the canned text for '\(update.status)'")
+        }
+        return .init(at: update.at, kind: update.status, first: ("status", update.status), fields: fields, body: body, source: "update:" + update.id)
+    }
+
+    func addPostmortem(_ incident: SPIncident, id: String, plan: inout ImportPlan, ledger: ImportLedger) {
+        guard let postmortem = incident.postmortem else { return }
+        let key = "postmortem:" + incident.id
+        guard ledger.entries[key] == nil else {
+            plan.alreadyImported += 1
+            return
+        }
+        if FileManager.default.fileExists(atPath: layout.postmortems.appendingPathComponent(id + ".md").path) {
+            plan.notes.append("content/postmortems/\(id).md exists: the postmortem of \(incident.id) was left out")
+            return
+        }
+        let firstParagraph = postmortem.body.components(separatedBy: "\n\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? ""
+        var summary = firstParagraph.replacingOccurrences(of: "\n", with: " ")
+        if summary.count > 280 { summary = String(summary.prefix(277)) + "…" }
+        var fields: [(String, String)] = [("incident", id), ("status", "published")]
+        if let published = postmortem.published { fields.append(("published", published.timestamp.date)) }
+        fields.append(("summary", RecordWriter.yamlScalar(summary)))
+        plan.postmortems.append(.init(incidentID: id, source: key, text: RecordWriter.eventText(fields, body: postmortem.body)))
+    }
+}
