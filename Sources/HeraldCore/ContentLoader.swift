@@ -265,6 +265,7 @@ public struct ContentLoader: Sendable {
         }
         fields.rejectUnknownKeys(expected: [
             "title", "base_url", "support", "stale_after", "description", "components", "roles", "messages", "check",
+            "notify", "publish",  // read by NotifySettings (herald notify, publish, check)
         ])
         return SiteSettings(
             title: title, baseURL: baseURL, support: support, staleAfter: staleAfter, description: description,
