@@ -69,12 +69,15 @@ enum NotifyMessages {
             .object([("type", .string("header")), ("text", .object([("type", .string("plain_text")), ("text", .string(cut(event.title, 150))), ("emoji", .bool(false))]))]),
             .object([("type", .string("section")), ("text", .object([("type", .string("mrkdwn")), ("text", .string(cut(heading + "\n" + mrkdwn(message), 3000)))]))]),
         ]
-        var context = [statusLine(event)]
+        var context: [String] = []
+        if let window = event.window { context.append("Window: \(window.start.display) – \(window.end.display)") }
         if let affected = affectedLine(event) { context.append(affected) }
-        blocks.append(.object([
-            ("type", .string("context")),
-            ("elements", .array(context.map { .object([("type", .string("mrkdwn")), ("text", .string(cut(mrkdwn($0), 2000)))]) })),
-        ]))
+        if !context.isEmpty {
+            blocks.append(.object([
+                ("type", .string("context")),
+                ("elements", .array(context.map { .object([("type", .string("mrkdwn")), ("text", .string(cut(mrkdwn($0), 2000)))]) })),
+            ]))
+        }
         let link = event.link.replacingOccurrences(of: "|", with: "%7C").replacingOccurrences(of: ">", with: "%3E")
         blocks.append(.object([
             ("type", .string("section")),
@@ -176,7 +179,7 @@ enum MailMessage {
             "Message-ID: <\(unique).\(StableID.make(event.key))@\(domain)>",
             "MIME-Version: 1.0",
             "Auto-Submitted: auto-generated",
-            "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
+            "Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"",
         ]
         headers.append("")
         var text = headers.joined(separator: "\r\n") + "\r\n"
@@ -209,7 +212,7 @@ enum MailMessage {
             let quoted = clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             return "\"\(quoted)\" <\(address)>"
         }
-        return encodedWords(clean) + " <\(address)>"
+        return encodedWords(clean) + "\r\n <\(address)>"
     }
 
     /// A header value: as it is when short printable ASCII, else RFC 2047 encoded words, folded.
@@ -225,7 +228,8 @@ enum MailMessage {
         var chunk: [UInt8] = []
         for character in text {
             let bytes = Array(String(character).utf8)
-            if chunk.count + bytes.count > 45, !chunk.isEmpty {
+            // 39 bytes are 52 in base64: a word of 64 characters, a header line within 78.
+            if chunk.count + bytes.count > 39, !chunk.isEmpty {
                 words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
                 chunk = []
             }
