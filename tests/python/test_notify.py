@@ -439,6 +439,18 @@ def test_discord_and_teams_payloads(tmp_path, receiver):
     names_absent(json.dumps(discord) + json.dumps(teams))
 
 
+def test_leak_guard_stops_a_name_that_redaction_does_not_cover(tmp_path, receiver):
+    # Component names come from site.yml and are not redacted: the guard refuses the message.
+    site = make_site(tmp_path, f"notify:\n  - name: chat\n    slack: {receiver.url}/hook\n    events: [incidents]\n")
+    write(site, "content/site.yml", (site / "content/site.yml").read_text().replace("name: Search", f"name: {JANE} search"))
+    result = notify(site)
+    assert result.returncode == 2
+    assert "chat: error: incidents/2026-12-03-checkout-errors/20261203T142000Z-identified-cccc.md would carry a name from people.yml" in result.stderr
+    assert JANE not in result.stdout + result.stderr
+    # The first update (API only) went out; nothing after the refused one.
+    assert len(receiver.accepted()) == 1
+
+
 def test_component_filter_skips_other_records(tmp_path, receiver):
     site = make_site(tmp_path, f"notify:\n  - webhook: {receiver.url}/status\n    components: [search]\n    events: [maintenance]\n")
     assert notify(site).returncode == 0
