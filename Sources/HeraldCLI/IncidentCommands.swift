@@ -7,7 +7,7 @@ struct IncidentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "incident",
         abstract: "Open incidents and post updates, notes and role changes.",
-        subcommands: [New.self, Update.self, Resolve.self, Note.self, Assign.self, List.self, Show.self]
+        subcommands: [New.self, Update.self, Resolve.self, Note.self, Assign.self, List.self, Show.self, Edit.self, Retract.self, FollowUp.self]
     )
 
     struct New: ParsableCommand {
@@ -16,29 +16,39 @@ struct IncidentCommand: ParsableCommand {
         @OptionGroup var posting: PostingOptions
         @Option(name: .long, help: "Public title, e.g. \"Search is unavailable\".") var title: String
         @Option(name: .long, help: "critical, major or minor.") var severity: String
-        @Option(name: .long, parsing: .upToNextOption, help: "Affected component ids (repeat or comma-separate).") var component: [String] = []
+        @Option(name: .long, parsing: .upToNextOption, help: "Affected components: id, or id=status for the first update's component status (repeat or comma-separate).") var component: [String] = []
         @Option(name: .long, help: "Status of the first update (default: investigating).") var status: String = "investigating"
-        @Option(name: .long, help: "The first public message ('-' reads standard input). Default: the canned text.") var message: String?
+        @Option(name: .long, help: "The first public message ('-' reads standard input). Default: piped input, else the canned text.") var message: String?
         @Flag(name: .long, help: "An upstream provider failed, not our own systems.") var upstream = false
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("When the impact began, if before this first update (as --at).", valueName: "time")) var impactStarted: String?
 
         func run() throws {
             try Console.run {
                 let p = try Posting(global: global)
                 let title = self.title.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !title.isEmpty else { throw CLIError("--title is empty") }
-                guard let severity = Severity(rawValue: severity) else {
-                    throw CLIError("unknown severity '\(self.severity)' (expected critical, major, minor)")
-                }
+                let severity = try checkSeverity(self.severity)
                 try checkIncidentStatus(status)
-                let components = try p.componentIDs(component)
+                let plain = component.flatMap { $0.split(separator: ",").map(String.init) }.filter { !$0.contains("=") }
+                let changes = try p.componentChanges(component.flatMap { $0.split(separator: ",").map(String.init) }.filter { $0.contains("=") })
+                var components = try p.componentIDs(plain)
+                for (id, _) in changes where !components.contains(id) { components.append(id) }
                 let at = try p.time(posting)
+                var impactAt: Timestamp?
+                if let impactStarted {
+                    do { impactAt = try TimeInput.parse(impactStarted, now: p.now) } catch let error as HeraldError { throw CLIError("--impact-started: \(error.message)") }
+                    guard impactAt! <= at else { throw CLIError("--impact-started \(impactAt!.rfc3339) is after the first update (\(at.rfc3339))") }
+                }
                 let text = try p.message(message, canned: p.cannedText(status, components: components), what: "first public update")
+                try p.lint(text, first: true, strict: posting.strict)
                 var main: [(String, String)] = [("title", RecordWriter.yamlScalar(title)), ("severity", severity.rawValue), ("components", RecordWriter.yamlFlowList(components))]
+                if let impactAt { main.append(("impact_started", impactAt.rfc3339)) }
                 if upstream { main.append(("upstream", "true")) }
-                let fields = p.eventFields(("status", status), at: at, posting)
+                var fields = p.eventFields(("status", status), at: at, posting)
+                if !changes.isEmpty { fields.append(("components", RecordWriter.yamlFlowMap(changes))) }
                 let id = try RecordWriter(layout: p.layout).createRecord(
                     in: p.layout.incidents, id: RecordID.make(date: at, title: title), mainFile: "incident.md",
-                    mainText: RecordWriter.eventText(main, body: ""), firstEvent: (at, status, RecordWriter.eventText(fields, body: text)))
+                    mainText: RecordWriter.eventText(main, body: ""), firstUpdate: (at, status, fields, text))
                 print(id)
             }
         }
@@ -49,14 +59,16 @@ struct IncidentCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The incident id.") var id: String
-        @Option(name: .long, help: "investigating, identified, monitoring or resolved.") var status: String
+        @Option(name: .long, help: "investigating, identified, monitoring or resolved (default with --severity: the current status).") var status: String?
         @Option(name: .long, parsing: .upToNextOption, help: "Component statuses, id=status (repeatable).") var component: [String] = []
-        @Option(name: .long, help: "The public message ('-' reads standard input). Default: $EDITOR on a terminal, else the canned text.") var message: String?
+        @Option(name: .long, help: "The public message ('-' reads standard input). Default: piped input, else $EDITOR on a terminal, else the canned text.") var message: String?
+        @Option(name: .long, help: "Change the severity from this update on: critical, major or minor (escalation).") var severity: String?
 
         func run() throws {
             try Console.run {
                 let p = try Posting(global: global)
-                try postUpdate(p, id: id, status: status, components: component, message: message, posting: posting, force: true)
+                guard status != nil || severity != nil else { throw CLIError("--status is required (or --severity to change only the severity)") }
+                try postUpdate(p, id: id, status: status, components: component, message: message, posting: posting, force: posting.force, severity: severity)
             }
         }
     }
@@ -67,12 +79,11 @@ struct IncidentCommand: ParsableCommand {
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The incident id.") var id: String
         @Option(name: .long, help: "The public message ('-' reads standard input).") var message: String?
-        @Flag(name: .long, help: "Post even if the incident is already resolved.") var force = false
 
         func run() throws {
             try Console.run {
                 let p = try Posting(global: global)
-                try postUpdate(p, id: id, status: "resolved", components: [], message: message, posting: posting, force: force)
+                try postUpdate(p, id: id, status: "resolved", components: [], message: message, posting: posting, force: posting.force)
             }
         }
     }
@@ -93,13 +104,13 @@ struct IncidentCommand: ParsableCommand {
                 var fields = p.eventFields(("kind", "note"), at: at, posting)
                 if let milestone {
                     guard Milestone(rawValue: milestone) != nil else {
-                        throw CLIError("unknown milestone '\(milestone)' (expected \(Milestone.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        throw CLIError("unknown milestone '\(milestone)' (expected \(Milestone.allCases.map(\.rawValue).joined(separator: ", ")))\(didYouMean(milestone, Milestone.allCases.map(\.rawValue)))")
                     }
                     fields.append(("milestone", milestone))
                 }
                 let body = try p.message(text, canned: "", what: "note")
                 let name = try RecordWriter(layout: p.layout).createEvent(
-                    inFolder: p.layout.incidentFolder(id), at: at, kind: "note", text: RecordWriter.eventText(fields, body: body))
+                    inFolder: p.layout.incidentFolder(id), at: at, kind: "note", fields: fields, body: body)
                 print("content/incidents/\(id)/\(name)")
             }
         }
@@ -123,7 +134,7 @@ struct IncidentCommand: ParsableCommand {
                 let at = try p.time(posting)
                 let fields = p.eventFields(("kind", "role"), at: at, posting) + [("role", role), ("person", RecordWriter.yamlScalar(person))]
                 let name = try RecordWriter(layout: p.layout).createEvent(
-                    inFolder: p.layout.incidentFolder(id), at: at, kind: "role", text: RecordWriter.eventText(fields, body: ""))
+                    inFolder: p.layout.incidentFolder(id), at: at, kind: "role", fields: fields, body: "")
                 print("content/incidents/\(id)/\(name)")
             }
         }
@@ -164,41 +175,76 @@ struct IncidentCommand: ParsableCommand {
                 guard let state = SiteAssembler.state(of: incident, postmortem: nil) else { throw CLIError("incident '\(id)' has no public update") }
                 let stale = state.isStale(at: p.now, limit: p.settings.staleAfter)
                 print("\(incident.title)")
-                print("\(incident.id) · \(incident.severity.rawValue) · \(state.status.rawValue)\(state.reopened ? " (reopened)" : "")\(incident.upstream ? " · upstream" : "")")
+                print("\(incident.id) · \(state.severity.rawValue) · \(state.status.rawValue)\(state.reopened ? " (reopened)" : "")\(incident.upstream ? " · upstream" : "")")
                 print("components: \(state.affectedComponents.joined(separator: ", "))")
                 if stale {
                     print("STALE: no public update for \(DurationText.format(p.now.seconds - state.updatedAt.seconds)) (post at least every \(DurationText.format(p.settings.staleAfter)))")
                 }
                 for (role, person) in incident.roles { print("role at start: \(role) = \(person)") }
                 print("")
-                for event in incident.events {
-                    let when = event.at.display
-                    let by = event.by.map { " (\($0))" } ?? ""
-                    switch event.kind {
-                    case .update(let status, let components):
-                        let changes = components.isEmpty ? "" : " [" + components.map { "\($0.id)=\($0.status.rawValue)" }.joined(separator: ", ") + "]"
-                        print("\(when)  PUBLIC    \(status)\(changes)\(by)")
-                    case .note(let milestone):
-                        print("\(when)  internal  note\(milestone.map { " [\($0.rawValue)]" } ?? "")\(by)")
-                    case .role(let role, let person):
-                        print("\(when)  internal  \(role) → \(person)\(by)")
-                    }
-                    for line in event.body.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty {
-                        print("                          \(line)")
-                    }
-                }
+                printTimeline(incident.events, corrections: incident.corrections)
             }
         }
     }
+}
+
+/// `incident show` and `maintenance show`: every event, public or internal, and every correction,
+/// in order, each with its reference (the last part of its file name, which `edit` and `retract`
+/// accept).
+func printTimeline(_ events: [Event], corrections: [Correction]) {
+    var lines: [(at: Timestamp, seq: Int, name: String, text: [String])] = []
+    for event in events {
+        let when = event.at.display
+        let by = event.by.map { " (\($0))" } ?? ""
+        let ref = "  {\(eventReference(event.fileName))}"
+        var head: String
+        switch event.kind {
+        case .update(let status, let components):
+            let changes = components.isEmpty ? "" : " [" + components.map { "\($0.id)=\($0.status.rawValue)" }.joined(separator: ", ") + "]"
+            let severity = event.severity.map { " severity→\($0.rawValue)" } ?? ""
+            let marks = (event.cancelled ? " (cancelled)" : "") + (event.editedAt.map { " (edited \($0.display))" } ?? "")
+            head = "\(when)  PUBLIC    \(status)\(severity)\(changes)\(marks)\(by)"
+        case .note(let milestone):
+            head = "\(when)  internal  note\(milestone.map { " [\($0.rawValue)]" } ?? "")\(by)"
+        case .role(let role, let person):
+            head = "\(when)  internal  \(role) → \(person)\(by)"
+        }
+        lines.append((event.at, event.seq, event.fileName, [head + ref] + bodyLines(event.body)))
+    }
+    for c in corrections {
+        let by = c.by.map { " (\($0))" } ?? ""
+        let what = c.action == .edit ? "edit of {\(eventReference(c.target))}" + (c.components.map { " [" + $0.map { "\($0.id)=\($0.status.rawValue)" }.joined(separator: ", ") + "]" } ?? "") : "RETRACTED {\(eventReference(c.target))}; reason (internal):"
+        lines.append((c.at, c.seq, c.fileName, ["\(c.at.display)  internal  \(what)\(by)  {\(eventReference(c.fileName))}"] + bodyLines(c.body)))
+    }
+    lines.sort { ($0.at, $0.seq, $0.name) < ($1.at, $1.seq, $1.name) }
+    for line in lines { for text in line.text { print(text) } }
+}
+
+func bodyLines(_ body: String) -> [String] {
+    body.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }.map { "                          \($0)" }
+}
+
+/// The short reference of an event file: the last part of its name (`k3f9` in
+/// `20261122T140500.120Z-0003-identified-k3f9.md`).
+func eventReference(_ fileName: String) -> String {
+    let stem = fileName.hasSuffix(".md") ? String(fileName.dropLast(3)) : fileName
+    return stem.split(separator: "-").last.map(String.init) ?? stem
 }
 
 // MARK: - Shared
 
 func checkIncidentStatus(_ status: String) throws {
     guard IncidentStatus(rawValue: status) != nil else {
-        let hint = MaintenanceStatus(rawValue: status) != nil ? " — that is a maintenance status" : ""
+        let hint = MaintenanceStatus(rawValue: status) != nil ? " — that is a maintenance status" : didYouMean(status, IncidentStatus.allCases.map(\.rawValue))
         throw CLIError("unknown status '\(status)' (expected investigating, identified, monitoring, resolved)\(hint)")
     }
+}
+
+func checkSeverity(_ text: String) throws -> Severity {
+    guard let severity = Severity(rawValue: text) else {
+        throw CLIError("unknown severity '\(text)' (expected critical, major, minor)\(didYouMean(text, Severity.allCases.map(\.rawValue)))")
+    }
+    return severity
 }
 
 func loadIncident(_ p: Posting, _ id: String) throws -> Incident {
@@ -209,21 +255,30 @@ func loadIncident(_ p: Posting, _ id: String) throws -> Incident {
     return try ContentLoader(layout: p.layout).loadIncident(id: id, settings: p.settings)
 }
 
-func postUpdate(_ p: Posting, id: String, status: String, components: [String], message: String?, posting: PostingOptions, force: Bool) throws {
-    try checkIncidentStatus(status)
+/// Posts an incident update. Every command that posts `resolved` (`update --status resolved`,
+/// `resolve`) refuses on an incident that is already resolved unless `force`.
+func postUpdate(_ p: Posting, id: String, status given: String?, components: [String], message: String?, posting: PostingOptions, force: Bool, severity severityText: String? = nil) throws {
+    if let given { try checkIncidentStatus(given) }
+    let newSeverity = try severityText.map(checkSeverity)
     let incident = try loadIncident(p, id)
     let changes = try p.componentChanges(components)
     let state = SiteAssembler.state(of: incident, postmortem: nil)
+    let status = given ?? state?.status.rawValue ?? IncidentStatus.investigating.rawValue
     if status == "resolved", state?.status == .resolved, !force {
-        throw CLIError("incident '\(id)' is already resolved (last update \(state!.updatedAt.display)); use --force to post another resolved update")
+        throw CLIError("incident '\(id)' is already resolved (last update \(state!.resolvedAt?.display ?? state!.updatedAt.display)); use --force to post another resolved update, or herald incident follow-up for a note after resolution")
+    }
+    if let newSeverity, newSeverity == state?.severity {
+        throw CLIError("incident '\(id)' is already \(newSeverity.rawValue) (expected another severity: \(Severity.allCases.filter { $0 != newSeverity }.map(\.rawValue).joined(separator: ", ")))")
     }
     let at = try p.time(posting)
     let names = state?.affectedComponents ?? incident.components
     let text = try p.message(message, canned: p.cannedText(status, components: names), what: "\(status) update")
+    try p.lint(text, first: false, strict: posting.strict)
     var fields = p.eventFields(("status", status), at: at, posting)
+    if let newSeverity { fields.append(("severity", newSeverity.rawValue)) }
     if !changes.isEmpty { fields.append(("components", RecordWriter.yamlFlowMap(changes))) }
     let name = try RecordWriter(layout: p.layout).createEvent(
-        inFolder: p.layout.incidentFolder(id), at: at, kind: status, text: RecordWriter.eventText(fields, body: text))
+        inFolder: p.layout.incidentFolder(id), at: at, kind: status, fields: fields, body: text)
     if let state, state.status == .resolved, status != "resolved" {
         Console.error("herald: note: incident '\(id)' was resolved; this update reopens it")
     }
@@ -259,7 +314,7 @@ struct IncidentRow: Encodable {
     init(_ state: IncidentState, now: Timestamp, staleAfter: Int64) {
         id = state.id
         title = state.incident.title
-        severity = state.incident.severity.rawValue
+        severity = state.severity.rawValue
         status = state.status.rawValue
         open = state.isOpen
         reopened = state.reopened

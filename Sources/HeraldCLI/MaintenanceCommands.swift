@@ -7,7 +7,7 @@ struct MaintenanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "maintenance",
         abstract: "Schedule maintenance and post its updates.",
-        subcommands: [New.self, Update.self, List.self]
+        subcommands: [New.self, Update.self, List.self, Show.self, Edit.self, Retract.self, Cancel.self]
     )
 
     struct New: ParsableCommand {
@@ -35,6 +35,7 @@ struct MaintenanceCommand: ParsableCommand {
                 let at = try p.time(posting)
                 let canned = p.cannedText("scheduled", components: components) + " Window: \(from.display) – \(to.display)."
                 let text = try p.message(message, canned: canned, what: "maintenance announcement")
+                try p.lint(text, first: false, strict: posting.strict)
                 let main: [(String, String)] = [
                     ("title", RecordWriter.yamlScalar(title)), ("components", RecordWriter.yamlFlowList(components)),
                     ("scheduled_start", from.rfc3339), ("scheduled_end", to.rfc3339),
@@ -42,7 +43,7 @@ struct MaintenanceCommand: ParsableCommand {
                 let fields = p.eventFields(("status", "scheduled"), at: at, posting)
                 let id = try RecordWriter(layout: p.layout).createRecord(
                     in: p.layout.maintenance, id: RecordID.make(date: from, title: title), mainFile: "maintenance.md",
-                    mainText: RecordWriter.eventText(main, body: ""), firstEvent: (at, "scheduled", RecordWriter.eventText(fields, body: text)))
+                    mainText: RecordWriter.eventText(main, body: ""), firstUpdate: (at, "scheduled", fields, text))
                 print(id)
             }
         }
@@ -60,7 +61,7 @@ struct MaintenanceCommand: ParsableCommand {
             try Console.run {
                 let p = try Posting(global: global)
                 guard MaintenanceStatus(rawValue: status) != nil else {
-                    let hint = IncidentStatus(rawValue: status) != nil ? " — that is an incident status; maintenance is not an outage" : ""
+                    let hint = IncidentStatus(rawValue: status) != nil ? " — that is an incident status; maintenance is not an outage" : didYouMean(status, MaintenanceStatus.allCases.map(\.rawValue))
                     throw CLIError("unknown status '\(status)' (expected scheduled, in_progress, verifying, completed)\(hint)")
                 }
                 try p.checkID(id, kind: "maintenance")
@@ -70,9 +71,10 @@ struct MaintenanceCommand: ParsableCommand {
                 let maintenance = try ContentLoader(layout: p.layout).loadMaintenance(id: id, settings: p.settings)
                 let at = try p.time(posting)
                 let text = try p.message(message, canned: p.cannedText(status, components: maintenance.components), what: "maintenance update")
+                try p.lint(text, first: false, strict: posting.strict)
                 let fields = p.eventFields(("status", status), at: at, posting)
                 let name = try RecordWriter(layout: p.layout).createEvent(
-                    inFolder: p.layout.maintenanceFolder(id), at: at, kind: status, text: RecordWriter.eventText(fields, body: text))
+                    inFolder: p.layout.maintenanceFolder(id), at: at, kind: status, fields: fields, body: text)
                 print("content/maintenance/\(id)/\(name)")
             }
         }

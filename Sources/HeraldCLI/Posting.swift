@@ -9,8 +9,14 @@ import Glibc
 /// Options shared by every command that writes an event.
 struct PostingOptions: ParsableArguments {
     // `.unconditional` so that `--at -15m` is read as a value, not as an option.
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("When it happened: RFC 3339 with offset, HH:MM (today, UTC) or -15m. Default: now.", valueName: "time"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("When it happened: RFC 3339 with offset (milliseconds kept), HH:MM (the most recent, UTC) or -15m. Default: now.", valueName: "time"))
     var at: String?
+
+    @Flag(name: .long, help: "Post even if the time is in the future, or the incident is already resolved.")
+    var force = false
+
+    @Flag(name: .long, help: "Refuse to post a public message that `herald check` would warn about (local-time, first-contact, length).")
+    var strict = false
 
     @Option(name: .long, help: ArgumentHelp("Who posts it (never published). Default: git config user.name.", valueName: "name"))
     var by: String?
@@ -28,9 +34,19 @@ struct Posting {
         now = try global.resolvedNow()
     }
 
+    /// How far ahead of "now" an event may be: clock skew between machines, not a plan.
+    static let skew: Int64 = 60
+
+    /// `--at`, else now. A time more than a minute ahead of now is refused without `--force`:
+    /// an update describes what happened, and a future one would show as the latest.
     func time(_ options: PostingOptions) throws -> Timestamp {
         guard let text = options.at else { return now }
-        do { return try TimeInput.parse(text, now: now) } catch let error as HeraldError { throw CLIError("--at: \(error.message)") }
+        let at: Timestamp
+        do { at = try TimeInput.parse(text, now: now) } catch let error as HeraldError { throw CLIError("--at: \(error.message)") }
+        if at > now.adding(seconds: Self.skew), !options.force {
+            throw CLIError("--at \(at.rfc3339) is in the future (now is \(now.rfc3339)); events are posted when they happen (use --force to post it anyway)")
+        }
+        return at
     }
 
     /// `--by`, else `git config user.name` in the site folder, else nobody.
@@ -78,7 +94,8 @@ struct Posting {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// The front-matter lines every event starts with: its kind or status, `at`, and `by` when known.
+    /// The front-matter lines every event starts with: its kind or status, `at`, and `by` when known
+    /// (`RecordWriter` adds `seq`).
     func eventFields(_ first: (String, String), at: Timestamp, _ options: PostingOptions) -> [(String, String)] {
         var fields = [first, ("at", at.rfc3339)]
         if let by = author(options) { fields.append(("by", RecordWriter.yamlScalar(by))) }
@@ -110,7 +127,7 @@ struct Posting {
             try checkComponent(parts[0])
             let allowed = ComponentStatus.writable.map(\.rawValue)
             guard allowed.contains(parts[1]) else {
-                throw CLIError("unknown component status '\(parts[1])' (expected \(allowed.joined(separator: ", ")))")
+                throw CLIError("unknown component status '\(parts[1])' (expected \(allowed.joined(separator: ", ")))\(didYouMean(parts[1], allowed))")
             }
             return (parts[0], parts[1])
         }
@@ -129,9 +146,11 @@ struct Posting {
         return template.replacingOccurrences(of: "{components}", with: list).replacingOccurrences(of: "{support}", with: settings.support)
     }
 
-    /// The message: `--message TEXT`, `--message -` (standard input), else `$EDITOR` on a terminal
-    /// prefilled with the canned text, else the canned text. An empty message aborts.
-    func message(_ option: String?, canned: String, what: String) throws -> String {
+    /// The message: `--message TEXT`, `--message -` (standard input), else text piped to standard
+    /// input, else `$EDITOR` on a terminal prefilled with the canned text (closing it unchanged
+    /// aborts), else the canned text. An empty message aborts. With `required`, there is no canned
+    /// text: a message must be given.
+    func message(_ option: String?, canned: String, what: String, required: Bool = false) throws -> String {
         var text: String
         if let option {
             if option == "-" {
@@ -139,14 +158,50 @@ struct Posting {
             } else {
                 text = option
             }
+        } else if let piped = Self.pipedInput() {
+            text = piped
         } else if isatty(0) == 1 || ProcessInfo.processInfo.environment["HERALD_FORCE_EDITOR"] == "1" {
             text = try Editor.edit(canned, what: what)
+            if !canned.isEmpty, text.trimmingCharacters(in: .whitespacesAndNewlines) == canned.trimmingCharacters(in: .whitespacesAndNewlines) {
+                throw CLIError("aborted: the editor was closed without changes; nothing was written (use --message to post the canned text as it is)")
+            }
+        } else if required {
+            throw CLIError("no \(what) given (expected --message TEXT, --message - or text on standard input); nothing was written")
         } else {
             text = canned
         }
         text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw CLIError("aborted: the message is empty; nothing was written") }
         return text
+    }
+
+    /// What was piped or redirected to standard input, when it is not a terminal and something
+    /// arrives: a file is read at once; a pipe or socket is waited for up to a second (a pipe kept
+    /// open without data, as some schedulers do, must not hang a posting). Nil for a terminal,
+    /// /dev/null, or nothing.
+    static func pipedInput() -> String? {
+        guard isatty(0) == 0 else { return nil }
+        var info = stat()
+        guard fstat(0, &info) == 0 else { return nil }
+        let type = info.st_mode & S_IFMT
+        if type == S_IFIFO || type == S_IFSOCK {
+            var poller = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 1000) > 0 else { return nil }
+        } else if type != S_IFREG {
+            return nil
+        }
+        let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        return text.allSatisfy(\.isWhitespace) ? nil : text
+    }
+
+    /// Runs the communication lints on a message about to be posted, prints each finding as a
+    /// warning, and with `strict` refuses (nothing is written).
+    func lint(_ message: String, first: Bool, strict: Bool) throws {
+        let found = Linter.messageWarnings(message, settings: settings, first: first)
+        for (code, text) in found { Console.error("herald: warning: \(text) [\(code)]") }
+        if strict, !found.isEmpty {
+            throw CLIError("--strict: \(found.count) warning\(found.count == 1 ? "" : "s"); nothing was written")
+        }
     }
 
     /// An unknown id, with the closest existing ids suggested.
@@ -161,6 +216,11 @@ struct Posting {
     func checkID(_ id: String, kind: String) throws {
         if let problem = RecordID.problem(id) { throw CLIError("\(kind) \(problem)") }
     }
+}
+
+/// `; did you mean 'x'?` when a known word is close to `text`, else nothing.
+func didYouMean(_ text: String, _ known: [String]) -> String {
+    closest(text, in: known).map { "; did you mean '\($0)'?" } ?? ""
 }
 
 /// Edit distance with a bonus for shared words, for "did you mean" lists of ids.

@@ -17,7 +17,7 @@ public struct CalendarRenderer: OutputRenderer {
         for prepared in context.maintenances.sorted(by: { ($0.state.maintenance.scheduledStart, $0.id) < ($1.state.maintenance.scheduledStart, $1.id) }) {
             let state = prepared.state
             let m = state.maintenance
-            var description = "Status: \(state.status.label)."
+            var description = "Status: \(state.cancelled ? "Cancelled" : state.status.label)."
             if !prepared.componentNames.isEmpty { description += " Affects: \(prepared.componentNames.joined(separator: ", "))." }
             if let latest = prepared.updates.last { description += "\n\n" + latest.text }
             lines += [
@@ -29,7 +29,7 @@ public struct CalendarRenderer: OutputRenderer {
                 "SUMMARY:" + Self.escape(prepared.title),
                 "DESCRIPTION:" + Self.escape(description),
                 "URL:" + context.absoluteURL("maintenance/\(state.id)/"),
-                "STATUS:CONFIRMED",
+                state.cancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED",
                 "TRANSP:OPAQUE",
                 "END:VEVENT",
             ]

@@ -243,11 +243,25 @@ enum CompiledTheme {
                                         o += FastHTMLContentType.escape(e3.at.display)
                                     }
                                 }
-                                o += "</time></p>\n<div class=\"message\">"
+                                o += "</time>"
+                                do {
+                                    if e3.edited {
+                                        o += " <span class=\"tag\">edited</span>"
+                                    }
+                                }
+                                o += "</p>\n<div class=\"message\">"
                                 if !e3.html.isEmpty {
                                     o += e3.html
                                 }
                                 o += "</div>\n"
+                                if !e3.note.isEmpty {
+                                    o += "<p class=\"changes\">"
+                                    if !e3.note.isEmpty {
+                                        o += FastHTMLContentType.escape(e3.note)
+                                    }
+                                    o += "</p>"
+                                }
+                                o += "\n"
                                 do {
                                     if e3.hasComponents {
                                         o += "<p class=\"changes\">"
@@ -392,11 +406,25 @@ enum CompiledTheme {
                                                 o += FastHTMLContentType.escape(e6.at.display)
                                             }
                                         }
-                                        o += "</time></p>\n<div class=\"message\">"
+                                        o += "</time>"
+                                        do {
+                                            if e6.edited {
+                                                o += " <span class=\"tag\">edited</span>"
+                                            }
+                                        }
+                                        o += "</p>\n<div class=\"message\">"
                                         if !e6.html.isEmpty {
                                             o += e6.html
                                         }
                                         o += "</div>\n"
+                                        if !e6.note.isEmpty {
+                                            o += "<p class=\"changes\">"
+                                            if !e6.note.isEmpty {
+                                                o += FastHTMLContentType.escape(e6.note)
+                                            }
+                                            o += "</p>"
+                                        }
+                                        o += "\n"
                                         do {
                                             if e6.hasComponents {
                                                 o += "<p class=\"changes\">"
@@ -539,11 +567,25 @@ enum CompiledTheme {
                                                 o += FastHTMLContentType.escape(e9.at.display)
                                             }
                                         }
-                                        o += "</time></p>\n<div class=\"message\">"
+                                        o += "</time>"
+                                        do {
+                                            if e9.edited {
+                                                o += " <span class=\"tag\">edited</span>"
+                                            }
+                                        }
+                                        o += "</p>\n<div class=\"message\">"
                                         if !e9.html.isEmpty {
                                             o += e9.html
                                         }
                                         o += "</div>\n"
+                                        if !e9.note.isEmpty {
+                                            o += "<p class=\"changes\">"
+                                            if !e9.note.isEmpty {
+                                                o += FastHTMLContentType.escape(e9.note)
+                                            }
+                                            o += "</p>"
+                                        }
+                                        o += "\n"
                                         do {
                                             if e9.hasComponents {
                                                 o += "<p class=\"changes\">"
@@ -1085,11 +1127,25 @@ enum CompiledTheme {
                                 o += FastHTMLContentType.escape(e7.at.display)
                             }
                         }
-                        o += "</time></p>\n<div class=\"message\">"
+                        o += "</time>"
+                        do {
+                            if e7.edited {
+                                o += " <span class=\"tag\">edited</span>"
+                            }
+                        }
+                        o += "</p>\n<div class=\"message\">"
                         if !e7.html.isEmpty {
                             o += e7.html
                         }
                         o += "</div>\n"
+                        if !e7.note.isEmpty {
+                            o += "<p class=\"changes\">"
+                            if !e7.note.isEmpty {
+                                o += FastHTMLContentType.escape(e7.note)
+                            }
+                            o += "</p>"
+                        }
+                        o += "\n"
                         do {
                             if e7.hasComponents {
                                 o += "<p class=\"changes\">"
@@ -1376,11 +1432,25 @@ enum CompiledTheme {
                                         o += FastHTMLContentType.escape(e3.at.display)
                                     }
                                 }
-                                o += "</time></p>\n<div class=\"message\">"
+                                o += "</time>"
+                                do {
+                                    if e3.edited {
+                                        o += " <span class=\"tag\">edited</span>"
+                                    }
+                                }
+                                o += "</p>\n<div class=\"message\">"
                                 if !e3.html.isEmpty {
                                     o += e3.html
                                 }
                                 o += "</div>\n"
+                                if !e3.note.isEmpty {
+                                    o += "<p class=\"changes\">"
+                                    if !e3.note.isEmpty {
+                                        o += FastHTMLContentType.escape(e3.note)
+                                    }
+                                    o += "</p>"
+                                }
+                                o += "\n"
                                 do {
                                     if e3.hasComponents {
                                         o += "<p class=\"changes\">"

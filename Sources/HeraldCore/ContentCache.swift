@@ -26,7 +26,7 @@ struct ContentCache: Sendable {
 
     /// The cache file of the site whose folder is `root`.
     static func url(inSite root: URL) -> URL { root.appendingPathComponent(folderName).appendingPathComponent(fileName) }
-    static let magic = "herald-content-cache 5\n"
+    static let magic = "herald-content-cache 6\n"
 
     struct Slot: Sendable {
         /// The record's id (a postmortem's path), as bytes of the cache.
@@ -516,10 +516,10 @@ struct ByteWriter {
         uint64(UInt64(items.count))
         for item in items { write(&self, item) }
     }
-    mutating func time(_ t: Timestamp) { uint64(UInt64(bitPattern: t.seconds)) }
+    mutating func time(_ t: Timestamp) { uint64(UInt64(bitPattern: t.milliseconds)) }
 
     mutating func event(_ e: Event) {
-        string(e.fileName); time(e.at); optional(e.by) { $0.string($1) }
+        string(e.fileName); time(e.at); int(e.seq); optional(e.by) { $0.string($1) }
         switch e.kind {
         case .update(let status, let components):
             bytes.append(0); string(status)
@@ -530,6 +530,13 @@ struct ByteWriter {
             bytes.append(2); string(role); string(person)
         }
         string(e.body); int(e.bodyLine)
+        optional(e.severity) { $0.string($1.rawValue) }; bool(e.cancelled); optional(e.editedAt) { $0.time($1) }
+    }
+
+    mutating func correction(_ c: Correction) {
+        string(c.action.rawValue); string(c.fileName); time(c.at); int(c.seq); optional(c.by) { $0.string($1) }
+        string(c.target); optional(c.components) { w, changes in w.array(changes) { w, c in w.string(c.id); w.string(c.status.rawValue) } }
+        string(c.body); int(c.bodyLine)
     }
 
     /// An incident: what every build needs (its id, severity, components, times and the facts its
@@ -542,7 +549,7 @@ struct ByteWriter {
         var details = ByteWriter()
         details.string(i.title)
         details.array(i.roles) { w, r in w.string(r.role); w.string(r.person) }
-        details.string(i.summary); details.array(i.events) { $0.event($1) }
+        details.string(i.summary); details.array(i.events) { $0.event($1) }; details.array(i.corrections) { $0.correction($1) }
         uint64(UInt64(details.bytes.count))
         bytes.append(contentsOf: details.bytes)
     }
@@ -551,12 +558,12 @@ struct ByteWriter {
         string(f.status.rawValue); bool(f.reopened); time(f.startedAt); time(f.createdAt); time(f.updatedAt)
         optional(f.monitoringAt) { $0.time($1) }; optional(f.resolvedAt) { $0.time($1) }
         array(f.openComponentStatus.sorted { $0.key < $1.key }) { w, pair in w.string(pair.key); w.string(pair.value.rawValue) }
-        array(f.affectedComponents) { $0.string($1) }
+        array(f.affectedComponents) { $0.string($1) }; string(f.severity.rawValue)
     }
 
     mutating func maintenance(_ m: Maintenance) {
         string(m.id); string(m.title); array(m.components) { $0.string($1) }
-        time(m.scheduledStart); time(m.scheduledEnd); string(m.summary); array(m.events) { $0.event($1) }
+        time(m.scheduledStart); time(m.scheduledEnd); string(m.summary); array(m.events) { $0.event($1) }; array(m.corrections) { $0.correction($1) }
     }
 
     mutating func postmortem(_ p: Postmortem) {
@@ -665,11 +672,11 @@ struct ByteReader {
         }
         return items
     }
-    mutating func time() -> Timestamp? { uint64().map { Timestamp(seconds: Int64(bitPattern: $0)) } }
+    mutating func time() -> Timestamp? { uint64().map { Timestamp(milliseconds: Int64(bitPattern: $0)) } }
     mutating func raw<T: RawRepresentable>(_: T.Type) -> T? where T.RawValue == String { string().flatMap(T.init(rawValue:)) }
 
     mutating func event() -> Event? {
-        guard let fileName = string(), let at = time(), let by = optional({ $0.string() }), let tag = byte() else { return nil }
+        guard let fileName = string(), let at = time(), let seq = int(), let by = optional({ $0.string() }), let tag = byte() else { return nil }
         let kind: Event.Kind
         switch tag {
         case 0:
@@ -688,8 +695,24 @@ struct ByteReader {
             kind = .role(role: role, person: person)
         default: return nil
         }
-        guard let body = string(), let bodyLine = int() else { return nil }
-        return Event(fileName: fileName, at: at, by: by, kind: kind, body: body, bodyLine: bodyLine)
+        guard let body = string(), let bodyLine = int(), let severity = optional({ $0.raw(Severity.self) }), let cancelled = bool(),
+            let editedAt = optional({ $0.time() })
+        else { return nil }
+        return Event(fileName: fileName, at: at, seq: seq, by: by, kind: kind, body: body, bodyLine: bodyLine, severity: severity, cancelled: cancelled, editedAt: editedAt)
+    }
+
+    mutating func correction() -> Correction? {
+        guard let action = raw(Correction.Action.self), let fileName = string(), let at = time(), let seq = int(), let by = optional({ $0.string() }),
+            let target = string(),
+            let components = optional({ r in
+                r.array({ r -> Event.ComponentChange? in
+                    guard let id = r.string(), let status = r.raw(ComponentStatus.self) else { return nil }
+                    return Event.ComponentChange(id: id, status: status)
+                })
+            }),
+            let body = string(), let bodyLine = int()
+        else { return nil }
+        return Correction(action: action, fileName: fileName, at: at, seq: seq, by: by, target: target, components: components, body: body, bodyLine: bodyLine)
     }
 
     /// An incident whose title, roles, summary and events are decoded when first asked for: a
@@ -727,9 +750,9 @@ struct ByteReader {
                 guard let role = r.string(), let person = r.string() else { return nil }
                 return (role, person)
             }),
-            let summary = string(), let events = array({ $0.event() })
+            let summary = string(), let events = array({ $0.event() }), let corrections = array({ $0.correction() })
         else { return nil }
-        return IncidentDetails(title: title, roles: roles, summary: summary, events: events)
+        return IncidentDetails(title: title, roles: roles, summary: summary, events: events, corrections: corrections)
     }
 
     mutating func facts() -> IncidentFacts? {
@@ -739,18 +762,18 @@ struct ByteReader {
                 guard let id = r.string(), let status = r.raw(ComponentStatus.self) else { return nil }
                 return (id, status)
             }),
-            let affected = array({ $0.string() })
+            let affected = array({ $0.string() }), let severity = raw(Severity.self)
         else { return nil }
         return IncidentFacts(
             status: status, reopened: reopened, startedAt: started, createdAt: created, updatedAt: updated, monitoringAt: monitoring,
-            resolvedAt: resolved, openComponentStatus: Dictionary(open) { a, _ in a }, affectedComponents: affected)
+            resolvedAt: resolved, openComponentStatus: Dictionary(open) { a, _ in a }, affectedComponents: affected, severity: severity)
     }
 
     mutating func maintenance() -> Maintenance? {
         guard let id = string(), let title = string(), let components = array({ $0.string() }), let start = time(), let end = time(),
-            let summary = string(), let events = array({ $0.event() })
+            let summary = string(), let events = array({ $0.event() }), let corrections = array({ $0.correction() })
         else { return nil }
-        return Maintenance(id: id, title: title, components: components, scheduledStart: start, scheduledEnd: end, summary: summary, events: events)
+        return Maintenance(id: id, title: title, components: components, scheduledStart: start, scheduledEnd: end, summary: summary, events: events, corrections: corrections)
     }
 
     mutating func postmortem() -> Postmortem? {

@@ -401,14 +401,16 @@ public struct ContentLoader: Sendable {
         fields.rejectUnknownKeys(expected: ["title", "severity", "components", "impact_started", "upstream", "roles"])
         diagnostics += fields.problems
 
-        let events = loadEvents(in: folder, record, statuses: IncidentStatus.allCases.map(\.rawValue), otherKind: MaintenanceStatus.allCases.map(\.rawValue), recordKind: "incident", settings: settings, into: &diagnostics)
-        if events.allSatisfy({ !$0.isPublic }) && !diagnostics.hasErrors {
-            diagnostics.append(.error(mainPath, 0, "incident has no public update (expected at least one event file with 'status:')"))
+        var corrections: [Correction] = []
+        let events = loadEvents(in: folder, record, statuses: IncidentStatus.allCases.map(\.rawValue), otherKind: MaintenanceStatus.allCases.map(\.rawValue), recordKind: "incident", settings: settings, corrections: &corrections, into: &diagnostics)
+        if events.allSatisfy({ !$0.isPublic || $0.isFollowUp }) && !diagnostics.hasErrors {
+            let retracted = corrections.contains { $0.action == .retract }
+            diagnostics.append(.error(mainPath, 0, "incident has no public update\(retracted ? " left after retractions" : "") (expected at least one event file with 'status:')"))
         }
         guard let title, let severity, !diagnostics.hasErrors else { return (nil, diagnostics) }
         var incident = Incident(
             id: id, title: title, severity: severity, components: components, impactStarted: impactStarted,
-            upstream: upstream, roles: roles, summary: file.body, events: events)
+            upstream: upstream, roles: roles, summary: file.body, events: events, corrections: corrections)
         // Replayed here, on the loader's threads, rather than by the assembler on one (and kept in
         // the parse cache with the record).
         incident.facts = SiteAssembler.facts(of: incident)
@@ -432,9 +434,10 @@ public struct ContentLoader: Sendable {
         }
         fields.rejectUnknownKeys(expected: ["title", "components", "scheduled_start", "scheduled_end"])
         diagnostics += fields.problems
-        let events = loadEvents(in: folder, record, statuses: MaintenanceStatus.allCases.map(\.rawValue), otherKind: IncidentStatus.allCases.map(\.rawValue), recordKind: "maintenance", settings: settings, into: &diagnostics)
+        var corrections: [Correction] = []
+        let events = loadEvents(in: folder, record, statuses: MaintenanceStatus.allCases.map(\.rawValue), otherKind: IncidentStatus.allCases.map(\.rawValue), recordKind: "maintenance", settings: settings, corrections: &corrections, into: &diagnostics)
         guard let title, let start, let end, !diagnostics.hasErrors else { return (nil, diagnostics) }
-        return (Maintenance(id: id, title: title, components: components, scheduledStart: start, scheduledEnd: end, summary: file.body, events: events), diagnostics)
+        return (Maintenance(id: id, title: title, components: components, scheduledStart: start, scheduledEnd: end, summary: file.body, events: events, corrections: corrections), diagnostics)
     }
 
     func checkComponents(_ fields: YAMLFields, settings: SiteSettings) -> [String] {
@@ -456,11 +459,43 @@ public struct ContentLoader: Sendable {
         return "unknown component '\(id)' (expected one of \(expected(known)))\(guess)"
     }
 
-    static let eventFields = ["status", "kind", "at", "by", "components", "milestone", "role", "person"]
+    static let eventFields = ["status", "kind", "at", "seq", "by", "components", "milestone", "role", "person", "target", "severity", "cancelled"]
+
+    /// The component statuses of an update's or an edit's `components:` map, checked.
+    func componentChanges(_ fields: YAMLFields, settings: SiteSettings) -> [Event.ComponentChange] {
+        var changes: [Event.ComponentChange] = []
+        for pair in fields.pairs("components") ?? [] {
+            let known = settings.components.map(\.id)
+            guard known.contains(pair.key) else {
+                fields.error(pair.line, unknownComponent(pair.key, known: known))
+                continue
+            }
+            guard let value = ComponentStatus(rawValue: pair.value), ComponentStatus.writable.contains(value) else {
+                fields.error(pair.line, "unknown component status '\(pair.value)' (expected \(expected(ComponentStatus.writable.map(\.rawValue))))\(didYouMean(pair.value, in: ComponentStatus.writable.map(\.rawValue)))")
+                continue
+            }
+            changes.append(Event.ComponentChange(id: pair.key, status: value))
+        }
+        return changes
+    }
+
+    func didYouMean(_ text: String, in known: [String]) -> String {
+        closest(text, in: known).map { "; did you mean '\($0)'?" } ?? ""
+    }
 
     func loadEvents(in folder: String, _ record: RecordFolder, statuses: [String], otherKind: [String], recordKind: String, settings: SiteSettings, into diagnostics: inout [Diagnostic]) -> [Event] {
+        var corrections: [Correction] = []
+        return loadEvents(in: folder, record, statuses: statuses, otherKind: otherKind, recordKind: recordKind, settings: settings, corrections: &corrections, into: &diagnostics)
+    }
+
+    /// A record's events, in order (`Event.ordered`), with its corrections applied; the
+    /// corrections themselves go to `corrections`.
+    func loadEvents(in folder: String, _ record: RecordFolder, statuses: [String], otherKind: [String], recordKind: String, settings: SiteSettings, corrections: inout [Correction], into diagnostics: inout [Diagnostic]) -> [Event] {
         let mainName = recordKind == "incident" ? "incident.md" : "maintenance.md"
         var events: [Event] = []
+        var severity: Severity?
+        var cancelled = false
+        var correction: (action: Correction.Action, target: String, components: [Event.ComponentChange]?)?
         for entry in record.markdown where entry.name != mainName {
             let fileName = entry.name
             let path = folder + "/" + fileName
@@ -471,35 +506,69 @@ public struct ContentLoader: Sendable {
                 continue
             }
             let at = fields.time("at", required: true)
+            var seq = 0
+            if let value = fields.int("seq") {
+                if value >= 0 {
+                    seq = value
+                } else {
+                    fields.error(fields.line("seq"), "seq \(value) is negative (expected the posting sequence, 0 or more, e.g. seq: 3)")
+                }
+            }
             let by = fields.string("by")
             let kindText = fields.string("kind") ?? (fields.has("status") ? "update" : nil)
             var kind: Event.Kind?
+            severity = nil
+            cancelled = false
+            correction = nil
             switch kindText {
             case "update":
                 if let status = fields.string("status", required: true) {
                     if statuses.contains(status) {
-                        var changes: [Event.ComponentChange] = []
-                        for pair in fields.pairs("components") ?? [] {
-                            let known = settings.components.map(\.id)
-                            guard known.contains(pair.key) else {
-                                fields.error(pair.line, unknownComponent(pair.key, known: known))
-                                continue
-                            }
-                            guard let value = ComponentStatus(rawValue: pair.value), ComponentStatus.writable.contains(value) else {
-                                fields.error(pair.line, "unknown component status '\(pair.value)' (expected \(expected(ComponentStatus.writable.map(\.rawValue))))")
-                                continue
-                            }
-                            changes.append(Event.ComponentChange(id: pair.key, status: value))
-                        }
-                        kind = .update(status: status, components: changes)
+                        kind = .update(status: status, components: componentChanges(fields, settings: settings))
                     } else if otherKind.contains(status) {
                         fields.error(fields.line("status"), "'\(status)' is not a \(recordKind) status (expected \(expected(statuses)))")
                     } else {
-                        fields.error(fields.line("status"), "unknown status '\(status)' (expected \(expected(statuses)))")
+                        fields.error(fields.line("status"), "unknown status '\(status)' (expected \(expected(statuses)))\(didYouMean(status, in: statuses))")
+                    }
+                }
+                if let text = fields.string("severity") {
+                    if recordKind != "incident" {
+                        fields.error(fields.line("severity"), "a maintenance update has no severity (expected no 'severity:')")
+                    } else if let value = Severity(rawValue: text) {
+                        severity = value
+                    } else {
+                        fields.error(fields.line("severity"), "unknown severity '\(text)' (expected \(expected(Severity.allCases.map(\.rawValue))))\(didYouMean(text, in: Severity.allCases.map(\.rawValue)))")
+                    }
+                }
+                if let value = fields.bool("cancelled"), value {
+                    if recordKind != "maintenance" || fields.string("status") != MaintenanceStatus.completed.rawValue {
+                        fields.error(fields.line("cancelled"), "only a maintenance update with status completed can be cancelled (expected status: completed)")
+                    } else {
+                        cancelled = true
                     }
                 }
                 if file.body.allSatisfy(\.isWhitespace) {
                     fields.error(file.bodyLine, "public update has no message (expected the text below the front matter)")
+                }
+            case Event.followUp:
+                if recordKind != "incident" {
+                    fields.error(fields.line("kind"), "follow-ups are for incidents (expected kind: update, note or role)")
+                }
+                kind = .update(status: Event.followUp, components: [])
+                if file.body.allSatisfy(\.isWhitespace) {
+                    fields.error(file.bodyLine, "follow-up has no message (expected the text below the front matter)")
+                }
+            case "edit", "retract":
+                let action: Correction.Action = kindText == "edit" ? .edit : .retract
+                if let target = fields.string("target", required: true) {
+                    let changes = action == .edit && fields.has("components") ? componentChanges(fields, settings: settings) : nil
+                    if action == .retract && fields.has("components") {
+                        fields.error(fields.line("components"), "a retraction has no components (expected kind: edit to change them)")
+                    }
+                    if action == .edit && changes == nil && file.body.allSatisfy(\.isWhitespace) {
+                        fields.error(file.bodyLine, "edit changes nothing (expected a new message below the front matter, or components:)")
+                    }
+                    correction = (action, target, changes)
                 }
             case "note":
                 var milestone: Milestone?
@@ -520,16 +589,64 @@ public struct ContentLoader: Sendable {
             case nil:
                 fields.error(1, "event has neither 'status:' (a public update) nor 'kind:' (note or role)")
             case let other?:
-                fields.error(fields.line("kind"), "unknown kind '\(other)' (expected update, note, role)")
+                let kinds = ["update", "note", "role", Event.followUp, "edit", "retract"]
+                fields.error(fields.line("kind"), "unknown kind '\(other)' (expected \(expected(kinds)))\(didYouMean(other, in: kinds))")
+            }
+            for key in ["severity", "cancelled"] where fields.has(key) && kindText != "update" {
+                fields.error(fields.line(key), "'\(key)' belongs to a public update (expected status:)")
+            }
+            if fields.has("target") && correction == nil && kindText != "edit" && kindText != "retract" {
+                fields.error(fields.line("target"), "'target' belongs to a correction (expected kind: edit or kind: retract)")
             }
             fields.rejectUnknownKeys(expected: Self.eventFields)
             diagnostics += fields.problems
-            if let at, let kind, !fields.problems.hasErrors {
-                events.append(Event(fileName: fileName, at: at, by: by, kind: kind, body: file.body, bodyLine: file.bodyLine))
+            if let at, !fields.problems.hasErrors {
+                if let kind {
+                    events.append(Event(fileName: fileName, at: at, seq: seq, by: by, kind: kind, body: file.body, bodyLine: file.bodyLine, severity: severity, cancelled: cancelled))
+                } else if let correction {
+                    var made = Correction(
+                        action: correction.action, fileName: fileName, at: at, seq: seq, by: by, target: correction.target,
+                        components: correction.components, body: file.body, bodyLine: file.bodyLine)
+                    made.targetLine = fields.line("target")
+                    corrections.append(made)
+                }
             }
         }
-        events.sort { ($0.at, $0.fileName) < ($1.at, $1.fileName) }
-        return events
+        events.sort(by: Event.ordered)
+        corrections.sort(by: Correction.ordered)
+        return Self.apply(corrections, to: events, folder: folder, into: &diagnostics)
+    }
+
+    /// Applies edits and retractions, oldest first, to the updates they name: an edit replaces the
+    /// message (when it has one) and the component statuses (when it has `components:`) and marks
+    /// the update edited; a retraction removes it. A correction that names no public update of
+    /// the record is an error at its `target:` line.
+    static func apply(_ corrections: [Correction], to events: [Event], folder: String, into diagnostics: inout [Diagnostic]) -> [Event] {
+        guard !corrections.isEmpty else { return events }
+        var events = events
+        var retracted: Set<String> = []
+        for correction in corrections {
+            guard let index = events.firstIndex(where: { $0.fileName == correction.target }), events[index].isPublic else {
+                let corrected = Set(corrections.map(\.fileName))
+                let why = corrected.contains(correction.target) ? "a correction cannot be corrected" : events.contains { $0.fileName == correction.target } ? "only public updates can be corrected" : "no such event in this folder"
+                diagnostics.append(.error(folder + "/" + correction.fileName, correction.targetLine, "\(correction.action.rawValue) target '\(correction.target)': \(why) (expected the file name of a public update of this record)"))
+                continue
+            }
+            switch correction.action {
+            case .retract:
+                retracted.insert(correction.target)
+            case .edit:
+                if !correction.body.allSatisfy(\.isWhitespace) {
+                    events[index].body = correction.body
+                    events[index].bodyLine = correction.bodyLine
+                }
+                if let changes = correction.components, case .update(let status, _) = events[index].kind {
+                    events[index].kind = .update(status: status, components: changes)
+                }
+                events[index].editedAt = correction.at
+            }
+        }
+        return retracted.isEmpty ? events : events.filter { !retracted.contains($0.fileName) }
     }
 
     func loadPostmortem(_ path: String, incidents: Set<String>) -> (Postmortem?, [Diagnostic]) {

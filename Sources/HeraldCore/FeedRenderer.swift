@@ -28,9 +28,11 @@ public struct FeedRenderer: OutputRenderer {
     static func entries(_ context: RenderContext) -> [Entry] {
         let host = URL(string: context.settings.baseURL)?.host ?? "status"
         func tag(_ date: Timestamp, _ path: String) -> String { "tag:\(host),\(date.date):\(path)" }
-        func updatesHTML(_ updates: [PreparedUpdate], label: (String) -> String) -> String {
+        func updatesHTML(_ updates: [PreparedUpdate], incident: Bool) -> String {
             updates.reversed().map { u in
-                "<p><strong>\(XMLEscape.text(label(u.status)))</strong> — <time datetime=\"\(u.event.at.rfc3339)\">\(u.event.at.display)</time></p>\n\(u.html)"
+                let label = HTMLRenderer.statusLabel(u.event, incident: incident) + (u.event.editedAt != nil ? " (edited)" : "")
+                let note = u.event.severity.map { "<p>Impact changed to \($0.rawValue)</p>\n" } ?? ""
+                return "<p><strong>\(XMLEscape.text(label))</strong> — <time datetime=\"\(u.event.at.rfc3339)\">\(u.event.at.display)</time></p>\n\(u.html)" + (note.isEmpty ? "" : "\n" + note)
             }.joined(separator: "\n")
         }
         // Choose the newest entries by their sort key first; only those are written out, so the
@@ -54,22 +56,22 @@ public struct FeedRenderer: OutputRenderer {
                 let state = prepared.state
                 var title = prepared.title
                 if state.incident.upstream { title += " (upstream provider)" }
-                let head = "<p>\(XMLEscape.text(state.incident.severity.rawValue.capitalized)) impact · \(XMLEscape.text(state.status.label))\(prepared.componentNames.isEmpty ? "" : " · Affects " + XMLEscape.text(prepared.componentNames.joined(separator: ", ")))</p>\n"
+                let head = "<p>\(XMLEscape.text(state.severity.rawValue.capitalized)) impact · \(XMLEscape.text(state.status.label))\(prepared.componentNames.isEmpty ? "" : " · Affects " + XMLEscape.text(prepared.componentNames.joined(separator: ", ")))</p>\n"
                 entries.append(Entry(
                     id: key.id, title: title, link: context.absoluteURL("incidents/\(state.id)/"),
                     published: state.createdAt, updated: state.updatedAt,
-                    html: head + updatesHTML(prepared.updates) { IncidentStatus(rawValue: $0)?.label ?? $0 },
-                    summary: "\(state.status.label): " + (prepared.updates.last?.text ?? "")))
+                    html: head + updatesHTML(prepared.updates, incident: true),
+                    summary: "\(prepared.updates.last.map { HTMLRenderer.statusLabel($0.event, incident: true) } ?? state.status.label): " + (prepared.updates.last?.text ?? "")))
             case .maintenance(let index):
                 let prepared = context.maintenances[index]
                 let state = prepared.state
                 let m = state.maintenance
-                let head = "<p>Scheduled maintenance · \(XMLEscape.text(state.status.label)) · <time datetime=\"\(m.scheduledStart.rfc3339)\">\(m.scheduledStart.display)</time> – <time datetime=\"\(m.scheduledEnd.rfc3339)\">\(m.scheduledEnd.display)</time></p>\n"
+                let head = "<p>Scheduled maintenance · \(XMLEscape.text(state.cancelled ? "Cancelled" : state.status.label)) · <time datetime=\"\(m.scheduledStart.rfc3339)\">\(m.scheduledStart.display)</time> – <time datetime=\"\(m.scheduledEnd.rfc3339)\">\(m.scheduledEnd.display)</time></p>\n"
                 entries.append(Entry(
                     id: key.id, title: "Maintenance: " + prepared.title,
                     link: context.absoluteURL("maintenance/\(state.id)/"), published: state.updates.first?.at ?? m.scheduledStart,
-                    updated: state.updatedAt, html: head + prepared.summaryHTML + updatesHTML(prepared.updates) { MaintenanceStatus(rawValue: $0)?.label ?? $0 },
-                    summary: "\(state.status.label): \(m.scheduledStart.display) – \(m.scheduledEnd.display)"))
+                    updated: state.updatedAt, html: head + prepared.summaryHTML + updatesHTML(prepared.updates, incident: false),
+                    summary: "\(state.cancelled ? "Cancelled" : state.status.label): \(m.scheduledStart.display) – \(m.scheduledEnd.display)"))
             }
         }
         return entries

@@ -163,10 +163,19 @@ public struct HTMLRenderer: OutputRenderer {
                 ComponentChangeView(name: context.settings.component($0.id)?.name ?? $0.id, status: $0.status.rawValue, statusLabel: $0.status.label)
             }
         }
-        let label = incident
-            ? (IncidentStatus(rawValue: update.status)?.label ?? update.status)
-            : (MaintenanceStatus(rawValue: update.status)?.label ?? update.status)
-        return UpdateView(status: update.status, statusLabel: label, at: TimeView(update.event.at), html: update.html, text: update.text, components: changes, hasComponents: !changes.isEmpty)
+        let label = statusLabel(update.event, incident: incident)
+        var view = UpdateView(status: update.status, statusLabel: label, at: TimeView(update.event.at), html: update.html, text: update.text, components: changes, hasComponents: !changes.isEmpty)
+        view.edited = update.event.editedAt != nil
+        if let severity = update.event.severity { view.note = "Impact changed to \(severity.rawValue)" }
+        return view
+    }
+
+    /// How an update's status reads on pages and in feeds: "Identified", "Follow-up", "Cancelled".
+    public static func statusLabel(_ event: Event, incident: Bool) -> String {
+        let status = event.status ?? ""
+        if event.isFollowUp { return "Follow-up" }
+        if event.cancelled { return "Cancelled" }
+        return incident ? (IncidentStatus(rawValue: status)?.label ?? status) : (MaintenanceStatus(rawValue: status)?.label ?? status)
     }
 
     static func componentView(_ component: Component, status: ComponentStatus, uptime: UptimeView?) -> ComponentView {
@@ -197,8 +206,8 @@ public struct HTMLRenderer: OutputRenderer {
         }
         let updates = prepared.updates.reversed().map { updateView($0, context: context, incident: true) }
         return IncidentView(
-            id: state.id, title: prepared.title, url: root + incidentPath(state.id), severity: state.incident.severity.rawValue,
-            severityLabel: state.incident.severity.rawValue.capitalized + " impact", status: state.status.rawValue,
+            id: state.id, title: prepared.title, url: root + incidentPath(state.id), severity: state.severity.rawValue,
+            severityLabel: state.severity.rawValue.capitalized + " impact", status: state.status.rawValue,
             statusLabel: state.status.label, isOpen: state.isOpen, reopened: state.reopened, upstream: state.incident.upstream,
             started: TimeView(state.startedAt), created: TimeView(state.createdAt), resolved: state.resolvedAt.map(TimeView.init),
             duration: DurationText.format(end.seconds - state.startedAt.seconds),
@@ -223,7 +232,7 @@ public struct HTMLRenderer: OutputRenderer {
         let updates = prepared.updates.reversed().map { updateView($0, context: context, incident: false) }
         return MaintenanceView(
             id: state.id, title: prepared.title, url: root(of: from) + maintenancePath(state.id), status: state.status.rawValue,
-            statusLabel: state.status.label, isActive: state.isActive, scheduledStart: TimeView(m.scheduledStart),
+            statusLabel: state.cancelled ? "Cancelled" : state.status.label, isActive: state.isActive, scheduledStart: TimeView(m.scheduledStart),
             scheduledEnd: TimeView(m.scheduledEnd), window: DurationText.format(m.scheduledEnd.seconds - m.scheduledStart.seconds),
             componentNames: prepared.componentNames.joined(separator: ", "), summaryHTML: prepared.summaryHTML,
             hasSummary: !prepared.summaryHTML.isEmpty, updates: updates, hasUpdates: !updates.isEmpty)

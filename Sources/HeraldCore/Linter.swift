@@ -19,7 +19,7 @@ public struct Linter: Sendable {
         Rule(code: "blame", summary: "a postmortem uses blaming language or makes a person the subject of a failure"),
         Rule(code: "missing-postmortem", summary: "a resolved critical or major incident has no published postmortem after check.postmortem_due_days"),
         Rule(code: "unredacted", summary: "a person's name that is not in people.yml appears next to a role or as a handle"),
-    ]
+    ] + recordRules
 
     public var layout: SiteLayout
     public var now: Timestamp
@@ -54,6 +54,7 @@ public struct Linter: Sendable {
         for state in model.maintenances {
             let folder = "content/maintenance/\(state.id)"
             let mainPath = folder + "/maintenance.md"
+            found += futureProblems(state.maintenance.events, folder: folder)
             found += withLine(lineOf("title", in: mainPath)) { text.localTime(state.maintenance.title, path: mainPath, line: $0) }
             found += withLine(bodyLine(mainPath)) { text.localTimeMarkdown(state.maintenance.summary, path: mainPath, bodyLine: $0) }
             for update in state.updates {
@@ -112,10 +113,11 @@ public struct Linter: Sendable {
             }
         }
         found += orderProblems(state, folder: folder)
-        if incident.severity != .minor, let resolved = state.resolvedAt, state.postmortem == nil,
+        found += futureProblems(incident.events, folder: folder)
+        if state.severity != .minor, let resolved = state.resolvedAt, state.postmortem == nil,
             now.seconds - resolved.seconds > Int64(settings.check.postmortemDueDays) * 86_400
         {
-            found.append(warning(mainPath, 0, "missing-postmortem", "\(incident.severity.rawValue) incident resolved \(resolved.date) has no published postmortem after \(settings.check.postmortemDueDays) days (run: herald postmortem new \(incident.id))"))
+            found.append(warning(mainPath, 0, "missing-postmortem", "\(state.severity.rawValue) incident resolved \(resolved.date) has no published postmortem after \(settings.check.postmortemDueDays) days (run: herald postmortem new \(incident.id))"))
         }
         return found
     }

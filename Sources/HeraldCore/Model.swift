@@ -130,20 +130,112 @@ public struct Event: Sendable, Hashable {
     public struct ComponentChange: Sendable, Hashable {
         public var id: String
         public var status: ComponentStatus
+
+        public init(id: String, status: ComponentStatus) {
+            self.id = id
+            self.status = status
+        }
     }
 
-    /// File name, e.g. `20261122T140500Z-identified-k3f9.md`; the tiebreak for equal times.
+    /// File name, e.g. `20261122T140500.120Z-0003-identified-k3f9.md` (older files:
+    /// `20261122T140500Z-identified-k3f9.md`); the last tiebreak of the order.
     public var fileName: String
+    /// When it happened, to the millisecond.
     public var at: Timestamp
+    /// The posting sequence in its record folder (`seq:`; 0 in files written before it existed):
+    /// the tiebreak between events at the same millisecond, so that they keep the order in which
+    /// one machine posted them.
+    public var seq: Int
     public var by: String?
     public var kind: Kind
     /// Markdown body (the public message for updates).
     public var body: String
     public var bodyLine: Int
+    /// An incident update's `severity:`: the incident's severity from this update on (escalation).
+    public var severity: Severity?
+    /// A maintenance update's `cancelled: true` (with status `completed`): the window was called off.
+    public var cancelled = false
+    /// When a correction (`kind: edit`) last changed this update's message or components.
+    public var editedAt: Timestamp?
+
+    public init(fileName: String, at: Timestamp, seq: Int = 0, by: String?, kind: Kind, body: String, bodyLine: Int, severity: Severity? = nil, cancelled: Bool = false, editedAt: Timestamp? = nil) {
+        self.fileName = fileName
+        self.at = at
+        self.seq = seq
+        self.by = by
+        self.kind = kind
+        self.body = body
+        self.bodyLine = bodyLine
+        self.severity = severity
+        self.cancelled = cancelled
+        self.editedAt = editedAt
+    }
+
+    /// The status of a follow-up: a public note after resolution (`kind: follow-up`), shown with the
+    /// updates but changing no state (docs/content.md, "Follow-ups").
+    public static let followUp = "follow-up"
+
+    /// A follow-up rather than a status update.
+    public var isFollowUp: Bool { status == Self.followUp }
 
     public var isPublic: Bool { if case .update = kind { true } else { false } }
     public var status: String? { if case .update(let status, _) = kind { status } else { nil } }
     public var milestone: Milestone? { if case .note(let m) = kind { m } else { nil } }
+
+    /// The total order of a record's events: time, then posting sequence, then file name (see
+    /// docs/content.md, "Order of events"). The same on every machine, whatever order git or the
+    /// file system lists the files in.
+    public static func ordered(_ a: Event, _ b: Event) -> Bool {
+        if a.at != b.at { return a.at < b.at }
+        if a.seq != b.seq { return a.seq < b.seq }
+        return a.fileName < b.fileName
+    }
+}
+
+/// A correction of a public update (`kind: edit` or `kind: retract`): its own event file, which
+/// leaves the update's file as it was. Corrections are applied when records are loaded, so every
+/// output sees the corrected updates (docs/content.md, "Corrections").
+public struct Correction: Sendable, Hashable {
+    public enum Action: String, Sendable, Hashable {
+        /// A new message (when the body is not empty) and/or new component statuses.
+        case edit
+        /// The update disappears from every public output; the body is the internal reason.
+        case retract
+    }
+
+    public var action: Action
+    public var fileName: String
+    public var at: Timestamp
+    public var seq: Int
+    public var by: String?
+    /// The corrected update's file name.
+    public var target: String
+    /// An edit's `components:` (replacing the update's; empty clears them); nil leaves them.
+    public var components: [Event.ComponentChange]?
+    /// An edit's new message (empty: unchanged), or a retraction's reason (never published).
+    public var body: String
+    public var bodyLine: Int
+    /// The file line of `target:`, for errors.
+    var targetLine = 0
+
+    public init(action: Action, fileName: String, at: Timestamp, seq: Int, by: String?, target: String, components: [Event.ComponentChange]?, body: String, bodyLine: Int) {
+        self.action = action
+        self.fileName = fileName
+        self.at = at
+        self.seq = seq
+        self.by = by
+        self.target = target
+        self.components = components
+        self.body = body
+        self.bodyLine = bodyLine
+    }
+
+    /// The same total order as events (`Event.ordered`).
+    static func ordered(_ a: Correction, _ b: Correction) -> Bool {
+        if a.at != b.at { return a.at < b.at }
+        if a.seq != b.seq { return a.seq < b.seq }
+        return a.fileName < b.fileName
+    }
 }
 
 public struct Incident: Sendable {
@@ -164,11 +256,11 @@ public struct Incident: Sendable {
 
     public init(
         id: String, title: String, severity: Severity, components: [String], impactStarted: Timestamp?, upstream: Bool,
-        roles: [(role: String, person: String)], summary: String, events: [Event]
+        roles: [(role: String, person: String)], summary: String, events: [Event], corrections: [Correction] = []
     ) {
         self.init(
             id: id, severity: severity, components: components, impactStarted: impactStarted, upstream: upstream,
-            details: Deferred(IncidentDetails(title: title, roles: roles, summary: summary, events: events)))
+            details: Deferred(IncidentDetails(title: title, roles: roles, summary: summary, events: events, corrections: corrections)))
     }
 
     init(id: String, severity: Severity, components: [String], impactStarted: Timestamp?, upstream: Bool, details: Deferred<IncidentDetails>, facts: IncidentFacts? = nil) {
@@ -184,9 +276,12 @@ public struct Incident: Sendable {
     public var title: String { details.value.title }
     public var roles: [(role: String, person: String)] { details.value.roles }
     public var summary: String { details.value.summary }
+    /// Events as corrected: retracted updates left out, edited ones with their new text.
     public var events: [Event] { details.value.events }
-    /// Public updates, oldest first.
+    /// Public updates (and follow-ups), oldest first, as corrected.
     public var updates: [Event] { details.value.updates }
+    /// The corrections applied to `events`, oldest first.
+    public var corrections: [Correction] { details.value.corrections }
 }
 
 /// The parts of an incident that only its own pages and lists need.
@@ -197,12 +292,14 @@ struct IncidentDetails: Sendable {
     var events: [Event]
     /// `events` that are public updates.
     let updates: [Event]
+    var corrections: [Correction]
 
-    init(title: String, roles: [(role: String, person: String)], summary: String, events: [Event]) {
+    init(title: String, roles: [(role: String, person: String)], summary: String, events: [Event], corrections: [Correction] = []) {
         self.title = title
         self.roles = roles
         self.summary = summary
         self.events = events
+        self.corrections = corrections
         updates = events.filter(\.isPublic)
     }
 }
@@ -239,7 +336,10 @@ public struct Maintenance: Sendable {
     public var scheduledStart: Timestamp
     public var scheduledEnd: Timestamp
     public var summary: String
+    /// Events as corrected (see `Incident.events`).
     public var events: [Event]
+    /// The corrections applied to `events`, oldest first.
+    public var corrections: [Correction] = []
 
     public var updates: [Event] { events.filter(\.isPublic) }
 }

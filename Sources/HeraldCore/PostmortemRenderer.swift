@@ -42,7 +42,7 @@ public struct PostmortemRenderer: OutputRenderer {
     func indexView(_ published: [(PreparedIncident, Postmortem)], _ context: RenderContext, path: String) -> PostmortemIndexView {
         let items = published.map { prepared, postmortem -> PostmortemListItemView in
             let record = Self.redactor(prepared, context)
-            let severity = prepared.state.incident.severity
+            let severity = prepared.state.severity
             return PostmortemListItemView(
                 title: prepared.title, url: "../" + HTMLRenderer.postmortemPath(prepared.id),
                 published: postmortem.published?.date ?? "", severity: severity.rawValue,
@@ -102,7 +102,7 @@ public struct PostmortemRenderer: OutputRenderer {
         return PostmortemPageView(
             page: HTMLRenderer.page(context, path: path, title: "Postmortem: \(prepared.title)", section: "postmortems"),
             title: "Postmortem: \(prepared.title)", incidentTitle: prepared.title, incidentURL: "../../" + HTMLRenderer.incidentPath(prepared.id),
-            severity: state.incident.severity.rawValue, severityLabel: state.incident.severity.rawValue.capitalized + " impact",
+            severity: state.severity.rawValue, severityLabel: state.severity.rawValue.capitalized + " impact",
             upstream: state.incident.upstream, componentNames: prepared.componentNames.joined(separator: ", "),
             impactStart: TimeView(facts.milestones.impactStarted), impactEnd: facts.milestones.resolved.map(TimeView.init),
             published: postmortem.published?.date ?? "", authors: authors.joined(separator: ", "), hasAuthors: !authors.isEmpty,

@@ -68,7 +68,49 @@ public struct RecordWriter: Sendable {
 
     // MARK: - Files
 
+    /// Creates the event `<folder>/<time with ms>-<seq>-<kind>-<4 random chars>.md`
+    /// (`20261122T140500.120Z-0003-identified-k3f9.md`) from its front-matter `fields` and `body`,
+    /// with `seq:` (the folder's next posting sequence, `nextSequence`) inserted after `at:`.
+    /// Returns the file name. This is how every command posts an event (docs/content.md).
+    @discardableResult
+    public func createEvent(inFolder folder: URL, at: Timestamp, kind: String, fields: [(String, String)], body: String) throws -> String {
+        try createEvent(inFolder: folder, at: at, seq: Self.nextSequence(inFolder: folder), kind: kind, fields: fields, body: body)
+    }
+
+    func createEvent(inFolder folder: URL, at: Timestamp, seq: Int, kind: String, fields: [(String, String)], body: String) throws -> String {
+        var fields = fields.filter { $0.0 != "seq" }
+        let position = (fields.firstIndex { $0.0 == "at" }).map { $0 + 1 } ?? fields.count
+        fields.insert(("seq", String(seq)), at: position)
+        let text = Self.eventText(fields, body: body)
+        for _ in 0..<50 {
+            let name = "\(at.basicMilliseconds)-\(pad(seq, 4))-\(kind)-\(Self.randomSuffix()).md"
+            if try createExclusively(folder.appendingPathComponent(name), text: text) { return name }
+        }
+        throw HeraldError("could not find a free file name in \(layout.relativePath(folder))")
+    }
+
+    /// One more than the highest posting sequence among the event file names in `folder` (names
+    /// written before sequences existed count as 0). Reads only the folder's listing.
+    public static func nextSequence(inFolder folder: URL) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        var highest = 0
+        for name in names where !name.hasPrefix(".") && name.hasSuffix(".md") {
+            if let value = sequence(inName: name) { highest = max(highest, value) }
+        }
+        return highest + 1
+    }
+
+    /// The sequence in an event file name (`…Z-0003-identified-k3f9.md` → 3), nil for older names.
+    public static func sequence(inName name: String) -> Int? {
+        let parts = name.split(separator: "-", maxSplits: 2)
+        guard parts.count == 3, parts[0].hasSuffix("Z"), !parts[1].isEmpty, parts[1].count <= 9,
+            parts[1].allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return nil }
+        return Int(parts[1])
+    }
+
     /// Creates `<folder>/<basic time>-<kind>-<4 random chars>.md` holding `text`; returns its name.
+    /// The older form, without a sequence: new events go through `createEvent(inFolder:at:kind:fields:body:)`.
     @discardableResult
     public func createEvent(inFolder folder: URL, at: Timestamp, kind: String, text: String) throws -> String {
         for _ in 0..<50 {
@@ -108,6 +150,22 @@ public struct RecordWriter: Sendable {
     /// everything is written into a hidden folder that is then renamed into place. Returns the id,
     /// which gets `-2`, `-3`… when taken.
     public func createRecord(in parent: URL, id base: String, mainFile: String, mainText: String, firstEvent: (at: Timestamp, kind: String, text: String)?) throws -> String {
+        try createRecord(in: parent, id: base, mainFile: mainFile, mainText: mainText) { staging in
+            if let event = firstEvent {
+                try createEvent(inFolder: staging, at: event.at, kind: event.kind, text: event.text)
+            }
+        }
+    }
+
+    /// Creates a record folder with its main file and its first event (sequence 1), as
+    /// `createEvent(inFolder:at:kind:fields:body:)` writes events. Returns the id.
+    public func createRecord(in parent: URL, id base: String, mainFile: String, mainText: String, firstUpdate: (at: Timestamp, kind: String, fields: [(String, String)], body: String)) throws -> String {
+        try createRecord(in: parent, id: base, mainFile: mainFile, mainText: mainText) { staging in
+            try createEvent(inFolder: staging, at: firstUpdate.at, seq: 1, kind: firstUpdate.kind, fields: firstUpdate.fields, body: firstUpdate.body)
+        }
+    }
+
+    private func createRecord(in parent: URL, id base: String, mainFile: String, mainText: String, events: (URL) throws -> Void) throws -> String {
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         for _ in 0..<100 {
             let id = RecordID.unique(base) { FileManager.default.fileExists(atPath: parent.appendingPathComponent($0).path) }
@@ -115,9 +173,7 @@ public struct RecordWriter: Sendable {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
             defer { try? FileManager.default.removeItem(at: staging) }
             _ = try createExclusively(staging.appendingPathComponent(mainFile), text: mainText)
-            if let event = firstEvent {
-                try createEvent(inFolder: staging, at: event.at, kind: event.kind, text: event.text)
-            }
+            try events(staging)
             // A rename onto an existing, non-empty folder fails: another messenger took this id first.
             if rename(staging.path, parent.appendingPathComponent(id).path) == 0 { return id }
             if errno != EEXIST && errno != ENOTEMPTY {

@@ -49,16 +49,19 @@ public struct SiteAssembler: Sendable {
 
     /// What an incident's events say about it (nil when it has no public update): replayed here,
     /// or kept from the last build by the parse cache, which stores what this returned.
+    /// Follow-ups (public notes after resolution) change no state: not the status, not
+    /// `resolved_at`, not the components; they only count as the latest public post (`updatedAt`).
     static func facts(of incident: Incident) -> IncidentFacts? {
         let updates = incident.updates
-        guard let first = updates.first, let last = updates.last else { return nil }
+        guard let first = updates.first(where: { !$0.isFollowUp }), let last = updates.last(where: { !$0.isFollowUp }) else { return nil }
         let status = IncidentStatus(rawValue: last.status ?? "") ?? .investigating
         var reopened = false
         var sawResolved = false
         var monitoringAt: Timestamp?
         var replay = ComponentReplay(incident)
         var affected = incident.components
-        for update in updates {
+        var severity = incident.severity
+        for update in updates where !update.isFollowUp {
             guard case .update(let raw, let components) = update.kind else { continue }
             if raw == IncidentStatus.resolved.rawValue {
                 sawResolved = true
@@ -67,7 +70,8 @@ public struct SiteAssembler: Sendable {
                 sawResolved = false
             }
             if raw == IncidentStatus.monitoring.rawValue, monitoringAt == nil { monitoringAt = update.at }
-            replay.apply(raw, components)
+            if let escalated = update.severity { severity = escalated }
+            replay.apply(update)
             for change in components where !affected.contains(change.id) { affected.append(change.id) }
         }
         // While open, the replay's statuses; once resolved, every affected component is
@@ -81,17 +85,21 @@ public struct SiteAssembler: Sendable {
         let firstEvent = incident.events.first?.at ?? first.at
         return IncidentFacts(
             status: status, reopened: reopened, startedAt: incident.impactStarted ?? firstEvent, createdAt: first.at,
-            updatedAt: last.at, monitoringAt: monitoringAt, resolvedAt: resolvedAt, openComponentStatus: open,
-            affectedComponents: affected)
+            updatedAt: max(last.at, updates.last?.at ?? last.at), monitoringAt: monitoringAt, resolvedAt: resolvedAt, openComponentStatus: open,
+            affectedComponents: affected, severity: severity)
     }
 
-    static func state(of maintenance: Maintenance, now: Timestamp) -> MaintenanceState {
+    /// A maintenance's status: its latest update's, except that a `scheduled` update (or none)
+    /// leaves it to the clock: scheduled before the window, in progress inside it, completed after
+    /// it. So a window that has passed is never "upcoming", and one that has started is in progress
+    /// unless an update says otherwise. A cancellation (`completed` with `cancelled: true`) is
+    /// completed, and marked cancelled.
+    public static func state(of maintenance: Maintenance, now: Timestamp) -> MaintenanceState {
         let updates = maintenance.updates
         let status: MaintenanceStatus
-        if let last = updates.last, let value = MaintenanceStatus(rawValue: last.status ?? "") {
-            // An update says "scheduled" but the window is long past and nobody posted: it did not
-            // silently run; it stays scheduled until someone says otherwise, as Statuspage does.
-            status = value
+        let latest = updates.last.flatMap { MaintenanceStatus(rawValue: $0.status ?? "") }
+        if let latest, latest != .scheduled {
+            status = latest
         } else if now < maintenance.scheduledStart {
             status = .scheduled
         } else if now < maintenance.scheduledEnd {
@@ -99,30 +107,56 @@ public struct SiteAssembler: Sendable {
         } else {
             status = .completed
         }
-        let started = updates.first { $0.status == MaintenanceStatus.inProgress.rawValue }?.at
+        let cancelled = status == .completed && updates.last?.cancelled == true
+        let started = cancelled ? nil : updates.first { $0.status == MaintenanceStatus.inProgress.rawValue }?.at
             ?? (status != .scheduled ? maintenance.scheduledStart : nil)
         let completed = status == .completed
             ? (updates.last { $0.status == MaintenanceStatus.completed.rawValue }?.at ?? maintenance.scheduledEnd) : nil
-        return MaintenanceState(
+        var state = MaintenanceState(
             maintenance: maintenance, updates: updates, status: status,
             updatedAt: updates.last?.at ?? maintenance.scheduledStart, startedAt: started, completedAt: completed)
+        state.cancelled = cancelled
+        return state
     }
 
+    /// The page's overall status, by Statuspage's rules for the top-level status: from the
+    /// components' statuses (all of them, or some, in major outage, partial outage, degraded
+    /// performance, under maintenance); an open incident that affects no component counts with
+    /// its severity as its impact (Statuspage's incidents on a page without components). An open
+    /// incident whose components are all operational again (monitoring) does not turn the page
+    /// yellow. See docs/content.md, "Overall status".
     static func overall(incidents open: [IncidentState], maintenances: [MaintenanceState], components: [String: ComponentStatus]) -> OverallStatus {
-        let worstComponent = components.values.max { $0.rank < $1.rank } ?? .operational
-        if let severity = open.map(\.incident.severity).max() {
-            let description: String
-            switch worstComponent {
-            case .majorOutage: description = "Major System Outage"
-            case .partialOutage: description = "Partial System Outage"
-            default: description = "Minor Service Outage"
+        let statuses = Array(components.values)
+        func all(_ s: ComponentStatus) -> Bool { !statuses.isEmpty && statuses.allSatisfy { $0 == s } }
+        func any(_ s: ComponentStatus) -> Bool { statuses.contains(s) }
+        var result: OverallStatus
+        if all(.majorOutage) {
+            result = OverallStatus(indicator: "critical", description: "Major System Outage")
+        } else if any(.majorOutage) || all(.partialOutage) {
+            result = OverallStatus(indicator: "major", description: "Partial System Outage")
+        } else if any(.partialOutage) {
+            result = OverallStatus(indicator: "minor", description: "Minor Service Outage")
+        } else if all(.degradedPerformance) {
+            result = OverallStatus(indicator: "minor", description: "Degraded System Service")
+        } else if any(.degradedPerformance) {
+            result = OverallStatus(indicator: "minor", description: "Partially Degraded Service")
+        } else if any(.underMaintenance) || maintenances.contains(where: \.isActive) {
+            result = OverallStatus(indicator: "maintenance", description: "Service Under Maintenance")
+        } else {
+            result = OverallStatus(indicator: "none", description: "All Systems Operational")
+        }
+        // Open incidents without any component: their severity is their impact.
+        let rank = ["none": 0, "maintenance": 0, "minor": 1, "major": 2, "critical": 3]
+        for state in open where state.affectedComponents.isEmpty {
+            let impact: OverallStatus
+            switch state.severity {
+            case .critical: impact = OverallStatus(indicator: "critical", description: "Major System Outage")
+            case .major: impact = OverallStatus(indicator: "major", description: "Partial System Outage")
+            case .minor: impact = OverallStatus(indicator: "minor", description: "Minor Service Outage")
             }
-            return OverallStatus(indicator: severity.rawValue, description: description)
+            if rank[impact.indicator]! > rank[result.indicator]! { result = impact }
         }
-        if worstComponent == .underMaintenance || maintenances.contains(where: \.isActive) {
-            return OverallStatus(indicator: "maintenance", description: "Service Under Maintenance")
-        }
-        return OverallStatus(indicator: "none", description: "All Systems Operational")
+        return result
     }
 }
 
@@ -135,7 +169,9 @@ public struct SiteAssembler: Sendable {
 struct ComponentReplay {
     /// The components the incident's own file names (`components:`).
     let named: [String]
-    let fallback: ComponentStatus
+    /// The status named components have unless an update gave one: the severity's default, from
+    /// the latest escalation (`severity:` on an update) on.
+    private(set) var fallback: ComponentStatus
     private(set) var isOpen = false
     /// Statuses updates gave since the incident last (re)opened, and those ids in order of first mention.
     private var given: [String: ComponentStatus] = [:]
@@ -149,7 +185,15 @@ struct ComponentReplay {
     /// Open without an update: the impact began before the first update (`impact_started`).
     mutating func open() { isOpen = true }
 
+    /// Applies one public update (follow-ups change nothing).
+    mutating func apply(_ update: Event) {
+        guard case .update(let status, let changes) = update.kind, status != Event.followUp else { return }
+        if let severity = update.severity { fallback = severity.defaultComponentStatus }
+        apply(status, changes)
+    }
+
     mutating func apply(_ status: String, _ changes: [Event.ComponentChange]) {
+        guard status != Event.followUp else { return }
         guard status != IncidentStatus.resolved.rawValue else {
             isOpen = false
             given = [:]

@@ -31,6 +31,8 @@ public final class IncidentState: Sendable {
     public let affectedComponents: [String]
     /// The published postmortem, if any.
     public let postmortem: Postmortem?
+    /// The severity now: the incident's, or the latest escalation's (`severity:` on an update).
+    public let severity: Severity
 
     /// Each affected component's status now (all operational once resolved).
     public var componentStatus: [String: ComponentStatus] {
@@ -53,6 +55,7 @@ public final class IncidentState: Sendable {
         resolvedAt = facts.resolvedAt
         openComponentStatus = facts.openComponentStatus
         affectedComponents = facts.affectedComponents
+        severity = facts.severity
         self.postmortem = postmortem
     }
 
@@ -76,6 +79,8 @@ struct IncidentFacts: Sendable, Equatable {
     var resolvedAt: Timestamp?
     var openComponentStatus: [String: ComponentStatus]
     var affectedComponents: [String]
+    /// The severity after the last escalation.
+    var severity: Severity
 }
 
 public struct MaintenanceState: Sendable {
@@ -85,6 +90,8 @@ public struct MaintenanceState: Sendable {
     public var updatedAt: Timestamp
     public var startedAt: Timestamp?
     public var completedAt: Timestamp?
+    /// Completed by a cancellation (`herald maintenance cancel`): the work did not happen.
+    public var cancelled = false
     public var id: String { maintenance.id }
     public var isActive: Bool { status == .inProgress || status == .verifying }
     public var isUpcoming: Bool { status == .scheduled }

@@ -253,7 +253,7 @@ public struct StatuspageAPIRenderer: OutputRenderer {
         static let listed = 50
 
         /// Statuspage's time format: `2026-11-22T14:05:00.000Z`.
-        static func time(_ t: Timestamp) -> String { String(t.rfc3339.dropLast()) + ".000Z" }
+        static func time(_ t: Timestamp) -> String { t.rfc3339Milliseconds }
 
         static func incident(_ prepared: PreparedIncident, context: RenderContext, pageID: String, components: [String: APIComponent]) -> APIIncident {
             let state = prepared.state
@@ -264,19 +264,21 @@ public struct StatuspageAPIRenderer: OutputRenderer {
             for update in prepared.updates {
                 guard case .update(let status, let changes) = update.event.kind else { continue }
                 let before = replay
-                replay.apply(status, changes)
+                replay.apply(update.event)
                 let affected = changes.compactMap { change -> AffectedComponent? in
                     guard let component = components[change.id] else { return nil }
                     return AffectedComponent(code: component.id, name: component.name, old_status: before.status(of: change.id).rawValue, new_status: replay.status(of: change.id).rawValue)
                 }
                 let at = time(update.event.at)
+                // A follow-up is Statuspage's `postmortem` update; an edited update keeps its id
+                // and creation time, with `updated_at` the time of the last edit.
                 updates.append(Update(
-                    id: StableID.make("update:\(state.id)/\(update.event.fileName)"), status: status, body: update.text,
-                    incident_id: incidentID, created_at: at, updated_at: at, display_at: at,
+                    id: StableID.make("update:\(state.id)/\(update.event.fileName)"), status: status == Event.followUp ? "postmortem" : status, body: update.text,
+                    incident_id: incidentID, created_at: at, updated_at: update.event.editedAt.map(time) ?? at, display_at: at,
                     affected_components: affected.isEmpty ? nil : affected))
             }
             return APIIncident(
-                id: incidentID, name: prepared.title, status: state.status.rawValue, impact: state.incident.severity.rawValue,
+                id: incidentID, name: prepared.title, status: state.status.rawValue, impact: state.severity.rawValue,
                 created_at: time(state.createdAt), updated_at: time(state.updatedAt),
                 shortlink: context.absoluteURL("incidents/\(state.id)/"), page_id: pageID, started_at: time(state.startedAt),
                 monitoring_at: state.monitoringAt.map(time), resolved_at: state.resolvedAt.map(time), scheduled_for: nil,
@@ -292,7 +294,7 @@ public struct StatuspageAPIRenderer: OutputRenderer {
                 let at = time(update.event.at)
                 return Update(
                     id: StableID.make("update:\(state.id)/\(update.event.fileName)"), status: update.status, body: update.text,
-                    incident_id: id, created_at: at, updated_at: at, display_at: at, affected_components: nil)
+                    incident_id: id, created_at: at, updated_at: update.event.editedAt.map(time) ?? at, display_at: at, affected_components: nil)
             }
             return APIIncident(
                 id: id, name: prepared.title, status: state.status.rawValue, impact: "maintenance",

@@ -1,7 +1,9 @@
 import Foundation
 
-/// Times typed on the command line: RFC 3339 with an offset (`2026-11-22T15:05:00+01:00`),
-/// `HH:MM` (today, UTC), relative (`-15m`, `-1h30m`) or `now`.
+/// Times typed on the command line: RFC 3339 with an offset (`2026-11-22T15:05:00+01:00`, with or
+/// without milliseconds), `HH:MM` or `HH:MM:SS` (UTC: the most recent such time that is not after
+/// `now`, so `23:55` typed at 00:05 is five past midnight's yesterday), relative (`-15m`, `-1h30m`)
+/// or `now`.
 public enum TimeInput {
     public static func parse(_ text: String, now: Timestamp) throws -> Timestamp {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -13,10 +15,20 @@ public enum TimeInput {
             return now.adding(seconds: trimmed.hasPrefix("-") ? -seconds : seconds)
         }
         let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false)
-        if trimmed.count <= 5, parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
+        if trimmed.count <= 8, parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) }),
+            (1...2).contains(parts[0].count), let hour = Int(parts[0]), let minute = Int(parts[1]),
             (0..<24).contains(hour), (0..<60).contains(minute), parts[1].count == 2
         {
-            return now.startOfDay.adding(seconds: Int64(hour * 3600 + minute * 60))
+            var second = 0
+            if parts.count == 3 {
+                guard parts[2].count == 2, let value = Int(parts[2]), (0..<60).contains(value) else {
+                    throw HeraldError("'\(text)' is not a time (expected HH:MM or HH:MM:SS in UTC)")
+                }
+                second = value
+            }
+            let today = now.startOfDay.adding(seconds: Int64(hour * 3600 + minute * 60 + second))
+            // The most recent such time that is not in the future: at 00:05, 23:55 is yesterday's.
+            return today > now ? today.adding(seconds: -86_400) : today
         }
         do {
             return try Timestamp.parse(rfc3339: trimmed)
@@ -29,7 +41,7 @@ public enum TimeInput {
 
     /// "Now" for this process: `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
     public static func now(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Timestamp {
-        let clock = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
+        let clock = Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
         if let option { return try parse(option, now: clock) }
         if let epoch = environment["SOURCE_DATE_EPOCH"], !epoch.isEmpty {
             guard let seconds = Int64(epoch) else {

@@ -1,23 +1,38 @@
 import Foundation
 
-/// A point in time, whole seconds since 1970-01-01T00:00:00Z.
+/// A point in time, in milliseconds since 1970-01-01T00:00:00Z (`seconds` rounds down).
 ///
 /// Herald stores and shows every time in UTC, so it needs no calendar or time-zone database:
 /// conversions use the proleptic Gregorian civil-date algorithms (H. Hinnant), which are exact,
 /// fast and independent of the machine's locale and zone.
 public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
-    public var seconds: Int64
+    /// Milliseconds since the epoch: event times keep the sub-second part they were posted with.
+    public var milliseconds: Int64
 
-    public init(seconds: Int64) { self.seconds = seconds }
-
-    public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0) {
-        let days = Self.daysFromCivil(year: year, month: month, day: day)
-        seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+    /// Whole seconds since the epoch (rounded down).
+    public var seconds: Int64 {
+        get { milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000 }
+        set { milliseconds = newValue * 1000 + millisecond }
     }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.seconds < rhs.seconds }
+    /// The milliseconds within the second, 0…999.
+    public var millisecond: Int64 { milliseconds - seconds * 1000 }
 
-    public func adding(seconds delta: Int64) -> Timestamp { Timestamp(seconds: seconds + delta) }
+    public init(seconds: Int64) { milliseconds = seconds * 1000 }
+
+    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+
+    public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, millisecond: Int = 0) {
+        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        milliseconds = (Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)) * 1000 + Int64(millisecond)
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
+
+    public func adding(seconds delta: Int64) -> Timestamp { Timestamp(milliseconds: milliseconds + delta * 1000) }
+
+    /// The same time without its milliseconds.
+    public var wholeSecond: Timestamp { Timestamp(seconds: seconds) }
 
     public var description: String { rfc3339 }
 
@@ -55,11 +70,16 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
             hour < 24, minute < 60, second < 61
         else { throw .malformed }
         var index = 19
-        if index < bytes.count, bytes[index] == 46 {  // fractional seconds: dropped
+        var millisecond = 0
+        if index < bytes.count, bytes[index] == 46 {  // fractional seconds: milliseconds kept, the rest dropped
             index += 1
             let start = index
-            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
+                if index - start < 3 { millisecond = millisecond * 10 + Int(bytes[index] - 48) }
+                index += 1
+            }
             guard index > start else { throw .malformed }
+            for _ in min(index - start, 3)..<3 { millisecond *= 10 }
         }
         guard index < bytes.count else { throw .missingZone }
         var offset = 0
@@ -74,8 +94,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         default:
             throw .malformed
         }
-        let local = Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: min(second, 59))
-        return Timestamp(seconds: local.seconds - Int64(offset))
+        let local = Timestamp(year: year, month: month, day: day, hour: hour, minute: minute, second: min(second, 59), millisecond: millisecond)
+        return Timestamp(milliseconds: local.milliseconds - Int64(offset) * 1000)
     }
 
     /// Parses a calendar date `YYYY-MM-DD` as midnight UTC.
@@ -108,6 +128,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     public var civil: Civil {
+        let seconds = self.seconds
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let rest = Int(seconds - Int64(days) * 86_400)
         let (y, m, d) = Self.civilFromDays(days)
@@ -116,13 +137,25 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// Midnight UTC of this timestamp's day.
     public var startOfDay: Timestamp {
-        Timestamp(seconds: seconds - ((seconds % 86_400) + 86_400) % 86_400)
+        let seconds = self.seconds
+        return Timestamp(seconds: seconds - ((seconds % 86_400) + 86_400) % 86_400)
     }
 
     // MARK: - Formatting
 
-    /// `2026-11-22T14:05:00Z`
+    /// `2026-11-22T14:05:00Z`, or `2026-11-22T14:05:00.120Z` when the time has milliseconds.
     public var rfc3339: String {
+        let ms = millisecond
+        return ms == 0 ? rfc3339Seconds : rfc3339Seconds.dropLast() + "." + pad(Int(ms), 3) + "Z"
+    }
+
+    /// `2026-11-22T14:05:00.000Z`: always three digits of milliseconds (Statuspage's API format).
+    public var rfc3339Milliseconds: String {
+        rfc3339Seconds.dropLast() + "." + pad(Int(millisecond), 3) + "Z"
+    }
+
+    /// `2026-11-22T14:05:00Z`: the whole second, milliseconds dropped.
+    public var rfc3339Seconds: String {
         let c = civil
         if let fast = Self.format(c, "YYYY-MM-DDThh:mm:ssZ") { return fast }
         return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day))T\(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))Z"
@@ -183,6 +216,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var basic: String {
         let c = civil
         return "\(pad(c.year, 4))\(pad(c.month))\(pad(c.day))T\(pad(c.hour))\(pad(c.minute))\(pad(c.second))Z"
+    }
+
+    /// `20261122T140500.120Z` (event file names): `basic` with the milliseconds.
+    public var basicMilliseconds: String {
+        basic.dropLast() + "." + pad(Int(millisecond), 3) + "Z"
     }
 
     /// `22 November 2026`

@@ -52,13 +52,12 @@ public struct UptimeCalculator: Sendable {
                 segments.append(Segment(component: id, from: since, to: end, status: status))
             }
         }
-        for update in state.updates {
-            guard case .update(let raw, let changes) = update.kind else { continue }
+        for update in state.updates where !update.isFollowUp {
             if update.at > since {
                 close(at: update.at)
                 since = update.at
             }
-            replay.apply(raw, changes)
+            replay.apply(update)
         }
         if state.isOpen, now > since { close(at: now) }
         return segments

@@ -93,6 +93,8 @@ extension UpdateView: MustacheLookup {
         case "text": return scope.text(self.text, name)
         case "components": return self.components.map { scope.node($0) }
         case "hasComponents": return self.hasComponents
+        case "edited": return self.edited
+        case "note": return scope.text(self.note, name)
         default: return nil
         }
     }
@@ -107,6 +109,8 @@ extension UpdateView: Fingerprintable {
         self.text.fingerprint(into: &hasher)
         self.components.fingerprint(into: &hasher)
         self.hasComponents.fingerprint(into: &hasher)
+        self.edited.fingerprint(into: &hasher)
+        self.note.fingerprint(into: &hasher)
     }
 }
 

@@ -60,6 +60,10 @@ public struct UpdateView: Sendable {
     public var text: String
     public var components: [ComponentChangeView]
     public var hasComponents: Bool
+    /// Corrected after posting (`herald incident edit`): shown as "edited".
+    public var edited: Bool = false
+    /// A change the update made beyond its status, e.g. "Impact raised to critical".
+    public var note: String = ""
 }
 
 public struct IncidentView: Sendable {

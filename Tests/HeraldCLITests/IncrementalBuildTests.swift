@@ -225,7 +225,7 @@ struct IncrementalBuildTests {
         #expect(try site.herald("build", "--now", now).status == 0)
         let written = try #require(cacheInode())
         for round in 0..<2 {
-            let posted = try site.herald("incident", "update", ids[0], "--status", "resolved", "--message", "Still fine, round \(round).", "--at", "2026-10-01T12:0\(round):00Z")
+            let posted = try site.herald("incident", "update", ids[0], "--status", "resolved", "--message", "Still fine, round \(round).", "--at", "2026-10-01T12:0\(round):00Z", "--force")
             #expect(posted.status == 0, "\(posted.stderr)")
             #expect(try site.herald("build", "--now", now).status == 0)
             #expect(cacheInode() == written, "round \(round): the cache was written again for one changed record")

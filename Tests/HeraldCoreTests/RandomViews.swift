@@ -135,7 +135,7 @@ struct RandomViews {
         return x
     }
     mutating func makeUpdateView(_ depth: Int = 0) -> UpdateView {
-        let x = UpdateView(status: text(), statusLabel: text(), at: makeTimeView(depth + 1), html: text(), text: text(), components: depth > 3 ? [] : (0..<count()).map { _ in makeComponentChangeView(depth + 1) }, hasComponents: bool())
+        let x = UpdateView(status: text(), statusLabel: text(), at: makeTimeView(depth + 1), html: text(), text: text(), components: depth > 3 ? [] : (0..<count()).map { _ in makeComponentChangeView(depth + 1) }, hasComponents: bool(), edited: bool(), note: text())
         _ = depth
         return x
     }
