@@ -65,9 +65,12 @@ public struct Notifier: Sendable {
         let group = DispatchGroup()
         for (index, channel) in settings.channels.enumerated() {
             let pending = events.filter { $0.at >= cutoffs[index] && Self.wants(channel, $0) && !state.wasSent($0.key, to: channel.name) }
+            // A correction of an update the channel had not received before this run is settled
+            // without a message: the channel gets the update as corrected, or nothing if retracted.
+            let settle = Set(pending.filter { event in event.corrects.map { !state.wasSent($0, to: channel.name) } ?? false }.map(\.key))
             group.enter()
             let thread = Thread { [self] in
-                reports.set(index, deliver(pending, to: channel, options: options, state: state, scanner: scanner, say: say, show: show))
+                reports.set(index, deliver(pending, settle: settle, to: channel, options: options, state: state, scanner: scanner, say: say, show: show))
                 group.leave()
             }
             thread.stackSize = 1 << 20
@@ -77,11 +80,24 @@ public struct Notifier: Sendable {
         return reports.values
     }
 
-    func deliver(_ events: [NotifyEvent], to channel: NotifyChannel, options: Options, state: NotifyState, scanner: LeakScanner,
+    func deliver(_ events: [NotifyEvent], settle: Set<String>, to channel: NotifyChannel, options: Options, state: NotifyState, scanner: LeakScanner,
                  say: @Sendable (String) -> Void, show: @Sendable (String) -> Void) -> ChannelReport {
         var report = ChannelReport(name: channel.name, kind: channel.kind)
         let session = CurlSession()
         for (index, event) in events.enumerated() {
+            if settle.contains(event.key) {
+                if options.dryRun {
+                    show("==> \(channel.name) (\(channel.kind.rawValue)): \(event.key): not sent (corrects an update this channel has not received)")
+                    continue
+                }
+                do { try state.record(event.key, to: channel.name, at: Timestamp(seconds: Int64(Date().timeIntervalSince1970))) } catch {
+                    report.pending = events.count - index
+                    report.problem = "could not record \(event.key) (\(error))"
+                    return report
+                }
+                say("\(channel.name): settled \(event.key) (corrects an update this channel has not received)")
+                continue
+            }
             let payload = NotifyMessages.payload(event, channel: channel, site: model.settings, overall: model.overall, now: options.now)
             // The site's own guard: no name from people.yml leaves, however it got into a text.
             let leaks = scanner.scan([OutputFile(path: "payload", bytes: payload.bytes), OutputFile(path: "texts", text: payload.texts.joined(separator: "\n"))])

@@ -35,6 +35,10 @@ public struct NotifyEvent: Sendable {
     /// as of this event.
     var statuspage: JSONValue
     var componentUpdate: JSONValue?
+    /// A correction's target (the key of the update it edits or retracts). A channel is told of a
+    /// correction only when it had received that update before: otherwise it gets (or got) the
+    /// update as corrected, or nothing at all for a retracted one.
+    public var corrects: String?
 
     public var topic: NotifyChannel.Topic {
         switch kind {
@@ -53,21 +57,30 @@ public enum NotifyFeed {
         let settings = model.settings
         let redactor = Redactor(people: model.content.people, support: settings.support)
         let pageID = StableID.make("page:" + settings.baseURL)
-        var events: [NotifyEvent] = []
-        for state in model.incidents where state.updatedAt >= cutoff {
-            events += incidentEvents(state, settings: settings, redactor: redactor, pageID: pageID, cutoff: cutoff)
+        // Each record's events come in its own order (time, posting sequence, file name); records
+        // are merged by time, then kind and id, keeping that order.
+        var events: [(event: NotifyEvent, record: String, index: Int)] = []
+        func add(_ list: [NotifyEvent], _ record: String) {
+            for (index, event) in list.enumerated() { events.append((event, record, index)) }
         }
-        for state in model.maintenances where state.updates.contains(where: { $0.at >= cutoff }) {
-            events += maintenanceEvents(state, settings: settings, redactor: redactor, pageID: pageID, cutoff: cutoff)
+        for state in model.incidents where state.updatedAt >= cutoff || state.incident.corrections.contains(where: { $0.at >= cutoff }) {
+            add(incidentEvents(state, settings: settings, redactor: redactor, pageID: pageID, cutoff: cutoff), "incidents/" + state.id)
         }
-        events.sort { ($0.at, $0.key) < ($1.at, $1.key) }
-        return events
+        for state in model.maintenances where state.updates.contains(where: { $0.at >= cutoff }) || state.maintenance.corrections.contains(where: { $0.at >= cutoff }) {
+            add(maintenanceEvents(state, settings: settings, redactor: redactor, pageID: pageID, cutoff: cutoff), "maintenance/" + state.id)
+        }
+        events.sort { a, b in
+            if a.event.at != b.event.at { return a.event.at < b.event.at }
+            if a.record != b.record { return a.record < b.record }
+            return a.index < b.index
+        }
+        return events.map(\.event)
     }
 
     static func name(_ id: String, _ settings: SiteSettings) -> String { settings.component(id)?.name ?? id }
 
     /// Statuspage's time format: `2026-11-22T14:05:00.000Z`.
-    static func time(_ t: Timestamp) -> String { String(t.rfc3339.dropLast()) + ".000Z" }
+    static func time(_ t: Timestamp) -> String { t.rfc3339Milliseconds }
 
     static func componentJSON(_ id: String, status: ComponentStatus, at: Timestamp, settings: SiteSettings, pageID: String) -> JSONValue {
         let component = settings.component(id)
@@ -78,6 +91,46 @@ public enum NotifyFeed {
             ("showcase", .bool(true)), ("id", .string(StableID.make("component:" + id))), ("page_id", .string(pageID)),
             ("group_id", component?.group.map { .string(StableID.make("group:" + $0)) } ?? .null),
         ])
+    }
+
+    /// A record's public events and corrections in one order: time, posting sequence, file name.
+    enum Step {
+        case update(Event)
+        case correction(Correction)
+
+        var order: (Timestamp, Int, String) {
+            switch self {
+            case .update(let e): (e.at, e.seq, e.fileName)
+            case .correction(let c): (c.at, c.seq, c.fileName)
+            }
+        }
+
+        static func timeline(_ updates: [Event], _ corrections: [Correction]) -> [Step] {
+            (updates.map(Step.update) + corrections.map(Step.correction)).sorted { a, b in
+                let (x, y) = (a.order, b.order)
+                return x.0 != y.0 ? x.0 < y.0 : x.1 != y.1 ? x.1 < y.1 : x.2 < y.2
+            }
+        }
+    }
+
+    /// A correction as channels are told it: an edit's new message (redacted), or that an update
+    /// was withdrawn — never a retraction's reason, which is internal.
+    static func correctionTexts(_ correction: Correction, events: [Event], render: (String) -> (html: String, text: String)) -> (label: String, text: String, html: String) {
+        let when = events.first { $0.fileName == correction.target }.map { " of \($0.at.display)" } ?? ""
+        switch correction.action {
+        case .retract:
+            let text = "An earlier update\(when) has been withdrawn; the status page shows the corrected record."
+            return ("Retraction", text, "<p>" + HTMLText.escape(text) + "</p>\n")
+        case .edit:
+            let body = correction.body.trimmingCharacters(in: .whitespacesAndNewlines)
+            if body.isEmpty {
+                let text = "The components of the update\(when) have been corrected."
+                return ("Correction", text, "<p>" + HTMLText.escape(text) + "</p>\n")
+            }
+            let (html, text) = render(correction.body)
+            let lead = "Correction to the update\(when):"
+            return ("Correction", lead + " " + text, "<p>" + HTMLText.escape(lead) + "</p>\n" + html)
+        }
     }
 
     static func incidentEvents(_ state: IncidentState, settings: SiteSettings, redactor: Redactor, pageID: String, cutoff: Timestamp) -> [NotifyEvent] {
@@ -95,13 +148,53 @@ public enum NotifyFeed {
         var affected = incident.components
         var updates: [JSONValue] = []
         var monitoringAt: Timestamp?
+        var resolvedAt: Timestamp?
+        var severity = incident.severity
+        var current = IncidentStatus.investigating.rawValue
         var events: [NotifyEvent] = []
-        for update in incident.updates {
+
+        /// The incident as Statuspage's webhook shows it, as of `at`.
+        func statuspage(_ at: Timestamp) -> JSONValue {
+            .object([
+                ("name", .string(title)), ("status", .string(current)), ("created_at", .string(time(state.createdAt))),
+                ("updated_at", .string(time(at))), ("monitoring_at", monitoringAt.map { .string(time($0)) } ?? .null),
+                ("resolved_at", resolvedAt.map { .string(time($0)) } ?? .null), ("impact", .string(severity.rawValue)),
+                ("shortlink", .string(link)), ("started_at", .string(time(state.startedAt))),
+                ("postmortem_ignored", .bool(false)), ("postmortem_body", .null), ("postmortem_body_last_updated_at", .null),
+                ("postmortem_published_at", .null), ("postmortem_notified_subscribers", .bool(false)), ("postmortem_notified_twitter", .bool(false)),
+                ("backfilled", .bool(false)), ("scheduled_for", .null), ("scheduled_until", .null), ("scheduled_remind_prior", .bool(false)),
+                ("scheduled_reminded_at", .null), ("impact_override", .null), ("scheduled_auto_in_progress", .bool(false)),
+                ("scheduled_auto_completed", .bool(false)), ("id", .string(incidentID)), ("page_id", .string(pageID)),
+                ("incident_updates", .array(updates.reversed())),
+                ("components", .array(affected.filter { settings.component($0) != nil }.map {
+                    componentJSON($0, status: replay.status(of: $0), at: at, settings: settings, pageID: pageID)
+                })),
+            ])
+        }
+        func statuses() -> [(name: String, status: ComponentStatus)] { affected.map { (name: name($0, settings), status: replay.status(of: $0)) } }
+
+        for step in Step.timeline(incident.updates, incident.corrections) {
+            guard case .update(let update) = step else {
+                guard case .correction(let correction) = step, correction.at >= cutoff else { continue }
+                let texts = correctionTexts(correction, events: incident.events) { Markdown.render($0, rewriter: rewriter(for: $0)) }
+                events.append(NotifyEvent(
+                    key: "incidents/\(incident.id)/\(correction.fileName)", kind: .incident, at: correction.at, recordID: incident.id, title: title,
+                    status: current, statusLabel: texts.label, text: texts.text, html: texts.html, link: link, components: affected,
+                    componentStatus: statuses(), window: nil, change: nil, statuspage: statuspage(correction.at),
+                    corrects: "incidents/\(incident.id)/\(correction.target)"))
+                continue
+            }
             guard case .update(let status, let changes) = update.kind else { continue }
+            let followUp = update.isFollowUp
             let before = replay
-            replay.apply(status, changes)
-            for change in changes where !affected.contains(change.id) { affected.append(change.id) }
-            if status == IncidentStatus.monitoring.rawValue { monitoringAt = update.at }
+            replay.apply(update)
+            if !followUp {
+                for change in changes where !affected.contains(change.id) { affected.append(change.id) }
+                if status == IncidentStatus.monitoring.rawValue, monitoringAt == nil { monitoringAt = update.at }
+                resolvedAt = status == IncidentStatus.resolved.rawValue ? update.at : nil
+                if let escalated = update.severity { severity = escalated }
+                current = status
+            }
             let (html, text) = Markdown.render(update.body, rewriter: rewriter(for: update.body))
             let listed = changes.filter { settings.component($0.id) != nil }.map { change -> JSONValue in
                 .object([
@@ -111,34 +204,20 @@ public enum NotifyFeed {
             }
             let at = time(update.at)
             updates.append(.object([
-                ("status", .string(status)), ("body", .string(text)), ("created_at", .string(at)), ("wants_twitter_update", .bool(false)),
-                ("twitter_updated_at", .null), ("updated_at", .string(at)), ("display_at", .string(at)),
-                ("affected_components", .array(listed)), ("custom_tweet", .null), ("deliver_notifications", .bool(true)),
-                ("id", .string(StableID.make("update:\(incident.id)/\(update.fileName)"))), ("incident_id", .string(incidentID)),
+                // A follow-up is Statuspage's `postmortem` update, as in the site's API.
+                ("status", .string(followUp ? "postmortem" : status)), ("body", .string(text)), ("created_at", .string(at)),
+                ("wants_twitter_update", .bool(false)), ("twitter_updated_at", .null), ("updated_at", .string(update.editedAt.map(time) ?? at)),
+                ("display_at", .string(at)), ("affected_components", .array(listed)), ("custom_tweet", .null),
+                ("deliver_notifications", .bool(true)), ("id", .string(StableID.make("update:\(incident.id)/\(update.fileName)"))),
+                ("incident_id", .string(incidentID)),
             ]))
             guard update.at >= cutoff else { continue }
-            let resolved = status == IncidentStatus.resolved.rawValue
-            let statusLabel = IncidentStatus(rawValue: status)?.label ?? status
-            let statuspage = JSONValue.object([
-                ("name", .string(title)), ("status", .string(status)), ("created_at", .string(time(state.createdAt))),
-                ("updated_at", .string(at)), ("monitoring_at", monitoringAt.map { .string(time($0)) } ?? .null),
-                ("resolved_at", resolved ? .string(at) : .null), ("impact", .string(incident.severity.rawValue)),
-                ("shortlink", .string(link)), ("started_at", .string(time(state.startedAt))),
-                ("postmortem_ignored", .bool(false)), ("postmortem_body", .null), ("postmortem_body_last_updated_at", .null),
-                ("postmortem_published_at", .null), ("postmortem_notified_subscribers", .bool(false)), ("postmortem_notified_twitter", .bool(false)),
-                ("backfilled", .bool(false)), ("scheduled_for", .null), ("scheduled_until", .null), ("scheduled_remind_prior", .bool(false)),
-                ("scheduled_reminded_at", .null), ("impact_override", .null), ("scheduled_auto_in_progress", .bool(false)),
-                ("scheduled_auto_completed", .bool(false)), ("id", .string(incidentID)), ("page_id", .string(pageID)),
-                ("incident_updates", .array(updates.reversed())),
-                ("components", .array(affected.filter { settings.component($0) != nil }.map {
-                    componentJSON($0, status: replay.status(of: $0), at: update.at, settings: settings, pageID: pageID)
-                })),
-            ])
-            let statuses = affected.map { (name: name($0, settings), status: replay.status(of: $0)) }
+            var label = followUp ? "Follow-up" : IncidentStatus(rawValue: status)?.label ?? status
+            if let escalated = update.severity, !followUp { label += " · severity \(escalated.rawValue)" }
             events.append(NotifyEvent(
                 key: "incidents/\(incident.id)/\(update.fileName)", kind: .incident, at: update.at, recordID: incident.id, title: title,
-                status: status, statusLabel: statusLabel, text: text, html: html, link: link, components: affected,
-                componentStatus: statuses, window: nil, change: nil, statuspage: statuspage))
+                status: followUp ? Event.followUp : status, statusLabel: label, text: text, html: html, link: link, components: affected,
+                componentStatus: statuses(), window: nil, change: nil, statuspage: statuspage(update.at)))
             // Each component whose status this update changed (the first update opens the incident,
             // resolving returns every component to operational).
             var ids = before.statuses.map(\.id)
@@ -183,27 +262,15 @@ public enum NotifyFeed {
         let id = StableID.make("maintenance:" + m.id)
         var updates: [JSONValue] = []
         var events: [NotifyEvent] = []
-        var previous = ComponentStatus.operational
+        var componentStatus = ComponentStatus.operational
+        var current = MaintenanceStatus.scheduled.rawValue
         var startedAt: Timestamp?
-        for update in state.updates {
-            guard let status = update.status else { continue }
-            let (html, text) = Markdown.render(update.body, rewriter: rewriter(for: update.body))
-            let at = time(update.at)
-            let active = status == MaintenanceStatus.inProgress.rawValue || status == MaintenanceStatus.verifying.rawValue
-            if active, startedAt == nil { startedAt = update.at }
-            let componentStatus: ComponentStatus = active ? .underMaintenance : .operational
-            updates.append(.object([
-                ("status", .string(status)), ("body", .string(text)), ("created_at", .string(at)), ("wants_twitter_update", .bool(false)),
-                ("twitter_updated_at", .null), ("updated_at", .string(at)), ("display_at", .string(at)),
-                ("affected_components", .array([])), ("custom_tweet", .null), ("deliver_notifications", .bool(true)),
-                ("id", .string(StableID.make("update:\(m.id)/\(update.fileName)"))), ("incident_id", .string(id)),
-            ]))
-            defer { previous = componentStatus }
-            guard update.at >= cutoff else { continue }
-            let completed = status == MaintenanceStatus.completed.rawValue
-            let statuspage = JSONValue.object([
-                ("name", .string(title)), ("status", .string(status)), ("created_at", .string(time(state.updates.first?.at ?? update.at))),
-                ("updated_at", .string(at)), ("monitoring_at", .null), ("resolved_at", completed ? .string(at) : .null),
+        var completedAt: Timestamp?
+
+        func statuspage(_ at: Timestamp) -> JSONValue {
+            .object([
+                ("name", .string(title)), ("status", .string(current)), ("created_at", .string(time(state.updates.first?.at ?? at))),
+                ("updated_at", .string(time(at))), ("monitoring_at", .null), ("resolved_at", completedAt.map { .string(time($0)) } ?? .null),
                 ("impact", .string("maintenance")), ("shortlink", .string(link)),
                 ("started_at", .string(time(startedAt ?? m.scheduledStart))),
                 ("postmortem_ignored", .bool(false)), ("postmortem_body", .null), ("postmortem_body_last_updated_at", .null),
@@ -213,14 +280,44 @@ public enum NotifyFeed {
                 ("scheduled_auto_in_progress", .bool(false)), ("scheduled_auto_completed", .bool(false)), ("id", .string(id)),
                 ("page_id", .string(pageID)), ("incident_updates", .array(updates.reversed())),
                 ("components", .array(m.components.filter { settings.component($0) != nil }.map {
-                    componentJSON($0, status: componentStatus, at: update.at, settings: settings, pageID: pageID)
+                    componentJSON($0, status: componentStatus, at: at, settings: settings, pageID: pageID)
                 })),
             ])
+        }
+
+        for step in Step.timeline(state.updates, m.corrections) {
+            guard case .update(let update) = step else {
+                guard case .correction(let correction) = step, correction.at >= cutoff else { continue }
+                let texts = correctionTexts(correction, events: m.events) { Markdown.render($0, rewriter: rewriter(for: $0)) }
+                events.append(NotifyEvent(
+                    key: "maintenance/\(m.id)/\(correction.fileName)", kind: .maintenance, at: correction.at, recordID: m.id, title: title,
+                    status: current, statusLabel: texts.label, text: texts.text, html: texts.html, link: link, components: m.components,
+                    componentStatus: m.components.map { (name($0, settings), componentStatus) }, window: (m.scheduledStart, m.scheduledEnd),
+                    change: nil, statuspage: statuspage(correction.at), corrects: "maintenance/\(m.id)/\(correction.target)"))
+                continue
+            }
+            guard let status = update.status else { continue }
+            let (html, text) = Markdown.render(update.body, rewriter: rewriter(for: update.body))
+            let at = time(update.at)
+            let active = status == MaintenanceStatus.inProgress.rawValue || status == MaintenanceStatus.verifying.rawValue
+            if active, startedAt == nil { startedAt = update.at }
+            let previous = componentStatus
+            componentStatus = active ? .underMaintenance : .operational
+            current = status
+            completedAt = status == MaintenanceStatus.completed.rawValue ? update.at : nil
+            updates.append(.object([
+                ("status", .string(status)), ("body", .string(text)), ("created_at", .string(at)), ("wants_twitter_update", .bool(false)),
+                ("twitter_updated_at", .null), ("updated_at", .string(update.editedAt.map(time) ?? at)), ("display_at", .string(at)),
+                ("affected_components", .array([])), ("custom_tweet", .null), ("deliver_notifications", .bool(true)),
+                ("id", .string(StableID.make("update:\(m.id)/\(update.fileName)"))), ("incident_id", .string(id)),
+            ]))
+            guard update.at >= cutoff else { continue }
+            let label = update.cancelled ? "Cancelled" : MaintenanceStatus(rawValue: status)?.label ?? status
             events.append(NotifyEvent(
                 key: "maintenance/\(m.id)/\(update.fileName)", kind: .maintenance, at: update.at, recordID: m.id, title: title,
-                status: status, statusLabel: MaintenanceStatus(rawValue: status)?.label ?? status, text: text, html: html, link: link,
+                status: status, statusLabel: label, text: text, html: html, link: link,
                 components: m.components, componentStatus: m.components.map { (name($0, settings), componentStatus) },
-                window: (m.scheduledStart, m.scheduledEnd), change: nil, statuspage: statuspage))
+                window: (m.scheduledStart, m.scheduledEnd), change: nil, statuspage: statuspage(update.at)))
             if componentStatus != previous {
                 for component in m.components where settings.component(component) != nil {
                     events.append(componentEvent(
