@@ -451,6 +451,41 @@ def test_leak_guard_stops_a_name_that_redaction_does_not_cover(tmp_path, receive
     assert len(receiver.accepted()) == 1
 
 
+def test_corrections_retractions_and_follow_ups(tmp_path, receiver):
+    incident = "content/incidents/2026-12-03-checkout-errors"
+    site = make_site(tmp_path, f"notify:\n  - name: chat\n    slack: {receiver.url}/chat\n    events: [incidents]\n")
+    assert notify(site).returncode == 0
+    assert len(receiver.accepted("/chat")) == 3
+    write(site, incident + "/20261203T145000.250Z-0005-edit-jjjj.md",
+          "---\nkind: edit\nat: 2026-12-03T14:50:00.250Z\nseq: 5\ntarget: 20261203T142000Z-identified-cccc.md\n---\nA faulty configuration change is the cause. We are rolling it back.\n")
+    write(site, incident + "/20261203T145100Z-0006-retract-kkkk.md",
+          "---\nkind: retract\nat: 2026-12-03T14:51:00Z\nseq: 6\ntarget: 20261203T144000Z-resolved-dddd.md\n---\nPosted too early, SECRET-REASON.\n")
+    write(site, incident + "/20261203T145200Z-0007-follow-up-llll.md",
+          "---\nkind: follow-up\nat: 2026-12-03T14:52:00Z\nseq: 7\n---\nWe will publish a postmortem.\n")
+    # A channel added now never had the corrected updates: it gets them as corrected, not the corrections.
+    write(site, "content/site.yml", (site / "content/site.yml").read_text()
+          + f"  - name: late\n    webhook: {receiver.url}/late\n    events: [incidents]\n    horizon: 2h\n")
+    result = notify(site)
+    assert result.returncode == 0, result.stderr
+    new = receiver.accepted("/chat")[3:]
+    texts = [m["blocks"][1]["text"]["text"] for m in new]
+    assert len(new) == 3, texts
+    assert new[0]["blocks"][1]["text"]["text"].startswith("*Correction*")
+    assert "Correction to the update of 2026-12-03 14:20 UTC: A faulty configuration change is the cause." in texts[0]
+    assert texts[1].startswith("*Retraction*") and "An earlier update of 2026-12-03 14:40 UTC has been withdrawn" not in texts[1]
+    assert "has been withdrawn" in texts[1]
+    assert texts[2].startswith("*Follow-up*") and "We will publish a postmortem." in texts[2]
+    assert "SECRET-REASON" not in json.dumps(receiver.accepted())
+    late = receiver.accepted("/late")
+    assert [p["incident"]["incident_updates"][0]["status"] for p in late] == ["investigating", "identified", "postmortem"]
+    assert late[1]["incident"]["incident_updates"][0]["body"] == "A faulty configuration change is the cause. We are rolling it back."
+    assert late[-1]["incident"]["status"] == "identified"  # the resolution was retracted
+    assert "settled incidents/2026-12-03-checkout-errors/20261203T145000.250Z-0005-edit-jjjj.md" in result.stdout
+    # Nothing more on the next run, for either channel.
+    count = len(receiver.requests)
+    assert notify(site).returncode == 0 and len(receiver.requests) == count
+
+
 def test_component_filter_skips_other_records(tmp_path, receiver):
     site = make_site(tmp_path, f"notify:\n  - webhook: {receiver.url}/status\n    components: [search]\n    events: [maintenance]\n")
     assert notify(site).returncode == 0
