@@ -24,10 +24,18 @@ let package = Package(
             providers: [.apt(["libcmark-dev"])]
         ),
         .target(name: "HeraldMarkdown", dependencies: ["CCmark"]),
+        // libcurl from Debian (libcurl4-openssl-dev): `herald notify`'s webhooks and SMTP; only
+        // Notify/Curl.swift imports it.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
         .target(
             name: "HeraldCore",
             dependencies: [
                 "HeraldMarkdown",
+                "CCurl",
                 "Yams",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],

@@ -10,6 +10,7 @@ dpkg -s chromium >/dev/null 2>&1 || need+=(chromium)
 dpkg -s chromium-driver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)  # test_notify: a self-signed certificate for STARTTLS
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> installing ${need[*]}"
   sudo=""

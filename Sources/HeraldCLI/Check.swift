@@ -17,7 +17,8 @@ struct Check: ParsableCommand {
     func run() throws {
         let diagnostics = try Console.run { () -> [Diagnostic] in
             let layout = try global.layout()
-            return Linter(layout: layout, now: try global.resolvedNow()).check()
+            let notify = NotifySettings.load(layout, environment: ProcessInfo.processInfo.environment).1
+            return (Linter(layout: layout, now: try global.resolvedNow()).check() + notify).sortedForOutput()
         }
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors

@@ -11,7 +11,7 @@ public struct Herald: AsyncParsableCommand {
         commandName: "herald",
         abstract: "Status pages and blameless postmortems from a folder of records.",
         version: "0.1.0",
-        subcommands: [Init.self, IncidentCommand.self, MaintenanceCommand.self, PostmortemCommand.self, ImportCommand.self, Check.self, Build.self, Serve.self]
+        subcommands: [Init.self, IncidentCommand.self, MaintenanceCommand.self, PostmortemCommand.self, ImportCommand.self, Check.self, Build.self, Serve.self, Notify.self, Publish.self]
     )
 
     @OptionGroup public var global: GlobalOptions

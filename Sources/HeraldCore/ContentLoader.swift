@@ -302,6 +302,7 @@ public struct ContentLoader: Sendable {
         let publicAddresses = fields.strings("public_addresses") ?? []
         fields.rejectUnknownKeys(expected: [
             "title", "base_url", "support", "stale_after", "description", "components", "roles", "messages", "check", "public_addresses",
+            "notify", "publish",  // read by NotifySettings (herald notify, publish, check)
         ])
         var settings = SiteSettings(
             title: title, baseURL: baseURL, support: support, staleAfter: staleAfter, description: description,
