@@ -138,7 +138,7 @@ public enum NotifyFeed {
         var record: RecordRedactor?
         func rewriter(for text: String) -> RecordRedactor? {
             guard redactor.mightRedact(text) else { return nil }
-            if record == nil { record = redactor.forRecord(roles: RenderContext.roles(of: incident), start: state.startedAt) }
+            if record == nil { record = redactor.forRecord(roles: RenderContext.roles(of: incident), texts: RenderContext.texts(of: incident)) }
             return record
         }
         let title = rewriter(for: incident.title)?.redact(incident.title) ?? incident.title
@@ -254,7 +254,7 @@ public enum NotifyFeed {
         var record: RecordRedactor?
         func rewriter(for text: String) -> RecordRedactor? {
             guard redactor.mightRedact(text) else { return nil }
-            if record == nil { record = redactor.forRecord(roles: []) }
+            if record == nil { record = redactor.forRecord(roles: [], texts: m.events.map(\.body) + [m.title, m.summary]) }
             return record
         }
         let title = rewriter(for: m.title)?.redact(m.title) ?? m.title
