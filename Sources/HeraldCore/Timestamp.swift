@@ -18,7 +18,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// The milliseconds within the second, 0…999.
     public var millisecond: Int64 { milliseconds - seconds * 1000 }
 
-    public init(seconds: Int64) { milliseconds = seconds * 1000 }
+    /// Saturates instead of trapping: a time of seconds beyond ±292 million years (a hostile
+    /// `SOURCE_DATE_EPOCH`) becomes the farthest representable one, which every range check refuses.
+    public init(seconds: Int64) {
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        milliseconds = overflow ? (seconds < 0 ? .min : .max) : product
+    }
 
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
@@ -29,7 +34,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
-    public func adding(seconds delta: Int64) -> Timestamp { Timestamp(milliseconds: milliseconds + delta * 1000) }
+    /// Saturating, like `init(seconds:)`: no input can make time arithmetic trap.
+    public func adding(seconds delta: Int64) -> Timestamp {
+        let (sum, overflow) = milliseconds.addingReportingOverflow(Timestamp(seconds: delta).milliseconds)
+        return Timestamp(milliseconds: overflow ? (delta < 0 ? .min : .max) : sum)
+    }
 
     /// The same time without its milliseconds.
     public var wholeSecond: Timestamp { Timestamp(seconds: seconds) }
