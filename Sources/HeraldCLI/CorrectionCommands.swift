@@ -39,7 +39,9 @@ func loadMaintenanceRecord(_ p: Posting, _ id: String) throws -> Maintenance {
 /// The public update `reference` names: its file name (with or without `.md`) or a unique end of
 /// it that starts after a `-` (`k3f9`, `identified-k3f9`), as `show` prints it.
 func findUpdate(_ reference: String, in updates: [Event], record: String) throws -> Event {
-    let wanted = reference.hasSuffix(".md") ? String(reference.dropLast(3)) : reference
+    // A path as printed when the update was posted (`content/incidents/<id>/<name>`) works too.
+    let last = reference.split(separator: "/").last.map(String.init) ?? reference
+    let wanted = last.hasSuffix(".md") ? String(last.dropLast(3)) : last
     guard !wanted.isEmpty else { throw CLIError("the event reference is empty (expected a file name or its last part, e.g. k3f9)") }
     let matches = updates.filter { update in
         let stem = String(update.fileName.dropLast(3))

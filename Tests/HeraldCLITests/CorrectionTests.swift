@@ -252,6 +252,45 @@ struct CorrectionTests {
         #expect(try site.read("content/incidents/\(id)/\(canned)").contains("We are monitoring"))
     }
 
+    /// A pipe that stays open without data (some schedulers hold one) does not hang a posting:
+    /// after a second the canned text is posted.
+    @Test func aPipeHeldOpenWithoutDataDoesNotHang() throws {
+        let site = try TemporarySite()
+        let process = Process()
+        process.executableURL = HeraldRunner.executable
+        process.arguments = ["incident", "update", id, "--status", "monitoring", "--now", now]
+        process.currentDirectoryURL = site.root
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning {
+            process.terminate()
+            Issue.record("herald waited for standard input that never came")
+        }
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let name = try #require(site.files(under: "content/incidents/\(id)").first { $0.contains("-monitoring-") })
+        #expect(try site.read("content/incidents/\(id)/\(name)").contains("We are monitoring"))
+    }
+
+    @Test func anEditorClosedUnchangedAbortsAnEdit() throws {
+        let site = try TemporarySite()
+        let editor = site.root.appendingPathComponent("keep-editor.sh")
+        try Data("#!/bin/sh\ncp \"$1\" \"\(site.root.path)/seen.txt\"\n".utf8).write(to: editor)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        let before = site.files(under: "content")
+        let result = try site.herald("incident", "edit", id, "ab12", "--now", now, environment: ["HERALD_FORCE_EDITOR": "1", "EDITOR": editor.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("closed without changes"), "\(result.stderr)")
+        #expect(try site.read("seen.txt").hasPrefix("Search requests fail. We are investigating."), "the editor opens on the current text")
+        #expect(site.files(under: "content") == before)
+    }
+
     @Test func lintsRunBeforeWritingAndStrictRefuses() throws {
         let site = try TemporarySite()
         let warned = try site.herald("incident", "update", id, "--status", "identified", "--message", "Fixed this morning at 10am PST.", "--now", now)
