@@ -16,14 +16,17 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable {
     /// Stable rule code (`herald check`), e.g. `stale`; empty for plain load errors.
     public var code: String
     public var hint: String?
+    /// 1-based column (in characters) of what the problem is about, when known.
+    public var column: Int?
 
-    public init(path: String, line: Int, severity: Severity = .error, message: String, code: String = "", hint: String? = nil) {
+    public init(path: String, line: Int, severity: Severity = .error, message: String, code: String = "", hint: String? = nil, column: Int? = nil) {
         self.path = path
         self.line = line
         self.severity = severity
         self.message = message
         self.code = code
         self.hint = hint
+        self.column = column
     }
 
     public static func error(_ path: String, _ line: Int, _ message: String, code: String = "") -> Diagnostic {
@@ -32,7 +35,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable {
 
     /// `content/incidents/x/y.md:3: error: unknown status 'resolvd' (expected …)`
     public var formatted: String {
-        let location = line > 0 ? "\(path):\(line)" : path
+        let location = line > 0 ? "\(path):\(line)" + (column.map { ":\($0)" } ?? "") : path
         var text = "\(location): \(severity.rawValue): \(message)"
         if !code.isEmpty { text += " [\(code)]" }
         if let hint { text += "\n  hint: \(hint)" }
@@ -46,6 +49,7 @@ extension Array where Element == Diagnostic {
         sorted { a, b in
             if a.path != b.path { return a.path < b.path }
             if a.line != b.line { return a.line < b.line }
+            if a.column != b.column { return (a.column ?? 0) < (b.column ?? 0) }
             return a.message < b.message
         }
     }

@@ -16,7 +16,7 @@ public struct Linter: Sendable {
         Rule(code: "first-contact", summary: "an incident's first public update does not say how to reach support"),
         Rule(code: "length", summary: "a public update is longer than check.max_update_length"),
         Rule(code: "order", summary: "records' times contradict each other"),
-        Rule(code: "blame", summary: "a postmortem uses blaming language or makes a person the subject of a failure"),
+        Rule(code: "blame", summary: "a postmortem judges a person, makes a person the subject of a mistake, or judges with hindsight (counterfactuals)"),
         Rule(code: "missing-postmortem", summary: "a resolved critical or major incident has no published postmortem after check.postmortem_due_days"),
         Rule(code: "unredacted", summary: "a person's name that is not in people.yml appears next to a role or as a handle"),
         Rule(code: "remote-image", summary: "a published postmortem shows an image from another host"),
@@ -220,13 +220,11 @@ struct TextRules: Sendable {
     let support: String
     let localTimePattern: NSRegularExpression
     let zonePattern: NSRegularExpression
-    let blamePattern: NSRegularExpression
-    let hindsightPattern: NSRegularExpression
-    let failureVerbPattern: NSRegularExpression?
     let roleNamePattern: NSRegularExpression
     let handlePattern: NSRegularExpression
     let personWords: Set<String>
     let knownNames: [String]
+    let blameRules: BlameRules
 
     static let subjectWords: Set<String> = [
         "he", "she", "i", "engineer", "engineers", "operator", "operators", "developer", "developers", "admin", "administrator",
@@ -241,10 +239,6 @@ struct TextRules: Sendable {
             options: [.caseInsensitive])
         zonePattern = try! NSRegularExpression(
             pattern: #"(?<![\p{L}\p{N}])(EST|EDT|CST|CDT|MST|MDT|PST|PDT|AKST|HST|CET|CEST|EET|EEST|WET|WEST|BST|IST|JST|KST|AEST|AEDT|ACST|AWST|NZST|NZDT|GMT)(?![\p{L}\p{N}])"#)
-        blamePattern = try! NSRegularExpression(
-            pattern: #"(?<![\p{L}\p{N}])(human error|operator error|user error|careless(?:ly|ness)?|negligen(?:t|ce)|sloppy|at fault|fault of|[\p{L}]+'s fault|if only\s+(?:\S+\s+){0,2}had)(?![\p{L}\p{N}])"#,
-            options: [.caseInsensitive])
-        hindsightPattern = try! NSRegularExpression(pattern: #"(?<![\p{L}\p{N}])(should have|could have|failed to|forgot to|neglected to)(?![\p{L}\p{N}])"#, options: [.caseInsensitive])
         var words = Self.subjectWords
         var names: [String] = []
         for person in people {
@@ -255,9 +249,7 @@ struct TextRules: Sendable {
         }
         personWords = words
         knownNames = names
-        let alternation = names.sorted { $0.count > $1.count }.map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|")
-        failureVerbPattern = names.isEmpty ? nil : try! NSRegularExpression(
-            pattern: "(?<![\\p{L}\\p{N}])(" + alternation + ")\\s+(failed|forgot|missed|broke|neglected|ignored|overlooked|didn't|did not)(?![\\p{L}\\p{N}])")
+        blameRules = BlameRules(people: people)
         roleNamePattern = try! NSRegularExpression(
             pattern: #"(?:(?:incident lead|messenger|responder|on-call engineer|on-call|engineer)\s+(\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+)?))|(?:(\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+)?)\s+\((?:on[- ]call|incident lead|lead|messenger|responder)\))"#)
         handlePattern = try! NSRegularExpression(pattern: #"(?<![\p{L}\p{N}._%+-])@[A-Za-z0-9_][A-Za-z0-9_-]*"#)
@@ -287,25 +279,38 @@ struct TextRules: Sendable {
     func blame(_ text: String, path: String, bodyLine: Int, markdown: Bool = true) -> [Diagnostic] {
         let runs = markdown ? prose(text, bodyLine: bodyLine) : [(text, bodyLine)]
         var found: [Diagnostic] = []
+        let sourceLines = markdown ? text.split(separator: "\n", omittingEmptySubsequences: false) : []
         for (sentence, line) in runs {
-            for (phrase, _) in matches(blamePattern, sentence) {
-                found.append(Diagnostic(path: path, line: line, severity: .warning, message: "'\(phrase)' assigns blame; describe what the system allowed and what we will change", code: "blame"))
-            }
-            for (phrase, range) in matches(hindsightPattern, sentence) {
-                // Only blame when a person is the subject: "Bob failed to…", "the engineer should have…".
-                let before = (sentence as NSString).substring(to: range.location)
-                let subject = before.split(whereSeparator: { !$0.isLetter && $0 != "-" && $0 != "'" }).suffix(2).map { $0.lowercased() }
-                if subject.contains(where: personWords.contains) {
-                    found.append(Diagnostic(path: path, line: line, severity: .warning, message: "'\(subject.joined(separator: " ")) \(phrase.lowercased())' makes a person the subject of a failure; describe what happened and why it made sense at the time", code: "blame"))
-                }
-            }
-            if let failureVerbPattern {
-                for (phrase, _) in matches(failureVerbPattern, sentence) {
-                    found.append(Diagnostic(path: path, line: line, severity: .warning, message: "'\(phrase)' makes a person the subject of a failure; describe the system and the decision instead", code: "blame"))
-                }
+            for finding in blameRules.findings(in: sentence) {
+                let (at, column) = markdown ? Self.locate(finding, in: sentence, lines: sourceLines, from: line - bodyLine) : (line, nil)
+                found.append(Diagnostic(
+                    path: path, line: markdown ? bodyLine + at : at, severity: .warning, message: finding.message, code: "blame", hint: finding.hint,
+                    column: column))
             }
         }
         return found
+    }
+
+    /// The body line (0-based) and column (1-based) of a finding in a prose run that starts on body
+    /// line `start`: the run's text has no markup and its line breaks are spaces, so the phrase's
+    /// first word is looked for in the source, counting the times it occurs before it in the run.
+    static func locate(_ finding: BlameRules.Finding, in run: String, lines: [Substring], from start: Int) -> (Int, Int?) {
+        let ns = run as NSString
+        let phrase = finding.phrase
+        let word = String(phrase.prefix { $0.isLetter || $0 == "'" || $0 == "’" || $0 == "-" })
+        guard !word.isEmpty, start >= 0, start < lines.count else { return (max(start, 0), nil) }
+        let before = ns.substring(to: finding.location)
+        var skip = before.lowercased().components(separatedBy: word.lowercased()).count - 1
+        for index in start..<lines.count {
+            var rest = Substring(lines[index])
+            while let range = rest.range(of: word, options: .caseInsensitive) {
+                if skip == 0 { return (index, lines[index].distance(from: lines[index].startIndex, to: range.lowerBound) + 1) }
+                skip -= 1
+                rest = rest[range.upperBound...]
+            }
+            if index > start && lines[index].allSatisfy(\.isWhitespace) { break }  // the paragraph ended
+        }
+        return (start, nil)
     }
 
     func unredacted(_ markdown: String, path: String, bodyLine: Int) -> [Diagnostic] {
