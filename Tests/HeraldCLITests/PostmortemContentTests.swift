@@ -63,6 +63,16 @@ struct PostmortemContentTests {
         #expect(site.exists("public/postmortems/\(id)/img/pods.png"))
     }
 
+    /// The leak guard reads copied text files like pages: a log naming someone stops the build.
+    @Test func theLeakGuardReadsCopiedTextFiles() throws {
+        let site = try base.site(postmortem: "[The log](files/api.log)\n")
+        try site.write("content/postmortems/\(id)/files/api.log", "14:10 restarted by Bob Smith\n")
+        let build = try site.herald("build", "--now", now)
+        #expect(build.status == 1)
+        #expect(build.stderr.contains("postmortems/\(id)/files/api.log:1: error: output contains a name from people.yml"), "\(build.stderr)")
+        #expect(!site.exists("public/index.html"))
+    }
+
     @Test func aMissingImageIsAnErrorNamingTheExpectedFile() throws {
         let site = try base.site(postmortem: "Intro.\n\n![pods](img/2022-01-27-pods.png)\n\n| a |\n|---|\n| [log](files/gone.txt) |\n")
         let build = try site.herald("build", "--now", now)
