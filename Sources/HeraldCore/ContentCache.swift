@@ -406,10 +406,14 @@ struct ContentCache: Sendable {
             }
         }
         for listing in next.listings {
+            // Checksummed like the blocks: a listing is trusted without looking at the folder.
+            let start = w.bytes.count
             w.optional(listing) { w, listing in
                 w.uint64(listing.stamp)
                 w.array(listing.entries) { w, entry in w.string(entry.name); w.int(entry.entry) }
             }
+            let sum = w.bytes[start...].withUnsafeBufferPointer { StableHasher.checksum($0) }
+            w.uint64(sum)
         }
         flush()
         let temporary = temporary ?? url.path + ".tmp-\(getpid())"
@@ -612,8 +616,17 @@ struct ByteReader {
         return slots
     }
 
-    /// A folder's listing: `.some(nil)` when none was kept.
+    /// A folder's listing: `.some(nil)` when none was kept; nil when it is damaged (its checksum
+    /// does not match).
     mutating func listing() -> ContentCache.Listing?? {
+        let start = offset
+        let listing = listingContent()
+        let checked = offset
+        guard listing != nil, let sum = uint64(), sum == StableHasher.checksum(store[start..<checked]) else { return nil }
+        return listing
+    }
+
+    private mutating func listingContent() -> ContentCache.Listing?? {
         optional { r -> ContentCache.Listing? in
             guard let stamp = r.uint64(),
                 let entries = r.array({ r -> (name: Range<Int>, slot: Int)? in

@@ -113,7 +113,7 @@ public struct RenderContext: Sendable {
     public var maintenances: [PreparedMaintenance]
     /// Markup added to every page's head (the live-reload script of `herald serve`); empty for builds.
     public var headExtra: String
-    /// The last build's files that are still as it wrote them (`SiteWriter.verifiedEntries`): a
+    /// The last build's files that are still as it wrote them (`SiteWriter.Previous.verified`): a
     /// page whose render-cache key matches is kept instead of rendered. Empty for `herald serve`.
     public var previous: [String: SiteWriter.Manifest.Entry] = [:]
 
