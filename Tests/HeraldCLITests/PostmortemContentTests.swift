@@ -69,7 +69,7 @@ struct PostmortemContentTests {
         try site.write("content/postmortems/\(id)/files/api.log", "14:10 restarted by Bob Smith\n")
         let build = try site.herald("build", "--now", now)
         #expect(build.status == 1)
-        #expect(build.stderr.contains("postmortems/\(id)/files/api.log:1: error: output contains a name from people.yml"), "\(build.stderr)")
+        #expect(build.stderr.contains("postmortems/\(id)/files/api.log:1: error: output contains the name or an alias of the person at content/people.yml"), "\(build.stderr)")
         #expect(!site.exists("public/index.html"))
     }
 
