@@ -78,6 +78,7 @@ public struct RecordWriter: Sendable {
     }
 
     func createEvent(inFolder folder: URL, at: Timestamp, seq: Int, kind: String, fields: [(String, String)], body: String) throws -> String {
+        Self.removeStaleTemporaries(in: folder)
         var fields = fields.filter { $0.0 != "seq" }
         let position = (fields.firstIndex { $0.0 == "at" }).map { $0 + 1 } ?? fields.count
         fields.insert(("seq", String(seq)), at: position)
