@@ -28,8 +28,9 @@ struct MaintenanceCommand: ParsableCommand {
                 let components = try p.componentIDs(component)
                 let from: Timestamp, to: Timestamp
                 do {
-                    from = try TimeInput.parse(start, now: p.now)
-                    to = try TimeInput.parse(end, now: p.now)
+                    // HH:MM: the next such time; the end's, the first such time after the start.
+                    from = try TimeInput.parse(start, now: p.now, upcoming: true)
+                    to = try TimeInput.parse(end, now: end.contains(":") && end.count <= 8 ? from : p.now, upcoming: true)
                 } catch let error as HeraldError { throw CLIError(error.message) }
                 guard to > from else { throw CLIError("--end \(to.display) is not after --start \(from.display)") }
                 let at = try p.time(posting)

@@ -5,7 +5,9 @@ import Foundation
 /// `now`, so `23:55` typed at 00:05 is five past midnight's yesterday), relative (`-15m`, `-1h30m`)
 /// or `now`.
 public enum TimeInput {
-    public static func parse(_ text: String, now: Timestamp) throws -> Timestamp {
+    /// With `upcoming` (maintenance windows), `HH:MM` is the next such time that is not before
+    /// `now` instead: at 22:00, `02:00` is four hours ahead, tomorrow.
+    public static func parse(_ text: String, now: Timestamp, upcoming: Bool = false) throws -> Timestamp {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "now" { return now }
         if trimmed.hasPrefix("-") || trimmed.hasPrefix("+") {
@@ -31,8 +33,10 @@ public enum TimeInput {
                 second = value
             }
             let today = now.startOfDay.adding(seconds: Int64(hour * 3600 + minute * 60 + second))
+            if upcoming { return today < now ? today.adding(seconds: 86_400) : today }
             // The most recent such time that is not in the future: at 00:05, 23:55 is yesterday's.
-            return today > now ? today.adding(seconds: -86_400) : today
+            // Within a minute ahead (clock skew between machines) it is still this minute.
+            return today > now.adding(seconds: 60) ? today.adding(seconds: -86_400) : today
         }
         do {
             return try inRange(Timestamp.parse(rfc3339: trimmed), text)

@@ -226,6 +226,22 @@ struct CorrectionTests {
         #expect(again.stderr.contains("already cancelled"))
     }
 
+    /// A window typed as HH:MM lies ahead: the next such start, and the first such end after it.
+    @Test func maintenanceWindowsInHoursAndMinutesLieAhead() throws {
+        let site = try TemporarySite()
+        func window(_ start: String, _ end: String) throws -> (String?, String?) {
+            let result = try site.herald("maintenance", "new", "--title", "Window \(start)", "--component", "api", "--start", start, "--end", end, "--message", "Planned.", "--now", "2026-11-22T22:00:00Z")
+            #expect(result.status == 0, "\(result.stderr)")
+            let text = try site.read("content/maintenance/\(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))/maintenance.md")
+            func value(_ key: String) -> String? {
+                text.split(separator: "\n").first { $0.hasPrefix(key + ": ") }.map { String($0.dropFirst(key.count + 2)) }
+            }
+            return (value("scheduled_start"), value("scheduled_end"))
+        }
+        #expect(try window("02:00", "03:00") == ("2026-11-23T02:00:00Z", "2026-11-23T03:00:00Z"))
+        #expect(try window("23:00", "01:00") == ("2026-11-22T23:00:00Z", "2026-11-23T01:00:00Z"))
+    }
+
     /// An `in_progress` posted during the window ends with it; one posted after the end (an
     /// overrun) holds until the next update.
     @Test func inProgressEndsWithTheWindowUnlessPostedAfterIt() throws {
