@@ -8,27 +8,32 @@ import Foundation
 /// Errors give the file and line, never the name (logs of CI are often public).
 public struct KnownPeople: Sendable {
     let keys: Set<String>
+    /// Names and aliases exactly as written: most records name people this way (no folding needed).
+    let exact: Set<String>
     let idMatcher: NameMatcher
     let people: [Person]
 
     public init(_ people: [Person]) {
         self.people = people
         var keys: Set<String> = []
+        var exact: Set<String> = []
         var entries: [(text: String, owner: Int, ignoresCase: Bool)] = []
         for (index, person) in people.enumerated() {
             for text in [person.name] + person.aliases where !text.isEmpty {
                 keys.insert(ReaderText.key(text).lowercased())
+                exact.insert(text)
                 // In lower-case ids only full names and aliases of several words are looked for:
                 // "may" or "mark" in an id is far more often a word than a person.
                 if !person.isPublic, text == person.name || ReaderText.key(text).contains(" ") { entries.append((text, index, true)) }
             }
         }
         self.keys = keys
+        self.exact = exact
         idMatcher = NameMatcher(entries)
     }
 
     /// Whether `name` is a name or alias in people.yml (compared as a reader sees it, case ignored).
-    public func knows(_ name: String) -> Bool { keys.contains(ReaderText.key(name).lowercased()) }
+    public func knows(_ name: String) -> Bool { exact.contains(name) || keys.contains(ReaderText.key(name).lowercased()) }
 
     static let hint = "add them to content/people.yml (name, and aliases such as @handle), or post with --add-person"
 

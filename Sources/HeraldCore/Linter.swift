@@ -18,7 +18,7 @@ public struct Linter: Sendable {
         Rule(code: "order", summary: "records' times contradict each other"),
         Rule(code: "blame", summary: "a postmortem judges a person, makes a person the subject of a mistake, or judges with hindsight (counterfactuals)"),
         Rule(code: "missing-postmortem", summary: "a resolved critical or major incident has no published postmortem after check.postmortem_due_days"),
-        Rule(code: "unredacted", summary: "a person's name that is not in people.yml appears next to a role or as a handle"),
+        Rule(code: "unredacted", summary: "a probable person's name or handle that people.yml does not list appears in public text (it would be published as written)"),
         Rule(code: "remote-image", summary: "a published postmortem shows an image from another host"),
     ] + recordRules
 
@@ -80,6 +80,12 @@ public struct Linter: Sendable {
                     found += text.blame(entry.text, path: postmortem.path, bodyLine: entry.line, markdown: false)
                 }
                 found += text.unredacted(postmortem.body, path: postmortem.path, bodyLine: postmortem.bodyLine)
+                found += withLine(lineOf("summary", in: postmortem.path)) {
+                    text.unredacted(postmortem.summary, path: postmortem.path, bodyLine: $0, markdown: false)
+                }
+                for entry in postmortem.timeline {
+                    found += text.unredacted(entry.text, path: postmortem.path, bodyLine: entry.line, markdown: false)
+                }
                 if postmortem.status == .published {
                     // What `herald build` refuses (missing or unsafe files), and images it cannot copy.
                     let assets = PostmortemAssets.resolve(postmortem, layout: layout)
@@ -220,11 +226,10 @@ struct TextRules: Sendable {
     let support: String
     let localTimePattern: NSRegularExpression
     let zonePattern: NSRegularExpression
-    let roleNamePattern: NSRegularExpression
-    let handlePattern: NSRegularExpression
     let personWords: Set<String>
     let knownNames: [String]
     let blameRules: BlameRules
+    let forgotten: ForgottenNames
 
     static let subjectWords: Set<String> = [
         "he", "she", "i", "engineer", "engineers", "operator", "operators", "developer", "developers", "admin", "administrator",
@@ -250,9 +255,7 @@ struct TextRules: Sendable {
         personWords = words
         knownNames = names
         blameRules = BlameRules(people: people)
-        roleNamePattern = try! NSRegularExpression(
-            pattern: #"(?:(?:incident lead|messenger|responder|on-call engineer|on-call|engineer)\s+(\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+)?))|(?:(\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+)?)\s+\((?:on[- ]call|incident lead|lead|messenger|responder)\))"#)
-        handlePattern = try! NSRegularExpression(pattern: #"(?<![\p{L}\p{N}._%+-])@[A-Za-z0-9_][A-Za-z0-9_-]*"#)
+        forgotten = ForgottenNames(people: people)
     }
 
     func matches(_ regex: NSRegularExpression, _ text: String) -> [(String, NSRange)] {
@@ -313,18 +316,23 @@ struct TextRules: Sendable {
         return (start, nil)
     }
 
-    func unredacted(_ markdown: String, path: String, bodyLine: Int) -> [Diagnostic] {
+    /// Probable names of people that people.yml does not list (`ForgottenNames`), each once per text.
+    func unredacted(_ text: String, path: String, bodyLine: Int, markdown: Bool = true) -> [Diagnostic] {
         var found: [Diagnostic] = []
-        for (sentence, line) in prose(markdown, bodyLine: bodyLine) {
-            for match in roleNamePattern.matches(in: sentence, range: NSRange(sentence.startIndex..., in: sentence)) {
-                let range = match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range(at: 2)
-                let name = (sentence as NSString).substring(with: range)
-                if !knownNames.contains(name) && !knownNames.contains(where: { $0.hasPrefix(name + " ") }) {
-                    found.append(Diagnostic(path: path, line: line, severity: .warning, message: "'\(name)' looks like a person's name but is not in people.yml, so it would be published as is; add them to people.yml", code: "unredacted"))
-                }
-            }
-            for (handle, _) in matches(handlePattern, sentence) where !knownNames.contains(where: { $0.lowercased() == handle.lowercased() }) {
-                found.append(Diagnostic(path: path, line: line, severity: .warning, message: "handle '\(handle)' is not in people.yml; it is removed from public pages, but add it so it is shown as a role", code: "unredacted"))
+        var seen: Set<String> = []
+        let runs = markdown ? prose(text, bodyLine: bodyLine) : [(text, bodyLine)]
+        let sourceLines = markdown ? text.split(separator: "\n", omittingEmptySubsequences: false) : []
+        for (sentence, line) in runs {
+            for finding in forgotten.findings(in: sentence) where seen.insert(finding.name).inserted {
+                let spot = BlameRules.Finding(location: finding.location, length: finding.name.utf16.count, phrase: finding.name, message: "", hint: "")
+                let (at, column) = markdown ? Self.locate(spot, in: sentence, lines: sourceLines, from: line - bodyLine) : (line, nil)
+                let message = finding.name.hasPrefix("@") || finding.name.hasSuffix("@")
+                    ? "handle '\(finding.name)' is not in people.yml; it is removed from public pages, but add it so it is shown as a role"
+                    : "'\(finding.name)' looks like a person's name but is not in people.yml, so it would be published as is; add them to people.yml"
+                found.append(Diagnostic(
+                    path: path, line: markdown ? bodyLine + at : at, severity: .warning, message: message, code: "unredacted",
+                    hint: "list them in content/people.yml (with a label such as 'a community member' for outsiders); if it is not a person, add <!-- herald-ignore unredacted --> to the file",
+                    column: column))
             }
         }
         return found

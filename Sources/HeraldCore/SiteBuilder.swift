@@ -50,6 +50,20 @@ public struct SiteBuilder: Sendable {
         } + ClockSkew.warnings(model) + model.content.loadWarnings).sortedForOutput()
     }
 
+    /// Probable names of people that people.yml does not list, in published postmortems (as
+    /// `herald check`'s `unredacted` rule finds them, with its suppressions).
+    public static func nameWarnings(_ model: SiteModel, layout: SiteLayout) -> [Diagnostic] {
+        let postmortems = model.incidents.compactMap(\.postmortem)
+        guard !postmortems.isEmpty else { return [] }
+        let text = TextRules(people: model.content.people, support: model.settings.support)
+        var found: [Diagnostic] = []
+        for postmortem in postmortems {
+            found += text.unredacted(postmortem.body, path: postmortem.path, bodyLine: postmortem.bodyLine)
+            for entry in postmortem.timeline { found += text.unredacted(entry.text, path: postmortem.path, bodyLine: entry.line, markdown: false) }
+        }
+        return Linter(layout: layout, now: model.now).suppress(found, disabled: model.settings.check.disabled)
+    }
+
     public var layout: SiteLayout
     public var renderer: SiteRenderer
 
@@ -139,7 +153,8 @@ public struct SiteBuilder: Sendable {
         let previous = verification.value
         // Worked out while the files are written (it reads the events of every incident with a
         // published postmortem).
-        let warnings = Background { Self.warnings(model) }
+        let layout = self.layout
+        let warnings = Background { (Self.warnings(model) + Self.nameWarnings(model, layout: layout)).sortedForOutput() }
         let write = try writer.write(files, previous: previous)
         timings.append(clock.lap("write"))
         let report = Report(
