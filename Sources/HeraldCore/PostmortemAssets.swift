@@ -46,7 +46,7 @@ public enum PostmortemAssets {
         var result = Result()
         let body = postmortem.body
         // Most bodies link to nothing relative: no parse then.
-        guard body.contains("](") || body.contains("]:") || body.contains("<") else { return result }
+        guard body.contains("](") || body.contains("]:") else { return result }
         let id = postmortem.incidentID
         let content = realPath(layout.content.path)
         var seen: Set<String> = []

@@ -82,7 +82,7 @@ enum GFM {
         }
         let text = SourceText(source)
         if features.contains(.pipe) {
-            Tables.convert(in: document, source: text, lineOffset: 0, fullSource: source)
+            Tables.convert(in: document, source: text, lineOffset: 0, references: Tables.References(text))
         }
         if features.contains(.bracket) {
             TaskItems.convert(in: document, source: text)

@@ -11,7 +11,9 @@ enum Tables {
     /// with what came before it as a paragraph and what follows it parsed again as blocks.
     /// `lineOffset` is added to `source`'s line numbers (a fragment parsed again starts later);
     /// only blocks starting up to `maxLine` are looked at.
-    static func convert(in root: OpaquePointer, source: SourceText, lineOffset: Int, fullSource: UnsafeBufferPointer<UInt8>, maxLine: Int = .max) {
+    /// `depth` counts fragments parsed again inside fragments: bounded, so that no document can
+    /// make the work grow with the square of its length.
+    static func convert(in root: OpaquePointer, source: SourceText, lineOffset: Int, references: References, maxLine: Int = .max, depth: Int = 0) {
         let candidates = Node.collect(root) { node in
             let type = Node.type(node)
             guard type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING else { return false }
@@ -23,7 +25,7 @@ enum Tables {
             return false
         }
         for node in candidates {
-            convertBlock(node, source: source, lineOffset: lineOffset, fullSource: fullSource)
+            convertBlock(node, source: source, lineOffset: lineOffset, references: references, depth: depth)
         }
     }
 
@@ -35,7 +37,7 @@ enum Tables {
         var indent: Int
     }
 
-    static func convertBlock(_ node: OpaquePointer, source: SourceText, lineOffset: Int, fullSource: UnsafeBufferPointer<UInt8>) {
+    static func convertBlock(_ node: OpaquePointer, source: SourceText, lineOffset: Int, references: References, depth: Int) {
         let first = Int(cmark_node_get_start_line(node))
         let last = Int(cmark_node_get_end_line(node))
         let column = Int(cmark_node_get_start_column(node))
@@ -104,7 +106,7 @@ enum Tables {
         // Every piece of inline Markdown (the text before the table, each non-empty cell) is
         // parsed by libcmark in one document: each piece a paragraph led by "a " (so that it
         // cannot open a block and emphasis flanks as at a line start), then the whole source
-        // again so that reference links resolve.
+        // document's link reference definitions so that reference links resolve.
         var pieces: [[UInt8]] = []
         let columns = header.count
         if h > 0 {
@@ -125,7 +127,7 @@ enum Tables {
             aux.append(contentsOf: piece)
             aux.append(contentsOf: [10, 10])
         }
-        if containsReferenceDefinition(fullSource) { aux.append(contentsOf: fullSource) }
+        aux.append(contentsOf: references.bytes)
         guard let document = Node.parse(aux) else { return }
         defer { cmark_node_free(document) }
         let paragraphs = Array(Node.children(document).prefix(pieces.count))
@@ -185,10 +187,12 @@ enum Tables {
             }
             let restLines = lines.count - next
             rest.append(contentsOf: [10, 10])
-            if containsReferenceDefinition(fullSource) { rest.append(contentsOf: fullSource) }
+            rest.append(contentsOf: references.bytes)
             if let fragment = Node.parse(rest) {
                 let restSource = rest.withUnsafeBufferPointer { SourceText($0) }
-                convert(in: fragment, source: restSource, lineOffset: lineOffset + first + next - 1, fullSource: fullSource, maxLine: restLines)
+                if depth < 4 {
+                    convert(in: fragment, source: restSource, lineOffset: lineOffset + first + next - 1, references: references, maxLine: restLines, depth: depth + 1)
+                }
                 var anchor = table
                 for child in Node.children(fragment) {
                     let line = Int(cmark_node_get_start_line(child))
@@ -297,13 +301,36 @@ enum Tables {
         return result
     }
 
-    static func containsReferenceDefinition(_ source: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = 1
-        while index < source.count {
-            if source[index] == UInt8(ascii: ":"), source[index - 1] == UInt8(ascii: "]") { return true }
-            index += 1
+    /// The lines of `source` that may define link references (`[label]: destination`, with a
+    /// title on the next line), so that a table cell parsed on its own can use them. At most
+    /// 16 KB: parsing them again for each table must stay cheap.
+    /// A document's reference definitions, looked for when the first table needs them.
+    final class References {
+        let source: SourceText
+        init(_ source: SourceText) { self.source = source }
+        lazy var bytes: [UInt8] = Tables.referenceDefinitions(source)
+    }
+
+    static func referenceDefinitions(_ source: SourceText) -> [UInt8] {
+        var result: [UInt8] = []
+        var previousWasDefinition = false
+        for number in 1...source.lineCount {
+            let line = source.line(number)
+            var index = line.startIndex
+            while index < line.endIndex, line[index] == 32 || line[index] == UInt8(ascii: ">") { index += 1 }
+            let isDefinition = index < line.endIndex && line[index] == UInt8(ascii: "[")
+                && zip(line[index...], line[index...].dropFirst()).contains { $0 == UInt8(ascii: "]") && $1 == UInt8(ascii: ":") }
+            let isTitle = previousWasDefinition && index < line.endIndex
+                && (line[index] == UInt8(ascii: "\"") || line[index] == UInt8(ascii: "'") || line[index] == UInt8(ascii: "("))
+            if isDefinition || isTitle {
+                result.append(contentsOf: line[index...])
+                result.append(10)
+                if result.count > 16 * 1024 { return [] }
+            }
+            previousWasDefinition = isDefinition
         }
-        return false
+        if !result.isEmpty { result.insert(10, at: 0) }
+        return result
     }
 
     /// Removes the first `count` bytes of text from the start of `container` (the "a " lead).

@@ -252,6 +252,20 @@ func specExamples() throws -> [SpecExample] {
         #expect(Markdown.html("https://a.test/?a=1&amp;b=2") == "<p><a href=\"https://a.test/?a=1&amp;b=2\">https://a.test/?a=1&amp;b=2</a></p>\n")
     }
 
+    /// Hostile input: tables that each end inside libcmark's paragraph, thousands of them, with
+    /// reference definitions, render in time that grows with the length (not its square).
+    @Test func manyTablesStayCheap() {
+        var source = ""
+        for index in 0..<3000 { source += "| a\(index) | [b][r\(index % 50)] |\n|---|---|\n| 1 | 2 |\n2. item\n" }
+        for index in 0..<50 { source += "\n[r\(index)]: https://r.test/\(index)" }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let html = Markdown.html(source)
+        let elapsed = clock.now - started
+        #expect(html.contains("<a href=\"https://r.test/7\">b</a>"))
+        #expect(elapsed < .seconds(10), "\(elapsed)")
+    }
+
     @Test func textsWithoutExtensionsRenderAsBefore() {
         let source = "We are investigating errors on the API. Next update by 14:30 UTC.\n"
         #expect(Markdown.html(source) == "<p>We are investigating errors on the API. Next update by 14:30 UTC.</p>\n")
