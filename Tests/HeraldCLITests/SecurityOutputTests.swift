@@ -156,6 +156,37 @@ struct SecurityOutputTests {
         #expect(try snapshot(site, "public") == published)
     }
 
+    // MARK: - #29.6: one step, unchanged files carried over
+
+    /// A build that changes pages swaps in a new folder (another inode) in one step, while a file
+    /// whose bytes did not change is the very same file (inode and modification time kept: CDN and
+    /// rsync uploads stay small); a build that changes nothing swaps nothing.
+    @Test func unchangedFilesAreCarriedOverAndANoOpBuildSwapsNothing() throws {
+        let site = try TemporarySite()
+        func identity(_ path: String) -> [Int] {
+            var info = stat()
+            #expect(lstat(site.root.appendingPathComponent(path).path, &info) == 0)
+            return [Int(info.st_ino), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
+        }
+        #expect(try site.herald("build", "--now", now).status == 0)
+        let folder = identity("public")
+        let style = identity("public/assets/style.css")
+        let index = identity("public/index.html")
+        for title in ["Second", "Third", "Fourth"] {
+            try retitle(site, title)
+            let build = try site.herald("build", "--now", now)
+            #expect(build.status == 0, "\(build.stderr)")
+            #expect(identity("public/assets/style.css") == style)
+        }
+        #expect(identity("public") != folder)
+        #expect(identity("public/index.html") != index)
+        let swapped = identity("public")
+        let again = try site.herald("build", "--now", now)
+        #expect(again.stdout.contains("(0 written"), "\(again.stdout)")
+        #expect(identity("public") == swapped)
+        try expectBuildEqualsCold(site)
+    }
+
     // MARK: - #28.2: public/ holds only what is published
 
     /// Two builds of the same content with the same "now" give byte-identical folders, every file
