@@ -140,12 +140,13 @@ public struct SiteWriter: Sendable {
                     start = index + 1
                 }
                 fields.4 = start..<line.upperBound
-                guard found == 4, let size = number(fields.1, radix: 10), let mtime = number(fields.2, radix: 10),
-                    let hash = number(fields.3, radix: 16)
+                // A forged size or time over Int64.max (found by FuzzManifest) is a bad line, not a trap.
+                guard found == 4, let size = number(fields.1, radix: 10).flatMap(Int.init(exactly:)),
+                    let mtime = number(fields.2, radix: 10).flatMap(Int64.init(exactly:)), let hash = number(fields.3, radix: 16)
                 else { continue }
                 let path = text(fields.0)
                 manifest.paths.append(path)
-                var entry = Manifest.Entry(size: Int(size), mtime: Int64(mtime), hash: hash, key: number(fields.4, radix: 16))
+                var entry = Manifest.Entry(size: size, mtime: mtime, hash: hash, key: number(fields.4, radix: 16))
                 entry.line = line
                 manifest.entries[path] = entry
             }
