@@ -186,7 +186,8 @@ struct Posting {
         var text: String
         if let option {
             if option == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                // Never more than a record may hold (and one byte to tell it was more).
+                text = String(decoding: FileHandle.standardInput.readData(ofLength: InputRules.maxFileSize + 1), as: UTF8.self)
             } else {
                 text = option
             }
@@ -204,6 +205,10 @@ struct Posting {
         }
         text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw CLIError("aborted: the message is empty; nothing was written") }
+        // The record must stay under the size `herald build` reads (with room for its front matter).
+        guard text.utf8.count <= InputRules.maxFileSize - 4096 else {
+            throw CLIError("the message is over \(InputRules.maxFileSize - 4096) bytes (a record file may be at most \(InputRules.maxFileSizeText)); nothing was written")
+        }
         return text
     }
 

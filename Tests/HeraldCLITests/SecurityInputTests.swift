@@ -181,6 +181,28 @@ struct SecurityInputTests {
         }
     }
 
+    @Test func aHugeMessageIsRefusedByTheCLI() throws {
+        let site = try TemporarySite()
+        // From a file, not a pipe: herald stops reading at the limit, which would break a pipe's writer.
+        let message = site.root.appendingPathComponent("message.txt")
+        try Data(repeating: UInt8(ascii: "x"), count: 3 << 20).write(to: message)
+        let process = Process()
+        process.executableURL = HeraldRunner.executable
+        process.arguments = ["incident", "update", "2026-11-22-search-down", "--status", "identified", "--message", "-", "--by", "Jane Doe"]
+        process.currentDirectoryURL = site.root
+        process.standardInput = try FileHandle(forReadingFrom: message)
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let result = (status: process.terminationStatus, stderr: stderr)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("the message is over 1044480 bytes (a record file may be at most 1 MiB); nothing was written"), "\(result.stderr)")
+        #expect(site.files(under: Self.incident).count == 2)
+    }
+
     // MARK: - Numbers (#29.5)
 
     @Test func staleAfterThatOverflowsIsAnErrorNotATrap() throws {
@@ -371,6 +393,23 @@ struct SecurityInputTests {
         for path in ["/index.html%00.txt", "/index.html%00", "/%0aindex.html", "/assets/style.css%7f"] {
             #expect(try Self.rawGet(path, host: "127.0.0.1:\(port)", port: port).hasPrefix("HTTP/1.1 400"), "\(path)")
         }
+    }
+
+    /// Found by FuzzManifest: a forged manifest line whose size or time is over Int64.max trapped
+    /// every later build. Such a line is now ignored (the file counts as changed).
+    @Test func aForgedManifestWithHugeNumbersDoesNotTrap() throws {
+        let site = try TemporarySite()
+        #expect(try site.herald("build", "--now", "2026-11-22T14:10:00Z").status == 0)
+        let manifest = try site.read("public/.herald-output")
+        var lines = manifest.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let index = try #require(lines.firstIndex { $0.hasPrefix("index.html\t") })
+        var fields = lines[index].split(separator: "\t").map(String.init)
+        fields[1] = "18446744073709551615"
+        lines[index] = fields.joined(separator: "\t")
+        try site.write("public/.herald-output", lines.joined(separator: "\n"))
+        let result = try site.herald("build", "--now", "2026-11-22T14:10:00Z")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try site.read("public/index.html").contains("Search is unavailable"))
     }
 
     // MARK: - Helpers
