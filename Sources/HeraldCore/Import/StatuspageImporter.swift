@@ -228,12 +228,7 @@ public struct StatuspageImporter {
             if let items = list.arrayValue {
                 for (index, item) in items.enumerated() {
                     guard let update = readUpdate(item, path: path, statuses: statuses, order: items.count - index, problems: &problems, add: add) else { continue }
-                    if update.status == "postmortem" {
-                        // Statuspage posts the postmortem as an update; Herald keeps it as the postmortem.
-                        if postmortem == nil || (postmortem!.published ?? update.at) < update.at { postmortem = (update.body, update.at) }
-                    } else {
-                        updates.append(update)
-                    }
+                    updates.append(update)
                 }
             } else {
                 problems.error(path, list, "'incident_updates' must be an array, found \(list.kindName)")
@@ -244,7 +239,7 @@ public struct StatuspageImporter {
         if let body = node["postmortem_body"]?.stringValue, !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             postmortem = (ImportFiles.normalisedBody(body), time(node, "postmortem_published_at", path: path, problems: &problems, required: false))
         }
-        if !isMaintenance, updates.isEmpty, problems.diagnostics.count == before {
+        if !isMaintenance, !updates.contains(where: { $0.status != "postmortem" }), problems.diagnostics.count == before {
             problems.error(path, node["incident_updates"] ?? node, "incident has no update (expected at least one in 'incident_updates')")
         }
         guard problems.diagnostics.count == before, let id, let name, let impact, let status, let createdAt else { return nil }
@@ -431,6 +426,10 @@ public struct StatuspageImporter {
             body = template.replacingOccurrences(of: "{components}", with: names.isEmpty ? "our services" : names.joined(separator: ", "))
                 .replacingOccurrences(of: "{support}", with: settings.support)
             plan.notes.append("update \(update.id) has no text: given the canned text for '\(update.status)'")
+        }
+        if update.status == "postmortem" {
+            // Statuspage's postmortem notice: a follow-up, which Herald's API gives that status again.
+            return .init(at: update.at, kind: Event.followUp, first: ("kind", Event.followUp), fields: [], body: body, source: "update:" + update.id)
         }
         return .init(at: update.at, kind: update.status, first: ("status", update.status), fields: fields, body: body, source: "update:" + update.id)
     }
