@@ -32,7 +32,10 @@ public struct ImportApplier {
         try fm.createDirectory(at: staging.appendingPathComponent("content"), withIntermediateDirectories: true)
         defer { try? fm.removeItem(at: staging) }
         let staged = SiteLayout(root: staging)
-        let stagedWriter = RecordWriter(layout: staged)
+        var stagedWriter = RecordWriter(layout: staged)
+        // Tens of thousands of files: one flush (sync) before they move into place,
+        // not one per file (fsync each took 10,000 incidents to minutes on a busy disk).
+        stagedWriter.syncsEachFile = false
 
         // site.yml (with the new components) and people.yml.
         let oldSite = try Data(contentsOf: layout.siteFile)
@@ -99,6 +102,9 @@ public struct ImportApplier {
         let errors = diagnostics.filter { $0.severity == .error }
         if !errors.isEmpty { throw DiagnosticsError(errors) }
         if dryRun { return }
+
+        // Everything staged reaches the disk before any of it is moved into content/.
+        sync()
 
         // Apply, remembering how to undo each step.
         var undo: [() -> Void] = []
