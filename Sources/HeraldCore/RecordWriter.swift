@@ -15,6 +15,9 @@ import Darwin
 /// keep their update.
 public struct RecordWriter: Sendable {
     public var layout: SiteLayout
+    /// Whether each file is flushed to disk before it is linked into place. An import turns this
+    /// off for its staging folder and flushes the whole file system once before moving it in.
+    public var syncsEachFile = true
 
     public init(layout: SiteLayout) { self.layout = layout }
 
@@ -141,7 +144,7 @@ public struct RecordWriter: Sendable {
             }
             offset += n
         }
-        fsync(fd)
+        if syncsEachFile { fsync(fd) }
         close(fd)
         if link(temporary.path, url.path) == 0 { return true }
         if errno == EEXIST { return false }

@@ -60,7 +60,7 @@ public struct CStateImporter {
 
         // The issues.
         let issuesFolder = site.appendingPathComponent("content/issues", isDirectory: true)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: issuesFolder.path)) ?? []).filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: issuesFolder.path)) ?? []).filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && !$0.hasPrefix("_") && $0.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F } }.sorted()
         if names.isEmpty && configName == nil {
             throw HeraldError("\(shown): not a cState site (expected config.yml and content/issues/*.md)")
         }

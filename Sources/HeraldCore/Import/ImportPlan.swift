@@ -11,11 +11,11 @@ public struct ImportTime: Comparable, Hashable, Sendable {
         self.milliseconds = milliseconds
     }
 
-    public init(_ timestamp: Timestamp) { self.init(seconds: timestamp.seconds, milliseconds: 0) }
+    public init(_ timestamp: Timestamp) { self.init(seconds: timestamp.seconds, milliseconds: Int(timestamp.millisecond)) }
 
     public static func < (a: ImportTime, b: ImportTime) -> Bool { (a.seconds, a.milliseconds) < (b.seconds, b.milliseconds) }
 
-    public var timestamp: Timestamp { Timestamp(seconds: seconds) }
+    public var timestamp: Timestamp { Timestamp(milliseconds: seconds * 1000 + Int64(milliseconds)) }
 
     /// RFC 3339 with an offset and an optional fraction (kept to the millisecond, truncated).
     public static func parse(_ text: String) -> ImportTime? {
@@ -36,11 +36,7 @@ public struct ImportTime: Comparable, Hashable, Sendable {
     }
 
     /// `2021-03-12T18:26:30.483Z`; whole seconds without a fraction.
-    public var rfc3339: String {
-        let base = timestamp.rfc3339
-        guard milliseconds != 0 else { return base }
-        return String(base.dropLast()) + "." + String(format: "%03d", milliseconds) + "Z"
-    }
+    public var rfc3339: String { timestamp.rfc3339 }
 }
 
 /// What an import will add to a site: worked out completely (and every input problem found)
@@ -73,9 +69,8 @@ public struct ImportPlan: Sendable {
             self.source = source
         }
 
-        var text: String {
-            RecordWriter.eventText([first, ("at", at.rfc3339)] + fields, body: body)
-        }
+        /// The front matter as `RecordWriter.createEvent` takes it (it adds `seq:` after `at:`).
+        var allFields: [(String, String)] { [first, ("at", at.rfc3339)] + fields }
     }
 
     public enum RecordKind: String, Sendable { case incident, maintenance }

@@ -140,7 +140,7 @@ public struct StatuspageImporter {
             return nil
         }
         let before = problems.diagnostics.count
-        let id = requiredString(node, "id", path: path, problems: &problems)
+        let id = identifier(node, path: path, problems: &problems)
         let name = requiredString(node, "name", path: path, problems: &problems)
         guard problems.diagnostics.count == before, let id, let name else { return nil }
         return SPComponent(
@@ -162,6 +162,16 @@ public struct StatuspageImporter {
             return nil
         }
         return text
+    }
+
+    /// An id as the ledger keeps it: no blank space or control characters, at most 128 characters.
+    func identifier(_ node: JSONNode, path: String, problems: inout ImportProblems, key: String = "id") -> String? {
+        guard let id = requiredString(node, key, path: path, problems: &problems) else { return nil }
+        guard id.count <= 128, id.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !$0.properties.isWhitespace }) else {
+            problems.error(path, node[key]!, "'\(key)' holds blank space or control characters, or is longer than 128 (expected a Statuspage id such as \"wdhkj70kynwk\")")
+            return nil
+        }
+        return id
     }
 
     func time(_ node: JSONNode, _ key: String, path: String, problems: inout ImportProblems, required: Bool) -> ImportTime? {
@@ -191,7 +201,7 @@ public struct StatuspageImporter {
             return nil
         }
         let before = problems.diagnostics.count
-        let id = requiredString(node, "id", path: path, problems: &problems)
+        let id = identifier(node, path: path, problems: &problems)
         let name = requiredString(node, "name", path: path, problems: &problems)
         let impact = oneOf(node, "impact", Self.impacts, path: path, problems: &problems)
         let scheduledFor = time(node, "scheduled_for", path: path, problems: &problems, required: false)
@@ -228,12 +238,7 @@ public struct StatuspageImporter {
             if let items = list.arrayValue {
                 for (index, item) in items.enumerated() {
                     guard let update = readUpdate(item, path: path, statuses: statuses, order: items.count - index, problems: &problems, add: add) else { continue }
-                    if update.status == "postmortem" {
-                        // Statuspage posts the postmortem as an update; Herald keeps it as the postmortem.
-                        if postmortem == nil || (postmortem!.published ?? update.at) < update.at { postmortem = (update.body, update.at) }
-                    } else {
-                        updates.append(update)
-                    }
+                    updates.append(update)
                 }
             } else {
                 problems.error(path, list, "'incident_updates' must be an array, found \(list.kindName)")
@@ -244,7 +249,7 @@ public struct StatuspageImporter {
         if let body = node["postmortem_body"]?.stringValue, !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             postmortem = (ImportFiles.normalisedBody(body), time(node, "postmortem_published_at", path: path, problems: &problems, required: false))
         }
-        if !isMaintenance, updates.isEmpty, problems.diagnostics.count == before {
+        if !isMaintenance, !updates.contains(where: { $0.status != "postmortem" }), problems.diagnostics.count == before {
             problems.error(path, node["incident_updates"] ?? node, "incident has no update (expected at least one in 'incident_updates')")
         }
         guard problems.diagnostics.count == before, let id, let name, let impact, let status, let createdAt else { return nil }
@@ -262,11 +267,11 @@ public struct StatuspageImporter {
             return nil
         }
         let before = problems.diagnostics.count
-        let id = requiredString(node, "id", path: path, problems: &problems)
+        let id = identifier(node, path: path, problems: &problems)
         let status = oneOf(node, "status", statuses, path: path, problems: &problems)
         var body = ""
         if let value = node["body"], !value.isNull {
-            if let text = value.stringValue { body = ImportFiles.normalisedBody(text) } else {
+            if let text = value.stringValue { body = Self.keepingLineBreaks(ImportFiles.normalisedBody(text)) } else {
                 problems.error(path, value, "'body' must be a string, found \(value.kindName)")
             }
         }
@@ -281,7 +286,7 @@ public struct StatuspageImporter {
                         problems.error(path, item, "expected an affected component object, found \(item.kindName)")
                         continue
                     }
-                    guard let code = requiredString(item, "code", path: path, problems: &problems),
+                    guard let code = identifier(item, path: path, problems: &problems, key: "code"),
                         let newStatus = oneOf(item, "new_status", Self.componentStatuses, path: path, problems: &problems)
                     else { continue }
                     if let old = item["old_status"], !old.isNull {
@@ -297,6 +302,25 @@ public struct StatuspageImporter {
         }
         guard problems.diagnostics.count == before, let id, let status, let at else { return nil }
         return SPUpdate(id: id, status: status, body: body, at: at, order: order, changes: changes)
+    }
+
+    /// Statuspage shows a body's single line breaks as breaks; Markdown would join the lines. Each
+    /// one becomes a hard break (a `\` at the end of the line), unless the next line starts a block
+    /// of its own (a list item, a quote, a heading) or the line ends in a `\` already.
+    static func keepingLineBreaks(_ body: String) -> String {
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count > 1 else { return body }
+        var out = ""
+        for (index, line) in lines.enumerated() {
+            out += line
+            guard index + 1 < lines.count else { break }
+            let next = lines[index + 1].drop { $0 == " " }
+            let startsBlock = next.isEmpty || next.hasPrefix("- ") || next.hasPrefix("* ") || next.hasPrefix("+ ") || next.hasPrefix(">") || next.hasPrefix("#")
+                || (next.first?.isNumber == true && next.drop { $0.isNumber }.hasPrefix(". "))
+            if !line.trimmingCharacters(in: .whitespaces).isEmpty, !startsBlock, !line.hasSuffix("\\") { out += "\\" }
+            out += "\n"
+        }
+        return out
     }
 
     // MARK: - The plan
@@ -362,6 +386,9 @@ public struct StatuspageImporter {
             let events = incident.updates.map { event($0, incident: incident, components: heraldID, plan: &plan) }
             if let existing = ledger.entries[recordKey] {
                 let id = String(existing.split(separator: "/").last ?? "")
+                guard RecordID.problem(id) == nil, existing == "\(kind == .incident ? "incidents" : "maintenance")/\(id)" else {
+                    throw HeraldError("content/imports/statuspage.tsv: '\(existing)' for \(recordKey) is not a record (expected incidents/<id> or maintenance/<id>)")
+                }
                 let folder = kind == .incident ? layout.incidentFolder(id) : layout.maintenanceFolder(id)
                 let fresh = events.filter { ledger.entries[$0.source] == nil }
                 plan.alreadyImported += 1 + (events.count - fresh.count)
@@ -431,6 +458,10 @@ public struct StatuspageImporter {
             body = template.replacingOccurrences(of: "{components}", with: names.isEmpty ? "our services" : names.joined(separator: ", "))
                 .replacingOccurrences(of: "{support}", with: settings.support)
             plan.notes.append("update \(update.id) has no text: given the canned text for '\(update.status)'")
+        }
+        if update.status == "postmortem" {
+            // Statuspage's postmortem notice: a follow-up, which Herald's API gives that status again.
+            return .init(at: update.at, kind: Event.followUp, first: ("kind", Event.followUp), fields: [], body: body, source: "update:" + update.id)
         }
         return .init(at: update.at, kind: update.status, first: ("status", update.status), fields: fields, body: body, source: "update:" + update.id)
     }
