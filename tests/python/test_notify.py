@@ -109,9 +109,9 @@ class Receiver:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
-    # Headers and body go out as two writes: with Nagle's algorithm the body waits for the
-    # client's delayed ACK (40 ms a request), which would measure the receiver, not Herald.
-    disable_nagle_algorithm = True
+            # Headers and body go out as two writes: with Nagle's algorithm the body waits for
+            # the client's delayed ACK (40 ms a request).
+            disable_nagle_algorithm = True
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
