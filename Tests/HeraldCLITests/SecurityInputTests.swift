@@ -396,17 +396,23 @@ struct SecurityInputTests {
     }
 
     /// Found by FuzzManifest: a forged manifest line whose size or time is over Int64.max trapped
-    /// every later build. Such a line is now ignored (the file counts as changed).
+    /// every later build. The manifest now lives in the state folder beside the output and is
+    /// checksummed; a forged line (checksum or range) makes the build ignore the manifest and
+    /// write everything again, never trap. The parser's own range check is exercised by the fuzz
+    /// target's regression input (Fuzz/Corpus/FuzzManifest/regression-size-over-int64).
     @Test func aForgedManifestWithHugeNumbersDoesNotTrap() throws {
         let site = try TemporarySite()
         #expect(try site.herald("build", "--now", "2026-11-22T14:10:00Z").status == 0)
-        let manifest = try site.read("public/.herald-output")
+        let state = site.root.appendingPathComponent(".public.herald")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: state.path).first { $0.hasPrefix("manifest-") })
+        let manifest = try site.read(".public.herald/\(name)")
         var lines = manifest.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let index = try #require(lines.firstIndex { $0.hasPrefix("index.html\t") })
         var fields = lines[index].split(separator: "\t").map(String.init)
         fields[1] = "18446744073709551615"
+        fields[2] = "99999999999999999999"
         lines[index] = fields.joined(separator: "\t")
-        try site.write("public/.herald-output", lines.joined(separator: "\n"))
+        try site.write(".public.herald/\(name)", lines.joined(separator: "\n"))
         let result = try site.herald("build", "--now", "2026-11-22T14:10:00Z")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try site.read("public/index.html").contains("Search is unavailable"))
