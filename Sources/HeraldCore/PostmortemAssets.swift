@@ -46,7 +46,7 @@ public enum PostmortemAssets {
         var result = Result()
         let body = postmortem.body
         // Most bodies link to nothing relative: no parse then.
-        guard body.contains("](") || body.contains("]:") else { return result }
+        guard mayLink(body) else { return result }
         let id = postmortem.incidentID
         let content = realPath(layout.content.path)
         var seen: Set<String> = []
@@ -146,6 +146,24 @@ public enum PostmortemAssets {
         try assets.map { asset in
             guard let bytes = FileBytes.read(asset.source) else { throw HeraldError("cannot read \(asset.source)") }
             return OutputFile(path: asset.output, bytes: bytes)
+        }
+    }
+
+    /// Whether `body` has `](` or `]:` (a link, an image or a reference definition): one memchr
+    /// pass, run for every published postmortem on every build.
+    static func mayLink(_ body: String) -> Bool {
+        var body = body
+        return body.withUTF8 { bytes -> Bool in
+            guard let base = bytes.baseAddress else { return false }
+            var offset = 0
+            while offset < bytes.count - 1 {
+                guard let found = memchr(base + offset, Int32(UInt8(ascii: "]")), bytes.count - 1 - offset) else { return false }
+                let index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                let next = bytes[index + 1]
+                if next == UInt8(ascii: "(") || next == UInt8(ascii: ":") { return true }
+                offset = index + 1
+            }
+            return false
         }
     }
 

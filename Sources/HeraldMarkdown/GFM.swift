@@ -49,24 +49,40 @@ enum GFM {
         static let at = Features(rawValue: 16)
     }
 
-    /// Which extensions `source` could use: one pass over its bytes.
+    /// For each byte, the feature it may start (0: none).
+    private static let starts: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 256)
+        table[Int(UInt8(ascii: "|"))] = 1
+        table[Int(UInt8(ascii: "["))] = 2
+        table[Int(UInt8(ascii: "~"))] = 3
+        table[Int(UInt8(ascii: "@"))] = 4
+        table[Int(UInt8(ascii: ":"))] = 5
+        table[Int(UInt8(ascii: "w"))] = 6
+        return table
+    }()
+
+    /// Which extensions `source` could use: one pass over its bytes, a table lookup each.
     static func features(_ s: UnsafeBufferPointer<UInt8>) -> Features {
         var found: Features = []
-        var i = 0
         let n = s.count
-        while i < n {
-            switch s[i] {
-            case UInt8(ascii: "|"): found.insert(.pipe)
-            case UInt8(ascii: "["): found.insert(.bracket)
-            case UInt8(ascii: "~"): found.insert(.tilde)
-            case UInt8(ascii: "@"): found.insert(.at)
-            case UInt8(ascii: ":"):
-                if i + 2 < n, s[i + 1] == UInt8(ascii: "/"), s[i + 2] == UInt8(ascii: "/") { found.insert(.url) }
-            case UInt8(ascii: "w"):
-                if i + 3 < n, s[i + 1] == UInt8(ascii: "w"), s[i + 2] == UInt8(ascii: "w"), s[i + 3] == UInt8(ascii: ".") { found.insert(.url) }
-            default: break
+        starts.withUnsafeBufferPointer { table in
+            var i = 0
+            while i < n {
+                let kind = table[Int(s[i])]
+                if kind != 0 {
+                    switch kind {
+                    case 1: found.insert(.pipe)
+                    case 2: found.insert(.bracket)
+                    case 3: found.insert(.tilde)
+                    case 4: found.insert(.at)
+                    case 5:
+                        if i + 2 < n, s[i + 1] == UInt8(ascii: "/"), s[i + 2] == UInt8(ascii: "/") { found.insert(.url) }
+                    default:
+                        if i + 3 < n, s[i + 1] == UInt8(ascii: "w"), s[i + 2] == UInt8(ascii: "w"), s[i + 3] == UInt8(ascii: ".") { found.insert(.url) }
+                    }
+                }
+                i += 1
             }
-            i += 1
         }
         return found
     }

@@ -1,4 +1,9 @@
 internal import CCmark
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// GFM task list items: `- [ ] text` and `- [x] text` become a disabled checkbox labelled by the
 /// item's text.
@@ -49,7 +54,11 @@ enum Inlines {
             for container in containers(root, includingLinks: true) { strikethrough(in: container, source: escapes ? source : nil) }
         }
         if features.contains(.at) {
-            let texts = Node.collect(root) { Node.type($0) == CMARK_NODE_TEXT && !insideLink($0) }
+            // Only text holding an '@' (looked for in libcmark's own buffer) is looked at further.
+            let texts = Node.collect(root) { node in
+                guard Node.type(node) == CMARK_NODE_TEXT, let literal = cmark_node_get_literal(node), strchr(literal, 64) != nil else { return false }
+                return !insideLink(node)
+            }
             for text in texts { autolinkEmails(in: text) }
         }
     }
