@@ -53,11 +53,13 @@ public struct NameMatcher: Sendable {
         // Bytes a folded byte can be written as, raw: itself and its capital.
         func raw(_ byte: UInt8) -> [UInt8] { byte >= 97 && byte <= 122 ? [byte, byte - 32] : [byte] }
         // Raw bytes that may read as something else: non-ASCII, entities, escapes, emphasis, spaces.
-        let special: [UInt8] = Array(128...255) + [38, 37, 42, 92, 32, 9, 10, 13, 45, 95]
+        // (Whitespace, '-' and '_' only where the needle's second byte is a space: "J Doe".)
+        let special: [UInt8] = Array(128...255) + [38, 37, 42, 92]
         for (index, needle) in needles.enumerated() {
             table[Int(needle.folded[0])].append(index)
             guard needle.folded[0] < 128 else { continue }  // non-ASCII first bytes are always read
-            let seconds = needle.folded.count > 1 ? raw(needle.folded[1]) + special : (0...255).map { UInt8($0) }
+            let spaces: [UInt8] = needle.folded.count > 1 && needle.folded[1] == 32 ? [32, 9, 10, 13, 45, 95] : []
+            let seconds = needle.folded.count > 1 ? raw(needle.folded[1]) + special + spaces : (0...255).map { UInt8($0) }
             for first in raw(needle.folded[0]) { for second in seconds { mark(first, second) } }
         }
         for i in 0..<256 { table[i].sort { needles[$0].folded.count > needles[$1].folded.count } }

@@ -93,13 +93,18 @@ enum ReaderText {
         var unit: Unit
         let v = scalar.value
         if v < 128 {
-            var one = [UInt8(v)]
-            unit = one.withUnsafeMutableBufferPointer { ReaderText.unit(UnsafeBufferPointer($0), 0, .text) }
-            if unit.kind == .invisible && v == 42 { unit.kind = .other; unit.b0 = 42; unit.count = 1 }  // an escaped '*' is visible
+            let b = UInt8(v)
+            switch b {
+            case 97...122, 48...57: unit = Unit(b0: b, count: 1, kind: .word)
+            case 65...90: unit = Unit(b0: b + 32, count: 1, upper: true, kind: .word)
+            case 32, 9, 10, 13, 11, 12, 45, 95: unit = Unit(b0: 32, count: 1, kind: .space)
+            default: unit = Unit(b0: b == 96 ? 39 : b, count: 1, kind: .other)  // an escaped '*' is visible
+            }
         } else if let table = Table.shared.lookup(v) {
             unit = table
         } else {
-            unit = Table.compute(scalar, full: false)
+            // CJK and other scripts beyond U+3000 have no diacritics to fold (fullwidth forms do).
+            unit = Table.compute(scalar, full: v < 0x3000 || (v >= 0xFF00 && v <= 0xFFEF))
         }
         unit.next = next
         return unit
@@ -112,6 +117,13 @@ enum ReaderText {
         while j < limit, h[j] != 59 { j += 1 }
         guard j < limit, j > i + 1 else { return nil }
         let body = UnsafeBufferPointer(rebasing: h[(i + 1)..<j])
+        // The entities every HTML page is full of, without a dictionary look-up.
+        switch body.count {
+        case 2 where body[1] == 116 && (body[0] == 108 || body[0] == 103): return (Unicode.Scalar(body[0] == 108 ? 60 : 62), j + 1)  // lt gt
+        case 3 where body[0] == 97 && body[1] == 109 && body[2] == 112: return (Unicode.Scalar(38), j + 1)  // amp
+        case 4 where body[0] == 113 && body[1] == 117 && body[2] == 111 && body[3] == 116: return (Unicode.Scalar(34), j + 1)  // quot
+        default: break
+        }
         if body[0] == 35 {  // '#'
             var value: UInt32 = 0
             if body.count > 1, body[1] == 120 || body[1] == 88 {
@@ -208,7 +220,9 @@ enum ReaderText {
 
         init() {
             var ranges: [(UInt32, [Unit])] = []
-            for (low, high) in [(0x80, 0x24F), (0x250, 0x2FF), (0x370, 0x52F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFF00, 0xFF65)] {
+            // Decomposing takes microseconds a scalar: only the ranges most text uses are made at
+            // once (Latin, general punctuation); others are decomposed when met.
+            for (low, high) in [(0x80, 0x24F), (0x2000, 0x206F)] {
                 ranges.append((UInt32(low), (low...high).map { Table.compute(Unicode.Scalar(UInt32($0)) ?? " ", full: true) }))
             }
             self.ranges = ranges
