@@ -5,7 +5,8 @@ import Foundation
 /// as a rule and a heading made of its fields, so it is refused, naming the fields.
 enum ForeignFrontMatter {
     /// The problem with `body` (starting at file line `bodyLine`), if it opens with `---` (YAML)
-    /// or `+++` (TOML) followed by `field: value` (or `field = value`) lines and a closing fence.
+    /// or `+++` (TOML) followed by two or more `field: value` (or `field = value`) lines and a
+    /// closing fence.
     static func problem(in body: String, path: String, bodyLine: Int) -> Diagnostic? {
         // Cheap first: the body must start (after blank lines) with a fence.
         let trimmed = body.drop(while: { $0 == "\n" || $0 == "\r" || $0 == " " || $0 == "\t" })
@@ -24,7 +25,9 @@ enum ForeignFrontMatter {
             let line = lines[index]
             let text = line.trimmingCharacters(in: .whitespaces)
             if text == fence || (!toml && text == "...") {
-                guard !fields.isEmpty else { return nil }
+                // One `Label: text` line between rules is a setext heading someone wrote; another
+                // tool's front matter has several fields (title, date, tags…).
+                guard fields.count >= 2 else { return nil }
                 let list = fields.prefix(8).map { "'\($0)'" }.joined(separator: ", ") + (fields.count > 8 ? ", …" : "")
                 return .error(
                     path, bodyLine + start,

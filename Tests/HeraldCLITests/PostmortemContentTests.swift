@@ -61,6 +61,11 @@ struct PostmortemContentTests {
         // A rebuild keeps them; a removed reference removes the copy.
         #expect(try site.herald("build", "--now", now).status == 0)
         #expect(site.exists("public/postmortems/\(id)/img/pods.png"))
+        let text = try site.read("content/postmortems/\(id).md").replacingOccurrences(of: "![Pods over time](img/pods.png)", with: "No chart.")
+        try site.write("content/postmortems/\(id).md", text)
+        #expect(try site.herald("build", "--now", now).status == 0)
+        #expect(!site.exists("public/postmortems/\(id)/img/pods.png"))
+        #expect(site.exists("public/postmortems/\(id)/shared.png"))
     }
 
     /// The leak guard reads copied text files like pages: a log naming someone stops the build.
@@ -121,8 +126,10 @@ struct PostmortemContentTests {
         let build = try site.herald("build", "--now", now)
         #expect(build.status == 1)
         #expect(build.stderr.contains("content/postmortems/\(id).md:18: error: the body starts with a second front matter block (fields 'layout', 'title', 'date', 'tags')"), "\(build.stderr)")
-        // A thematic break that opens a body is no front matter.
+        // A thematic break that opens a body, or a rule over one `Label: text` heading, is no front matter.
         let fine = try base.site(postmortem: "---\n\nJust a rule, then text.\n")
         #expect(try fine.herald("build", "--now", now).status == 0)
+        let heading = try base.site(postmortem: "---\nStatus: resolved\n---\n\nText.\n")
+        #expect(try heading.herald("build", "--now", now).status == 0)
     }
 }
