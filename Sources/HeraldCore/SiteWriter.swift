@@ -437,7 +437,8 @@ public struct SiteWriter: Sendable {
                 let state = hasState ? (try? FileManager.default.contentsOfDirectory(atPath: stateFolder)) ?? [] : []
                 let herald = state.contains("previous") || state.contains { $0.hasPrefix("manifest-") || $0.hasPrefix("set-aside-") }
                 guard herald || names.contains(Self.legacyMarker) || names.contains(Self.legacyPending) else {
-                    throw HeraldError("\(path) is not empty and was not made by herald build; refusing to replace it")
+                    throw HeraldError(
+                        "\(path) is not empty and was not made by herald build; refusing to replace it (if it is an earlier build whose state folder \(stateFolder) was deleted, delete it as well)")
                 }
                 unknownLive = true
             }
