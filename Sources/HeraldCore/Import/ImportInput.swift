@@ -60,8 +60,22 @@ public enum ImportFiles {
 
     /// `\r\n` and `\r` become `\n`; surrounding blank space is dropped.
     public static func normalisedBody(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        // Plain Swift rather than Foundation's replacing and trimming (which dominated an import).
+        var text = text
+        if text.utf8.contains(0x0D) {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
+        return trimmed(text)
+    }
+
+    /// `text` without leading and trailing white space and newlines.
+    public static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return text }
+        return String(scalars[first...last])
     }
 
     /// A component id from a name: `Git Operations` → `git-operations`.

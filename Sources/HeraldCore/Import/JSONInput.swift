@@ -47,7 +47,9 @@ public struct JSONNode: Sendable {
     }
 
     static func escapePointer(_ key: String) -> String {
-        key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+        // Keys almost never hold '~' or '/': check the bytes before asking Foundation.
+        guard key.utf8.contains(where: { $0 == 0x7E || $0 == 0x2F }) else { return key }
+        return key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 
     // MARK: - Parsing

@@ -157,7 +157,7 @@ public struct StatuspageImporter {
             problems.error(path, value, "'\(key)' must be a string, found \(value.kindName)")
             return nil
         }
-        if !allowEmpty, text.trimmingCharacters(in: .whitespaces).isEmpty {
+        if !allowEmpty, text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
             problems.error(path, value, "'\(key)' is empty")
             return nil
         }
