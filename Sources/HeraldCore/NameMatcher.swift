@@ -62,6 +62,11 @@ public struct NameMatcher: Sendable {
             let seconds = needle.folded.count > 1 ? raw(needle.folded[1]) + special + spaces : (0...255).map { UInt8($0) }
             for first in raw(needle.folded[0]) { for second in seconds { mark(first, second) } }
         }
+        // Bytes that may begin a name written otherwise: a UTF-8 lead byte, an entity, a
+        // percent-escape, a JSON escape. Marked for every second byte: one bit test a position.
+        if !needles.isEmpty {
+            for first in [UInt8(38), 37, 92] + Array(UInt8(0xC0)...UInt8(0xFF)) { for second in 0...255 { mark(first, UInt8(second)) } }
+        }
         for i in 0..<256 { table[i].sort { needles[$0].folded.count > needles[$1].folded.count } }
         byFirstByte = table
         self.pairs = pairs
@@ -90,15 +95,11 @@ public struct NameMatcher: Sendable {
             while index < count {
                 let first = h[index]
                 let candidate: Bool
-                if first >= 0xC0 || first == 38 || first == 37 || (first == 92 && mode.backslashEscapes) {
-                    candidate = true
-                } else if first >= 0x80 {
-                    candidate = false  // a continuation byte
-                } else if index + 1 < count {
+                if index + 1 < count {
                     let pair = Int(first) << 8 | Int(h[index + 1])
                     candidate = bits[pair >> 6] & (1 << UInt64(pair & 63)) != 0
                 } else {
-                    candidate = !byFirstByte[Int(first | (first >= 65 && first <= 90 ? 32 : 0))].isEmpty
+                    candidate = first >= 0xC0 || first == 38 || first == 37 || !byFirstByte[Int(first | (first >= 65 && first <= 90 ? 32 : 0))].isEmpty
                 }
                 guard candidate, let match = match(at: index, h, mode, &folded, &upper, &ends) else {
                     index += 1
