@@ -64,9 +64,21 @@ public enum RecordID {
 
     /// `2026-11-22-search-is-unavailable` from a date and a title.
     public static func make(date: Timestamp, title: String) -> String {
+        let slug = Self.slug(title)
+        var id = date.date + (slug.isEmpty ? "-incident" : "-" + slug)
+        if id.count > maxLength {
+            id = String(id.prefix(maxLength))
+            while id.hasSuffix("-") { id.removeLast() }
+        }
+        return id
+    }
+
+    /// `search-is-unavailable` from `Search is unavailable!`: lowercase a–z and 0–9 words joined by
+    /// `-`, accents dropped (`é` → `e`), everything else a separator. Possibly empty.
+    public static func slug(_ text: String) -> String {
         var slug = ""
         var lastWasDash = true
-        for scalar in title.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
+        for scalar in text.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
             if scalar.properties.generalCategory == .nonspacingMark { continue }
             if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
                 slug.unicodeScalars.append(scalar)
@@ -77,12 +89,7 @@ public enum RecordID {
             }
         }
         while slug.hasSuffix("-") { slug.removeLast() }
-        var id = date.date + (slug.isEmpty ? "-incident" : "-" + slug)
-        if id.count > maxLength {
-            id = String(id.prefix(maxLength))
-            while id.hasSuffix("-") { id.removeLast() }
-        }
-        return id
+        return slug
     }
 
     /// `id`, or `id-2`, `id-3`… — the first that `taken` says is free.

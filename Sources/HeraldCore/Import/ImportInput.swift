@@ -80,19 +80,7 @@ public enum ImportFiles {
 
     /// A component id from a name: `Git Operations` → `git-operations`.
     public static func slug(_ name: String) -> String {
-        var slug = ""
-        var lastWasDash = true
-        for scalar in name.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
-            if scalar.properties.generalCategory == .nonspacingMark { continue }
-            if (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") {
-                slug.unicodeScalars.append(scalar)
-                lastWasDash = false
-            } else if !lastWasDash {
-                slug += "-"
-                lastWasDash = true
-            }
-        }
-        while slug.hasSuffix("-") { slug.removeLast() }
+        var slug = RecordID.slug(name)
         if slug.count > 60 { slug = String(slug.prefix(60)) }
         while slug.hasSuffix("-") { slug.removeLast() }
         return slug.isEmpty ? "component" : slug
