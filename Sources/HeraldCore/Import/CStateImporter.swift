@@ -164,13 +164,7 @@ public struct CStateImporter {
                 idByName[name] = same.id
                 return
             }
-            let base = ImportFiles.slug(name)
-            var id = base
-            var n = 2
-            while taken.contains(id) {
-                id = "\(base)-\(n)"
-                n += 1
-            }
+            let id = RecordID.unique(ImportFiles.slug(name)) { taken.contains($0) }
             taken.insert(id)
             idByName[name] = id
             plan.components.append(.init(id: id, name: name, group: category, description: description))

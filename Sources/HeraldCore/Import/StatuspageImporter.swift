@@ -365,13 +365,7 @@ public struct StatuspageImporter {
                 plan.extraLedger.append((key, "components/" + same.id))
                 continue
             }
-            let base = ImportFiles.slug(name)
-            var id = base
-            var n = 2
-            while takenIDs.contains(id) {
-                id = "\(base)-\(n)"
-                n += 1
-            }
+            let id = RecordID.unique(ImportFiles.slug(name)) { takenIDs.contains($0) }
             takenIDs.insert(id)
             heraldID[component.id] = id
             plan.components.append(.init(id: id, name: name, group: group, description: component.description))

@@ -120,16 +120,16 @@ public enum NotifyFeed {
         switch correction.action {
         case .retract:
             let text = "An earlier update\(when) has been withdrawn; the status page shows the corrected record."
-            return ("Retraction", text, "<p>" + HTMLText.escape(text) + "</p>\n")
+            return ("Retraction", text, "<p>" + FastHTMLContentType.escape(text) + "</p>\n")
         case .edit:
             let body = correction.body.trimmingCharacters(in: .whitespacesAndNewlines)
             if body.isEmpty {
                 let text = "The components of the update\(when) have been corrected."
-                return ("Correction", text, "<p>" + HTMLText.escape(text) + "</p>\n")
+                return ("Correction", text, "<p>" + FastHTMLContentType.escape(text) + "</p>\n")
             }
             let (html, text) = render(correction.body)
             let lead = "Correction to the update\(when):"
-            return ("Correction", lead + " " + text, "<p>" + HTMLText.escape(lead) + "</p>\n" + html)
+            return ("Correction", lead + " " + text, "<p>" + FastHTMLContentType.escape(lead) + "</p>\n" + html)
         }
     }
 
@@ -244,7 +244,7 @@ public enum NotifyFeed {
         let text = "\(componentName): \(old.label) → \(new.label) (\(title))."
         return NotifyEvent(
             key: key, kind: .component, at: at, recordID: recordID, title: "\(componentName): \(new.label)", status: new.rawValue,
-            statusLabel: new.label, text: text, html: "<p>" + HTMLText.escape(text) + "</p>\n", link: link, components: [id],
+            statusLabel: new.label, text: text, html: "<p>" + FastHTMLContentType.escape(text) + "</p>\n", link: link, components: [id],
             componentStatus: [(componentName, new)], window: nil, change: (id, componentName, old, new),
             statuspage: componentJSON(id, status: new, at: at, settings: settings, pageID: pageID), componentUpdate: update)
     }
@@ -327,25 +327,6 @@ public enum NotifyFeed {
             }
         }
         return events
-    }
-}
-
-/// HTML escaping for the texts notifications put into HTML (e-mail).
-enum HTMLText {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
     }
 }
 

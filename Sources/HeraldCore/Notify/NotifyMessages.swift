@@ -192,16 +192,16 @@ enum MailMessage {
     }
 
     static func html(_ event: NotifyEvent, site: SiteSettings) -> String {
-        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>\(HTMLText.escape(event.title))</title></head>\n<body>\n"
-        out += "<h1>\(HTMLText.escape(event.title))</h1>\n"
-        out += "<p><strong>\(HTMLText.escape(event.statusLabel))</strong> · \(HTMLText.escape(NotifyMessages.statusLine(event).components(separatedBy: " · ").dropFirst().joined(separator: " · ")))</p>\n"
+        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>\(FastHTMLContentType.escape(event.title))</title></head>\n<body>\n"
+        out += "<h1>\(FastHTMLContentType.escape(event.title))</h1>\n"
+        out += "<p><strong>\(FastHTMLContentType.escape(event.statusLabel))</strong> · \(FastHTMLContentType.escape(NotifyMessages.statusLine(event).components(separatedBy: " · ").dropFirst().joined(separator: " · ")))</p>\n"
         out += event.html
         if !event.componentStatus.isEmpty, event.kind != .component {
             out += "<p>\(event.kind == .maintenance ? "Components" : "Affected"):</p>\n<ul>\n"
-            for entry in event.componentStatus { out += "<li>\(HTMLText.escape(entry.name)): \(HTMLText.escape(entry.status.label))</li>\n" }
+            for entry in event.componentStatus { out += "<li>\(FastHTMLContentType.escape(entry.name)): \(FastHTMLContentType.escape(entry.status.label))</li>\n" }
             out += "</ul>\n"
         }
-        out += "<p><a href=\"\(HTMLText.escape(event.link))\">View on \(HTMLText.escape(site.title))</a></p>\n</body>\n</html>"
+        out += "<p><a href=\"\(FastHTMLContentType.escape(event.link))\">View on \(FastHTMLContentType.escape(site.title))</a></p>\n</body>\n</html>"
         return out
     }
 
