@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             // The built-in theme, compiled into the binary so `herald` works from anywhere.
-            resources: [.embedInCode("Theme")]
+            resources: [.embedInCode("Render/Theme/Templates")]
         ),
         .target(
             name: "HeraldCLI",

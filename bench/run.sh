@@ -45,7 +45,7 @@ for n in "${sizes[@]}"; do
   interpreted=(); rss=()
   for i in $(seq "$runs"); do
     rm -rf "$site/.herald-cache"
-    read -r s k < <(HERALD_INTERPRETED_THEME=1 measure "$herald" --site "$site" build --now "$now" --out "$work/interpreted-$n-$i")
+    read -r s k < <(measure "$herald" --site "$site" build --interpreted-theme --now "$now" --out "$work/interpreted-$n-$i")
     interpreted+=("$s"); rss+=("$k")
   done
   printf '%-8s %-24s %10s %12s\n' "$n" "cold, swift-mustache" "$(printf '%s\n' "${interpreted[@]}" | median)" "$(( $(printf '%s\n' "${rss[@]}" | sort -n | tail -1) / 1024 ))"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Sources/HeraldCore/GivenNames.swift from data/given-names (see data/given-names/SOURCE.md).
+"""Writes Sources/HeraldCore/Redact/GivenNames.swift from data/given-names (see data/given-names/SOURCE.md).
 
 Keeps names with a frequency of at least 0.002 % (about the 2,200 most common), lower-cased,
 minus given names that are also common English words or tech terms (listed below), which would
@@ -50,5 +50,5 @@ enum GivenNames {{
         """.split(whereSeparator: \\.isWhitespace).joined(separator: " ")
 }}
 '''
-open(os.path.join(ROOT, "Sources/HeraldCore/GivenNames.swift"), "w").write(out)
+open(os.path.join(ROOT, "Sources/HeraldCore/Redact/GivenNames.swift"), "w").write(out)
 print(len(names), "names")

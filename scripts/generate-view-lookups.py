@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates Sources/HeraldCore/ViewModels+Mustache.swift.
+"""Generates Sources/HeraldCore/Render/ViewModels+Mustache.swift.
 
 Two conformances per view-model struct: MustacheParent (below) and Fingerprintable, which feeds
 every stored property to a StableHasher, so a page's render-cache key covers exactly what its
@@ -23,7 +23,7 @@ Usage: python3 scripts/generate-view-lookups.py [--check]
 import pathlib, re, sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
-sources = sorted((root / "Sources/HeraldCore").glob("*.swift"))
+sources = sorted((root / "Sources/HeraldCore").rglob("*.swift"))
 structs = []
 for path in sources:
     if path.name == "ViewModels+Mustache.swift":
@@ -78,7 +78,7 @@ for name, props in structs:
     out.append("    }")
     out.append("}")
     out.append("")
-target = root / "Sources/HeraldCore/ViewModels+Mustache.swift"
+target = root / "Sources/HeraldCore/Render/ViewModels+Mustache.swift"
 text = "\n".join(out)
 if "--check" in sys.argv:
     if not target.exists() or target.read_text() != text:

@@ -18,6 +18,9 @@ struct Build: ParsableCommand {
     @Flag(name: .long, help: "Print how long each stage took (to standard error).")
     var timings = false
 
+    @Flag(name: .long, help: .hidden)
+    var interpretedTheme = false
+
     func run() throws {
         try Console.run {
             let layout = try global.layout()
@@ -26,6 +29,7 @@ struct Build: ParsableCommand {
             var options = SiteBuilder.Options(now: now, output: output, waiting: Build.announceWait)
             options.freesMemory = false  // the process ends after this build
             options.crashPoint = ProcessInfo.processInfo.environment["HERALD_TEST_CRASH"]  // tests of stopped builds only
+            options.interpretedTheme = interpretedTheme  // the compiled theme's tests only
             let report = try SiteBuilder(layout: layout).build(options)
             for warning in report.warnings { Console.error(warning.formatted) }
             for folder in report.write.setAside {
@@ -34,6 +38,7 @@ struct Build: ParsableCommand {
             if timings {
                 let parts = report.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds))s (cpu \(String(format: "%.2f", $0.cpu))s)" }
                 Console.error("timings: " + parts.joined(separator: ", "))
+                Console.error("pages rendered: \(report.rendered.compiled) by the compiled theme, \(report.rendered.mustache) by swift-mustache")
             }
             if !quiet {
                 print("built \(report.files) files into \(report.output.path) (\(report.write.written) written, \(report.write.unchanged) unchanged, \(report.write.removed) removed, \(report.kept) pages kept without rendering; \(report.incidents) incidents, \(report.maintenances) maintenance)")

@@ -47,7 +47,7 @@ public struct GlobalOptions: ParsableArguments {
     }
 
     public func resolvedNow() throws -> Timestamp {
-        do { return try TimeInput.now(option: now) } catch let error as HeraldError { throw CLIError("--now: \(error.message)") }
+        do { return try TimeInput.now(option: now, environment: ProcessInfo.processInfo.environment) } catch let error as HeraldError { throw CLIError("--now: \(error.message)") }
     }
 }
 

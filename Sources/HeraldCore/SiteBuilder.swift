@@ -21,6 +21,9 @@ public struct SiteBuilder: Sendable {
         /// For tests of stopped builds: the build ends its process on the spot at this point of
         /// writing (see `SiteWriter.crashPoint`). `herald build` sets it from `HERALD_TEST_CRASH`.
         public var crashPoint: String?
+        /// Renders every page with swift-mustache instead of the compiled theme (the reference the
+        /// compiled theme is tested against; `herald build --interpreted-theme`).
+        public var interpretedTheme = false
         public init(now: Timestamp, output: URL? = nil, headExtra: String = "", waiting: (@Sendable (_ holder: Int32?) -> Void)? = nil) {
             self.now = now
             self.output = output
@@ -39,6 +42,8 @@ public struct SiteBuilder: Sendable {
         public var output: URL
         public var incidents: Int
         public var maintenances: Int
+        /// Pages rendered by the compiled theme and by swift-mustache (kept pages are in neither).
+        public var rendered: (compiled: Int, mustache: Int) = (0, 0)
         /// Problems that do not stop a build (contradictory times in a postmortem).
         public var warnings: [Diagnostic]
     }
@@ -79,18 +84,20 @@ public struct SiteBuilder: Sendable {
     public func render(_ options: Options) throws -> (SiteModel, [OutputFile]) {
         var timings: [(stage: String, seconds: Double, cpu: Double)] = []
         defer { ContentCache.finishWriting() }
-        return try render(options, previous: { [:] }, timings: &timings)
+        var engines = (compiled: 0, mustache: 0)
+        return try render(options, previous: { [:] }, timings: &timings, engines: &engines)
     }
 
     /// `previous` is asked for once the content is assembled (`build` checks the last build's
     /// files meanwhile).
     func render(
-        _ options: Options, previous: () -> [String: SiteWriter.Manifest.Entry], timings: inout [(stage: String, seconds: Double, cpu: Double)]
+        _ options: Options, previous: () -> [String: SiteWriter.Manifest.Entry], timings: inout [(stage: String, seconds: Double, cpu: Double)],
+        engines: inout (compiled: Int, mustache: Int)
     ) throws -> (SiteModel, [OutputFile]) {
         var clock = Stopwatch()
         let loaded = Result { try ContentLoader.cached(layout).load() }
         timings.append(clock.lap("load"))
-        let themed = Result { try Theme.load(overrides: layout.templates, layout: layout) }
+        let themed = Result { try Theme.load(overrides: layout.templates, layout: layout, interpreted: options.interpretedTheme) }
         // Every problem at once: broken content and a broken template are reported together.
         if case .failure(let content as DiagnosticsError) = loaded, case .failure(let theme as DiagnosticsError) = themed {
             throw DiagnosticsError(content.diagnostics + theme.diagnostics)
@@ -104,6 +111,7 @@ public struct SiteBuilder: Sendable {
         let context = RenderContext(model: model, theme: theme, headExtra: options.headExtra, previous: previous())
         timings.append(clock.lap("prepare"))
         var files = try renderer.render(context)
+        engines = (theme.tally.compiled.load(ordering: .relaxed), theme.tally.mustache.load(ordering: .relaxed))
         if !assets.isEmpty { files += try PostmortemAssets.files(assets) }
         retire(consume context, options)
         timings.append(clock.lap("render"))
@@ -145,11 +153,12 @@ public struct SiteBuilder: Sendable {
         defer { _ = verification.value }
         var clock = Stopwatch()
         var waited = 0.0
+        var engines = (compiled: 0, mustache: 0)
         let (model, files) = try render(options, previous: {
             var wait = Stopwatch()
             defer { waited = wait.lap().seconds }
             return verification.value.verified
-        }, timings: &timings)
+        }, timings: &timings, engines: &engines)
         // What the render waited for the check, once its content was assembled.
         timings.insert(("verify", waited, 0), at: 0)
         clock.lap()
@@ -168,7 +177,7 @@ public struct SiteBuilder: Sendable {
         timings.append(clock.lap("write"))
         let report = Report(
             timings: timings, files: files.count, kept: files.count(where: \.reused), write: write, output: output, incidents: model.incidents.count,
-            maintenances: model.maintenances.count, warnings: warnings.value)
+            maintenances: model.maintenances.count, rendered: engines, warnings: warnings.value)
         retire((consume model, consume files, previous, verification), options)
         return report
     }
@@ -209,38 +218,6 @@ extension SiteBuilder {
     }
 }
 
-/// A value computed on a thread of its own from the moment it is made; `value` waits for it.
-final class Background<Value: Sendable>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: Value?
-    /// Only touched by the one thread that asks for the value.
-    private var received = false
-
-    init(_ make: @escaping @Sendable () -> Value) {
-        Thread.detachNewThread { [self] in
-            result = make()
-            done.signal()
-        }
-    }
-
-    /// Waits for the value the first time; later calls return it at once. Ask from one thread only.
-    var value: Value {
-        if !received {
-            done.wait()
-            received = true
-        }
-        return result!
-    }
-}
-
-/// Lets the last reference to `value` go on a background thread: freeing the model of 10,000
-/// incidents, their prepared texts and the rendered files took 0.03 s or more on the main thread
-/// before the build could report; a `herald build` process exits meanwhile (the kernel reclaims the memory at once), and
-/// `herald serve` frees it alongside.
-func releaseInBackground<T: Sendable>(_ value: T) {
-    DispatchQueue.global(qos: .utility).async { withExtendedLifetime(value) {} }
-}
-
 /// Lets `value` go when the build is done with it: on a background thread, or never when the
 /// process is about to exit (`Options.freesMemory`). Kept values stay reachable from here, so a
 /// leak checker does not count them.
@@ -251,29 +228,4 @@ func retire<T: Sendable>(_ value: T, _ options: SiteBuilder.Options) {
         keptUntilExit.withLock { $0.append(value) }
     }
 }
-
 private let keptUntilExit = Mutex<[any Sendable]>([])
-
-/// Measures laps of wall-clock and CPU time (for `herald build --timings` and the benchmark). CPU
-/// time is the process's user + system time on all threads, so a stage using both cores fully
-/// shows about twice its wall time.
-struct Stopwatch {
-    private var last = DispatchTime.now().uptimeNanoseconds
-    private var lastCPU = Stopwatch.cpuSeconds()
-
-    /// The time since the last lap (or the start), named `stage`.
-    @discardableResult
-    mutating func lap(_ stage: String = "") -> (stage: String, seconds: Double, cpu: Double) {
-        let now = DispatchTime.now().uptimeNanoseconds
-        let cpu = Stopwatch.cpuSeconds()
-        defer { (last, lastCPU) = (now, cpu) }
-        return (stage, Double(now - last) / 1e9, cpu - lastCPU)
-    }
-
-    static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
-}

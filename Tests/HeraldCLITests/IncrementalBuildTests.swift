@@ -120,7 +120,7 @@ struct IncrementalBuildTests {
     @Test func changedTemplateOrPeopleReRendersEveryPage() throws {
         let site = try site()
         #expect(try site.herald("build", "--now", now).status == 0)
-        let footer = String(decoding: try #require(FileManager.default.contents(atPath: repositoryRoot.appendingPathComponent("Sources/HeraldCore/Theme/footer.mustache").path)), as: UTF8.self)
+        let footer = String(decoding: try #require(FileManager.default.contents(atPath: repositoryRoot.appendingPathComponent("Sources/HeraldCore/Render/Theme/Templates/footer.mustache").path)), as: UTF8.self)
         try site.write("templates/footer.mustache", footer.replacingOccurrences(of: "All times are in UTC.", with: "All times are in UTC (changed)."))
         #expect(try site.herald("build", "--now", now).status == 0)
         #expect(try site.read("public/incidents/2026-11-20-old/index.html").contains("All times are in UTC (changed)."))

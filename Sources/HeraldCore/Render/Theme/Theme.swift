@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import Synchronization
 
 /// The Mustache templates and static assets a site renders with: the built-in theme, with any
 /// file in the site's `templates/` folder replacing the built-in file of the same name.
@@ -23,6 +24,9 @@ public struct Theme: Sendable {
     /// Top-level partials of compiled pages (header, footer) that the site overrides: swift-mustache
     /// renders them, with the page's view, inside the compiled page.
     let mustachePartials: Set<String>
+    /// How many pages each engine rendered (`herald build --timings` reports it, and the tests of
+    /// the compiled theme check that the engine they ask for is the one that ran).
+    let tally = RenderTally()
 
     /// Bump when Herald renders the same view models differently (a Mustache upgrade, say).
     static let renderVersion = "herald-render-1"
@@ -59,8 +63,8 @@ public struct Theme: Sendable {
 
     /// Loads the built-in theme with the overrides in `folder` (templates/*.mustache and
     /// templates/assets/*). Template errors are reported with file and line.
-    /// `interpreted` renders every page with swift-mustache (default: HERALD_INTERPRETED_THEME).
-    public static func load(overrides folder: URL?, layout: SiteLayout?, interpreted: Bool? = nil) throws -> Theme {
+    /// `interpreted` renders every page with swift-mustache (the compiled theme's reference).
+    public static func load(overrides folder: URL?, layout: SiteLayout?, interpreted: Bool = false) throws -> Theme {
         var sources: [String: (text: String, path: String)] = [:]
         for (name, bytes) in builtInTemplates {
             sources[name] = (String(decoding: bytes, as: UTF8.self), "built-in theme: \(name).mustache")
@@ -121,9 +125,8 @@ public struct Theme: Sendable {
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
         // A page template is compiled while it and the partials it uses inside it are the
         // built-in ones; a header or footer of the site's own is rendered by swift-mustache inside
-        // the compiled page. HERALD_INTERPRETED_THEME=1 renders everything with swift-mustache
-        // (the compiled theme's reference, for comparing the two).
-        let interpreted = interpreted ?? ProcessInfo.processInfo.environment["HERALD_INTERPRETED_THEME"].map { !$0.isEmpty && $0 != "0" } ?? false
+        // the compiled page. `interpreted` renders everything with swift-mustache (the compiled
+        // theme's reference, for comparing the two: `herald build --interpreted-theme`).
         let compiled = interpreted ? [] : Set(CompiledTheme.uses.filter { _, uses in uses.allSatisfy(builtIn.contains) }.keys)
         let mustachePartials = Set(CompiledTheme.partials.filter { _, uses in !uses.allSatisfy(builtIn.contains) }.keys)
         var hasher = StableHasher()
@@ -160,8 +163,12 @@ public struct Theme: Sendable {
             let page = CompiledTheme.render(name, view) { partial in
                 mustachePartials.contains(partial) ? library.render(object(), withTemplate: partial) ?? "" : nil
             }
-            if let page { return page }
+            if let page {
+                tally.compiled.add(1, ordering: .relaxed)
+                return page
+            }
         }
+        tally.mustache.add(1, ordering: .relaxed)
         return library.render(object(), withTemplate: name) ?? ""
     }
 }
@@ -313,4 +320,10 @@ extension RecordID {
     static func isSafeFileName(_ name: String) -> Bool {
         !name.isEmpty && !name.hasPrefix(".") && name.utf8.allSatisfy { $0 > 32 && $0 < 127 && $0 != 47 && $0 != 92 }
     }
+}
+
+/// Pages rendered by each engine, counted from every rendering thread.
+final class RenderTally: Sendable {
+    let compiled = Atomic<Int>(0)
+    let mustache = Atomic<Int>(0)
 }

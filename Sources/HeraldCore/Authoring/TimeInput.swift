@@ -50,7 +50,7 @@ public enum TimeInput {
     }
 
     /// "Now" for this process: `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
-    public static func now(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Timestamp {
+    public static func now(option: String?, environment: [String: String]) throws -> Timestamp {
         let clock = Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
         if let option { return try parse(option, now: clock) }
         if let epoch = environment["SOURCE_DATE_EPOCH"], !epoch.isEmpty {
