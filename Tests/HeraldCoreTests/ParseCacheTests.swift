@@ -69,7 +69,7 @@ import Testing
             #expect(read.roles.map(\.role) == written.roles.map(\.role) && read.roles.map(\.person) == written.roles.map(\.person), "case \(index)")
             #expect(read.events == written.events && read.updates == written.updates, "case \(index)")
             // The facts the cache kept are the ones a replay of the events gives.
-            let replayed = SiteAssembler.facts(of: written)
+            let replayed = IncidentFacts(replaying: written)
             #expect(read.facts == replayed, "case \(index)")
             guard let kept = SiteAssembler.state(of: read, postmortem: nil), let fresh = SiteAssembler.state(of: written, postmortem: nil) else {
                 #expect(replayed == nil, "case \(index)")
@@ -91,7 +91,7 @@ import Testing
         var random = Random(state: 42)
         var reopened = 0, open = 0, withOpenStatuses = 0
         for index in 0..<2_000 {
-            guard let facts = SiteAssembler.facts(of: Self.incident(&random, index: index)) else { continue }
+            guard let facts = IncidentFacts(replaying: Self.incident(&random, index: index)) else { continue }
             if facts.reopened { reopened += 1 }
             if facts.status != .resolved { open += 1 }
             if !facts.openComponentStatus.isEmpty { withOpenStatuses += 1 }

@@ -67,22 +67,6 @@ public final class IncidentState: Sendable {
     }
 }
 
-/// What an incident's events say about it as a whole: `IncidentState` without the postmortem.
-/// Derived by `SiteAssembler.facts(of:)`, and kept in the parse cache with the record.
-struct IncidentFacts: Sendable, Equatable {
-    var status: IncidentStatus
-    var reopened: Bool
-    var startedAt: Timestamp
-    var createdAt: Timestamp
-    var updatedAt: Timestamp
-    var monitoringAt: Timestamp?
-    var resolvedAt: Timestamp?
-    var openComponentStatus: [String: ComponentStatus]
-    var affectedComponents: [String]
-    /// The severity after the last escalation.
-    var severity: Severity
-}
-
 public struct MaintenanceState: Sendable {
     public var maintenance: Maintenance
     public var updates: [Event]

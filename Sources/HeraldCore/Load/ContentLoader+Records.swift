@@ -98,7 +98,7 @@ extension ContentLoader {
             upstream: upstream, roles: roles, summary: file.body, events: events, corrections: corrections)
         // Replayed here, on the loader's threads, rather than by the assembler on one (and kept in
         // the parse cache with the record).
-        incident.facts = SiteAssembler.facts(of: incident)
+        incident.facts = IncidentFacts(replaying: incident)
         return (incident, diagnostics)
     }
 

@@ -62,7 +62,7 @@ struct ByteWriter {
     mutating func incident(_ i: Incident) {
         string(i.id); string(i.severity.rawValue); array(i.components) { $0.string($1) }
         optional(i.impactStarted) { $0.time($1) }; bool(i.upstream)
-        optional(i.facts ?? SiteAssembler.facts(of: i)) { $0.facts($1) }
+        optional(i.facts ?? IncidentFacts(replaying: i)) { $0.facts($1) }
         var details = ByteWriter()
         details.string(i.title)
         details.array(i.roles) { w, r in w.string(r.role); w.string(r.person) }
