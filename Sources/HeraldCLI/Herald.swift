@@ -6,31 +6,31 @@ import Glibc
 import HeraldCore
 
 /// `herald [--site DIR] COMMAND`
-public struct Herald: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct Herald: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Status pages and blameless postmortems from a folder of records.",
         version: "0.1.0",
         subcommands: [Init.self, IncidentCommand.self, MaintenanceCommand.self, PostmortemCommand.self, ImportCommand.self, Check.self, Build.self, Serve.self, Notify.self, Publish.self]
     )
 
-    @OptionGroup public var global: GlobalOptions
+    @OptionGroup package var global: GlobalOptions
 
-    public init() {}
+    package init() {}
 }
 
 /// Options every command accepts, before or after the command name.
-public struct GlobalOptions: ParsableArguments {
+package struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The site folder (default: the nearest folder upward holding content/site.yml).", valueName: "dir"))
-    public var site: String?
+    package var site: String?
 
     @Option(name: .long, help: ArgumentHelp("Fix \"now\" (RFC 3339, HH:MM UTC or -15m); default SOURCE_DATE_EPOCH or the clock.", valueName: "time"))
-    public var now: String?
+    package var now: String?
 
-    public init() {}
+    package init() {}
 
     /// The site to work on.
-    public func layout() throws -> SiteLayout {
+    package func layout() throws -> SiteLayout {
         if let site {
             let url = URL(fileURLWithPath: site, isDirectory: true)
             let layout = SiteLayout(root: url)
@@ -46,16 +46,16 @@ public struct GlobalOptions: ParsableArguments {
         return layout
     }
 
-    public func resolvedNow() throws -> Timestamp {
+    package func resolvedNow() throws -> Timestamp {
         do { return try TimeInput.now(option: now, environment: ProcessInfo.processInfo.environment) } catch let error as HeraldError { throw CLIError("--now: \(error.message)") }
     }
 }
 
 /// An error the CLI prints as one line before exiting with status 1.
-public struct CLIError: Error, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct CLIError: Error, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// Writes to standard error.

@@ -3,28 +3,28 @@ import Synchronization
 
 /// The whole pipeline: load → assemble → render → scan → write. Only the first and last stages
 /// touch the disk.
-public struct SiteBuilder: Sendable {
-    public struct Options: Sendable {
-        public var now: Timestamp
-        public var output: URL?
+package struct SiteBuilder: Sendable {
+    package struct Options: Sendable {
+        package var now: Timestamp
+        package var output: URL?
         /// Markup for every page's head (used by `herald serve`); never set for `herald build`.
-        public var headExtra: String = ""
+        package var headExtra: String = ""
         /// Called when another build of the site holds its `BuildLock`, with that build's process
         /// id; this build then waits for it.
-        public var waiting: (@Sendable (_ holder: Int32?) -> Void)?
+        package var waiting: (@Sendable (_ holder: Int32?) -> Void)?
         /// Whether the build gives its memory back when it ends (on a background thread). `herald
         /// build` exits right after and sets this to false: the model, the prepared incidents and
         /// the files are then kept until the process exits and the kernel reclaims them at once
         /// (as compilers do), which saved freeing 10,000 incidents' worth of objects at the end of
         /// every rebuild, on the main thread whenever it happened to let the last reference go.
-        public var freesMemory = true
+        package var freesMemory = true
         /// For tests of stopped builds: the build ends its process on the spot at this point of
         /// writing (see `SiteWriter.crashPoint`). `herald build` sets it from `HERALD_TEST_CRASH`.
-        public var crashPoint: String?
+        package var crashPoint: String?
         /// Renders every page with swift-mustache instead of the compiled theme (the reference the
         /// compiled theme is tested against; `herald build --interpreted-theme`).
-        public var interpretedTheme = false
-        public init(now: Timestamp, output: URL? = nil, headExtra: String = "", waiting: (@Sendable (_ holder: Int32?) -> Void)? = nil) {
+        package var interpretedTheme = false
+        package init(now: Timestamp, output: URL? = nil, headExtra: String = "", waiting: (@Sendable (_ holder: Int32?) -> Void)? = nil) {
             self.now = now
             self.output = output
             self.headExtra = headExtra
@@ -32,24 +32,24 @@ public struct SiteBuilder: Sendable {
         }
     }
 
-    public struct Report: Sendable {
+    package struct Report: Sendable {
         /// Wall-clock seconds per stage, in pipeline order.
-        public var timings: [(stage: String, seconds: Double, cpu: Double)] = []
-        public var files: Int
+        package var timings: [(stage: String, seconds: Double, cpu: Double)] = []
+        package var files: Int
         /// Pages whose render-cache key matched the last build's: kept without rendering.
-        public var kept: Int
-        public var write: SiteWriter.Report
-        public var output: URL
-        public var incidents: Int
-        public var maintenances: Int
+        package var kept: Int
+        package var write: SiteWriter.Report
+        package var output: URL
+        package var incidents: Int
+        package var maintenances: Int
         /// Pages rendered by the compiled theme and by swift-mustache (kept pages are in neither).
-        public var rendered: (compiled: Int, mustache: Int) = (0, 0)
+        package var rendered: (compiled: Int, mustache: Int) = (0, 0)
         /// Problems that do not stop a build (contradictory times in a postmortem).
-        public var warnings: [Diagnostic]
+        package var warnings: [Diagnostic]
     }
 
     /// Warnings about what is published: postmortems whose records contradict each other.
-    public static func warnings(_ model: SiteModel) -> [Diagnostic] {
+    package static func warnings(_ model: SiteModel) -> [Diagnostic] {
         (model.incidents.flatMap { state in
             state.postmortem.map { PostmortemFacts(incident: state, postmortem: $0).warnings } ?? []
         } + ClockSkew.warnings(model) + model.content.loadWarnings).sortedForOutput()
@@ -60,7 +60,7 @@ public struct SiteBuilder: Sendable {
     /// ids of the postmortems to read (nil: all). A build reads the postmortems whose pages it
     /// rendered, as a compiler warns about the files it compiled: reading all 1,000 of a large
     /// store took 0.2–0.3 s of every rebuild; `herald check` reads them all.
-    public static func nameWarnings(_ model: SiteModel, layout: SiteLayout, only: Set<String>? = nil) -> [Diagnostic] {
+    package static func nameWarnings(_ model: SiteModel, layout: SiteLayout, only: Set<String>? = nil) -> [Diagnostic] {
         let postmortems = model.incidents.compactMap(\.postmortem).filter { only?.contains($0.incidentID) ?? true }
         guard !postmortems.isEmpty else { return [] }
         let text = TextRules(people: model.content.people, support: model.settings.support)
@@ -72,26 +72,26 @@ public struct SiteBuilder: Sendable {
         return Linter(layout: layout, now: model.now).suppress(found, disabled: model.settings.check.disabled)
     }
 
-    public var layout: SiteLayout
-    public var renderer: SiteRenderer
+    package var layout: SiteLayout
+    package var renderer: SiteRenderer
 
-    public init(layout: SiteLayout, renderer: SiteRenderer = SiteRenderer()) {
+    package init(layout: SiteLayout, renderer: SiteRenderer = SiteRenderer()) {
         self.layout = layout
         self.renderer = renderer
     }
 
     /// Renders the site in memory; throws `DiagnosticsError` listing every problem.
-    public func render(_ options: Options) throws -> (SiteModel, [OutputFile]) {
+    package func render(_ options: Options) throws -> (SiteModel, [OutputFile]) {
         var timings: [(stage: String, seconds: Double, cpu: Double)] = []
         defer { ContentCache.finishWriting() }
         var engines = (compiled: 0, mustache: 0)
-        return try render(options, previous: { [:] }, timings: &timings, engines: &engines)
+        return try render(options, lastKeys: { [:] }, timings: &timings, engines: &engines)
     }
 
-    /// `previous` is asked for once the content is assembled (`build` checks the last build's
+    /// `lastKeys` is asked for once the content is assembled (`build` checks the last build's
     /// files meanwhile).
     func render(
-        _ options: Options, previous: () -> [String: SiteWriter.Manifest.Entry], timings: inout [(stage: String, seconds: Double, cpu: Double)],
+        _ options: Options, lastKeys: () -> [String: UInt64], timings: inout [(stage: String, seconds: Double, cpu: Double)],
         engines: inout (compiled: Int, mustache: Int)
     ) throws -> (SiteModel, [OutputFile]) {
         var clock = Stopwatch()
@@ -108,7 +108,7 @@ public struct SiteBuilder: Sendable {
         // Images and files of published postmortems: a missing one stops the build here.
         let assets = try PostmortemAssets.published(model, layout: layout)
         timings.append(clock.lap("assemble"))
-        let context = RenderContext(model: model, theme: theme, headExtra: options.headExtra, previous: previous())
+        let context = RenderContext(model: model, theme: theme, headExtra: options.headExtra, lastKeys: lastKeys())
         timings.append(clock.lap("prepare"))
         var files = try renderer.render(context)
         engines = (theme.tally.compiled.load(ordering: .relaxed), theme.tally.mustache.load(ordering: .relaxed))
@@ -131,7 +131,7 @@ public struct SiteBuilder: Sendable {
     /// render-cache key matches the last build's (and whose files are untouched) are kept, not
     /// rendered; files whose bytes did not change are not written.
     @discardableResult
-    public func build(_ options: Options) throws -> Report {
+    package func build(_ options: Options) throws -> Report {
         var timings: [(stage: String, seconds: Double, cpu: Double)] = []
         let output = options.output ?? layout.defaultOutput
         try Self.checkOutput(output, layout: layout)
@@ -154,10 +154,10 @@ public struct SiteBuilder: Sendable {
         var clock = Stopwatch()
         var waited = 0.0
         var engines = (compiled: 0, mustache: 0)
-        let (model, files) = try render(options, previous: {
+        let (model, files) = try render(options, lastKeys: {
             var wait = Stopwatch()
             defer { waited = wait.lap().seconds }
-            return verification.value.verified
+            return verification.value.keys
         }, timings: &timings, engines: &engines)
         // What the render waited for the check, once its content was assembled.
         timings.insert(("verify", waited, 0), at: 0)

@@ -9,7 +9,7 @@ import Darwin
 ///
 /// Used for redaction: every piece of literal text (paragraph text, headings, code, link text)
 /// and every link destination passes through the rewriter, so a name cannot hide anywhere.
-public protocol MarkdownRewriter: Sendable {
+package protocol MarkdownRewriter: Sendable {
     /// Returns the text to render instead of `text`. `startsBlock` is true when the text opens a
     /// paragraph, heading or list item (so a replacement there starts a sentence).
     func rewriteText(_ text: String, startsBlock: Bool) -> String
@@ -18,23 +18,23 @@ public protocol MarkdownRewriter: Sendable {
 }
 
 /// One run of prose in a Markdown document, with the line it starts on (1-based, in the body).
-public struct MarkdownProse: Sendable, Equatable {
-    public var line: Int
-    public var text: String
-    public init(line: Int, text: String) {
+package struct MarkdownProse: Sendable, Equatable {
+    package var line: Int
+    package var text: String
+    package init(line: Int, text: String) {
         self.line = line
         self.text = text
     }
 }
 
 /// A link or image destination as written in a document, with its line (1-based, in the body).
-public struct MarkdownLink: Sendable, Equatable {
-    public var url: String
-    public var isImage: Bool
+package struct MarkdownLink: Sendable, Equatable {
+    package var url: String
+    package var isImage: Bool
     /// Made by the autolink extension from a bare address in the text.
-    public var isAutolink: Bool
-    public var line: Int
-    public init(url: String, isImage: Bool, isAutolink: Bool = false, line: Int) {
+    package var isAutolink: Bool
+    package var line: Int
+    package init(url: String, isImage: Bool, isAutolink: Bool = false, line: Int) {
         self.url = url
         self.isImage = isImage
         self.isAutolink = isAutolink
@@ -44,11 +44,11 @@ public struct MarkdownLink: Sendable, Equatable {
 
 /// The only door to libcmark. Everything here is a pure function from Swift values to Swift values;
 /// every C allocation is freed before returning.
-public enum Markdown {
+package enum Markdown {
     /// Renders CommonMark to HTML in libcmark's safe mode: raw HTML is omitted and
     /// `javascript:`, `vbscript:`, `file:` and non-image `data:` destinations are dropped.
     /// With `title`, a first heading that repeats it (see `repeatsTitle`) is left out.
-    public static func html(_ source: String, rewriter: (any MarkdownRewriter)? = nil, title: String? = nil) -> String {
+    package static func html(_ source: String, rewriter: (any MarkdownRewriter)? = nil, title: String? = nil) -> String {
         guard let document = parse(source) else { return "" }
         defer { cmark_node_free(document) }
         if let title { omitHeading(repeating: title, in: document) }
@@ -59,7 +59,7 @@ public enum Markdown {
     }
 
     /// HTML and plain text from one parse (what a page and a feed or API both need).
-    public static func render(_ source: String, rewriter: (any MarkdownRewriter)? = nil) -> (html: String, text: String) {
+    package static func render(_ source: String, rewriter: (any MarkdownRewriter)? = nil) -> (html: String, text: String) {
         guard let document = parse(source) else { return ("", "") }
         defer { cmark_node_free(document) }
         if let rewriter { rewrite(document, with: rewriter) }
@@ -72,7 +72,7 @@ public enum Markdown {
     }
 
     /// The visible text of a document, blocks separated by blank lines, without markup.
-    public static func plainText(_ source: String, rewriter: (any MarkdownRewriter)? = nil) -> String {
+    package static func plainText(_ source: String, rewriter: (any MarkdownRewriter)? = nil) -> String {
         guard let document = parse(source) else { return "" }
         defer { cmark_node_free(document) }
         if let rewriter { rewrite(document, with: rewriter) }
@@ -138,7 +138,7 @@ public enum Markdown {
     /// Runs of prose a reader sees as sentences: text outside code spans, code blocks, raw HTML and
     /// block quotes (which in incident writing usually quote logs or other people).
     /// Each run is one paragraph, heading or table-free line group, with its starting line.
-    public static func prose(_ source: String) -> [MarkdownProse] {
+    package static func prose(_ source: String) -> [MarkdownProse] {
         guard let document = parse(source) else { return [] }
         defer { cmark_node_free(document) }
         var result: [MarkdownProse] = []
@@ -183,7 +183,7 @@ public enum Markdown {
 
     /// Every link and image of a document (after the GFM extensions), in order, with the line
     /// (1-based, in the body) where its destination is written.
-    public static func links(_ source: String) -> [MarkdownLink] {
+    package static func links(_ source: String) -> [MarkdownLink] {
         guard let document = parse(source) else { return [] }
         defer { cmark_node_free(document) }
         var found: [(url: String, isImage: Bool, line: Int, auto: Bool)] = []
@@ -223,7 +223,7 @@ public enum Markdown {
 
     /// Whether a heading's text repeats a title: equal once case, punctuation and spacing are
     /// ignored, also with "Postmortem" (or "Post-mortem", "Incident report") before or after.
-    public static func repeatsTitle(_ heading: String, _ title: String) -> Bool {
+    package static func repeatsTitle(_ heading: String, _ title: String) -> Bool {
         func words(_ text: String) -> [String] {
             text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
         }

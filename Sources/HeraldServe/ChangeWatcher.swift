@@ -2,8 +2,8 @@ import Foundation
 import HeraldCore
 
 /// Notices changes under content/ and templates/ by their paths, sizes and modification times.
-public enum ChangeWatcher {
-    public static func fingerprint(_ layout: SiteLayout) -> [String: String] {
+package enum ChangeWatcher {
+    package static func fingerprint(_ layout: SiteLayout) -> [String: String] {
         var result: [String: String] = [:]
         for folder in [layout.content, layout.templates] {
             guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.contentModificationDateKey, .fileSizeKey]) else { continue }

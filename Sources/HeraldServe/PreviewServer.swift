@@ -5,12 +5,12 @@ import Synchronization
 /// The HTTP side of `herald serve`: the built site's files and `/__herald/status`, on 127.0.0.1
 /// only, to requests that name this server as their host (a page on another site that rebinds its
 /// DNS name to 127.0.0.1 sends its own name as `Host` and gets 403), for GET and HEAD only.
-public final class PreviewServer: Sendable {
+package final class PreviewServer: Sendable {
     private let server: HTTPServer
     private let requestedPort: UInt16
 
     /// `port` 0 picks a free one; `start` returns the port in use.
-    public init(site: URL, state: PreviewState, port: UInt16) throws {
+    package init(site: URL, state: PreviewState, port: UInt16) throws {
         let hosts = AllowedHosts()
         let handler = PreviewHandler(files: StaticFiles(root: site), state: state, hosts: hosts)
         server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 15, logger: .disabled, handler: handler)
@@ -21,7 +21,7 @@ public final class PreviewServer: Sendable {
     private let hosts: AllowedHosts
 
     /// Starts listening; returns the port, once the socket accepts connections.
-    public func start() async throws -> (port: UInt16, running: Task<Void, any Error>) {
+    package func start() async throws -> (port: UInt16, running: Task<Void, any Error>) {
         let running = Task { [server] in try await server.run() }
         try await server.waitUntilListening(timeout: 10)
         var port = requestedPort

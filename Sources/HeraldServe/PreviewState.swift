@@ -1,23 +1,23 @@
 import Foundation
 
 /// What the browser polls: a version that changes on every rebuild, and the last build's errors.
-public actor PreviewState {
-    public init() {}
+package actor PreviewState {
+    package init() {}
 
-    public struct Status: Codable, Sendable {
-        public var version: Int
-        public var errors: [String]
+    package struct Status: Codable, Sendable {
+        package var version: Int
+        package var errors: [String]
     }
 
     private var status = Status(version: 0, errors: [])
     private var everSucceeded = false
 
-    public func succeeded() {
+    package func succeeded() {
         everSucceeded = true
         status = Status(version: status.version + 1, errors: [])
     }
 
-    public func failed(_ errors: [String], output: URL) {
+    package func failed(_ errors: [String], output: URL) {
         status = Status(version: status.version + 1, errors: errors)
         if !everSucceeded {
             // Nothing to show yet: a page that lists the errors and reloads once they are fixed.
@@ -27,5 +27,5 @@ public actor PreviewState {
         }
     }
 
-    public func snapshot() -> Status { status }
+    package func snapshot() -> Status { status }
 }

@@ -2,8 +2,8 @@ import Foundation
 
 /// Maps a request target to a file of the built site, treating the target as hostile: only regular
 /// files inside the site folder are ever served, whatever the path's encoding or the folder's links.
-public struct StaticFiles: Sendable {
-    public enum Lookup: Equatable, Sendable {
+package struct StaticFiles: Sendable {
+    package enum Lookup: Equatable, Sendable {
         case file(URL, contentType: String)
         /// A folder asked for without its trailing slash: its pages use relative links, so the
         /// browser must load it as `path/` (as nginx and Apache do).
@@ -13,14 +13,14 @@ public struct StaticFiles: Sendable {
         case refused
     }
 
-    public let root: URL
+    package let root: URL
 
-    public init(root: URL) {
+    package init(root: URL) {
         self.root = root.standardizedFileURL
     }
 
     /// `rawPath` is the request target's path, still percent-encoded (no query).
-    public func lookup(_ rawPath: String) -> Lookup {
+    package func lookup(_ rawPath: String) -> Lookup {
         guard rawPath.hasPrefix("/"), rawPath.utf8.count <= 2048,
               let decoded = rawPath.removingPercentEncoding
         else { return .refused }

@@ -5,12 +5,12 @@ import Foundation
 /// incident from ever looking stale and sorts above every real update, so `herald build` and
 /// `herald check` both warn (rule `future`, docs/check.md). Cheap: it reads each record's latest
 /// update time, which the parse cache keeps without decoding the updates.
-public enum ClockSkew {
+package enum ClockSkew {
     /// How far after "now" a record may be dated before it is reported (clocks drift; a messenger
     /// may post a minute ahead).
-    public static let tolerance: Int64 = 15 * 60
+    package static let tolerance: Int64 = 15 * 60
 
-    public static func warnings(_ model: SiteModel) -> [Diagnostic] {
+    package static func warnings(_ model: SiteModel) -> [Diagnostic] {
         let limit = model.now.adding(seconds: tolerance)
         var found: [Diagnostic] = []
         for state in model.incidents where state.updatedAt > limit {

@@ -9,40 +9,40 @@ import HeraldMarkdown
 /// `postmortems/<id>/<path>`, which is where the page (`postmortems/<id>/index.html`) points.
 /// Nothing outside `content/` is ever read: `..`, absolute paths and symbolic links that lead out
 /// are refused, as are hidden files and types a browser could run (HTML, SVG, scripts).
-public enum PostmortemAssets {
+package enum PostmortemAssets {
     /// Image types an `![…](…)` may show.
-    public static let imageTypes: Set<String> = ["png", "jpg", "jpeg", "gif", "webp", "avif"]
+    package static let imageTypes: Set<String> = ["png", "jpg", "jpeg", "gif", "webp", "avif"]
     /// Other file types a link may point to; links to anything else (`other.md`, `../`) are left alone.
-    public static let fileTypes: Set<String> = ["pdf", "txt", "log", "csv", "json"]
+    package static let fileTypes: Set<String> = ["pdf", "txt", "log", "csv", "json"]
     /// Types that are refused even as a link: a browser runs what they hold.
     static let activeTypes: Set<String> = ["svg", "svgz", "html", "htm", "xhtml", "xml", "js", "mjs", "css", "wasm"]
     /// Largest file copied (a status page is no file host).
-    public static let maxBytes = 20 * 1024 * 1024
+    package static let maxBytes = 20 * 1024 * 1024
 
-    public struct Asset: Sendable, Equatable {
+    package struct Asset: Sendable, Equatable {
         /// Absolute path of the file to copy.
-        public var source: String
+        package var source: String
         /// Path in the output: `postmortems/<id>/<path>`.
-        public var output: String
+        package var output: String
     }
 
-    public struct Result: Sendable {
-        public var assets: [Asset] = []
+    package struct Result: Sendable {
+        package var assets: [Asset] = []
         /// Missing or refused files (errors).
-        public var problems: [Diagnostic] = []
+        package var problems: [Diagnostic] = []
         /// Images from other hosts (warnings for `herald check`).
-        public var remoteImages: [Diagnostic] = []
+        package var remoteImages: [Diagnostic] = []
     }
 
     /// Whether `path` (in the output) is an asset that is not text (the leak scanner reads text).
-    public static func isBinary(_ path: String) -> Bool {
+    package static func isBinary(_ path: String) -> Bool {
         guard let dot = path.lastIndex(of: ".") else { return false }
         let type = path[path.index(after: dot)...].lowercased()
         return imageTypes.contains(type) || type == "pdf"
     }
 
     /// Looks up every relative image and file of `postmortem`'s body.
-    public static func resolve(_ postmortem: Postmortem, layout: SiteLayout) -> Result {
+    package static func resolve(_ postmortem: Postmortem, layout: SiteLayout) -> Result {
         var result = Result()
         let body = postmortem.body
         // Most bodies link to nothing relative: no parse then.
@@ -128,7 +128,7 @@ public enum PostmortemAssets {
     }
 
     /// The assets of every published postmortem of `model`, or every problem with them.
-    public static func published(_ model: SiteModel, layout: SiteLayout) throws -> [Asset] {
+    package static func published(_ model: SiteModel, layout: SiteLayout) throws -> [Asset] {
         var assets: [Asset] = []
         var problems: [Diagnostic] = []
         for state in model.incidents {
@@ -142,7 +142,7 @@ public enum PostmortemAssets {
     }
 
     /// The files to write for `assets`.
-    public static func files(_ assets: [Asset]) throws -> [OutputFile] {
+    package static func files(_ assets: [Asset]) throws -> [OutputFile] {
         try assets.map { asset in
             guard let bytes = FileBytes.read(asset.source) else { throw HeraldError("cannot read \(asset.source)") }
             return OutputFile(path: asset.output, bytes: bytes)

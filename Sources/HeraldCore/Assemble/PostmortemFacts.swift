@@ -8,47 +8,47 @@ import Foundation
 /// update acknowledges the incident publicly, the first `monitoring` update means a fix is in
 /// place, the last `resolved` update ends it). Detection has no such stand-in: without a
 /// `detected` milestone it is "not recorded". Nothing else is guessed.
-public struct PostmortemFacts: Sendable {
-    public struct Milestones: Sendable {
-        public var impactStarted: Timestamp
-        public var detected: Timestamp?
-        public var acknowledged: Timestamp?
-        public var mitigated: Timestamp?
-        public var resolved: Timestamp?
+package struct PostmortemFacts: Sendable {
+    package struct Milestones: Sendable {
+        package var impactStarted: Timestamp
+        package var detected: Timestamp?
+        package var acknowledged: Timestamp?
+        package var mitigated: Timestamp?
+        package var resolved: Timestamp?
     }
 
-    public struct Duration: Sendable {
-        public var label: String
-        public var fromName: String
-        public var from: Timestamp
-        public var toName: String
-        public var to: Timestamp?
+    package struct Duration: Sendable {
+        package var label: String
+        package var fromName: String
+        package var from: Timestamp
+        package var toName: String
+        package var to: Timestamp?
         /// nil when the end point is not recorded; negative when the records contradict each other.
-        public var seconds: Int64? { to.map { $0.seconds - from.seconds } }
+        package var seconds: Int64? { to.map { $0.seconds - from.seconds } }
     }
 
-    public enum ItemKind: String, Sendable { case update, note, role, entry }
+    package enum ItemKind: String, Sendable { case update, note, role, entry }
 
-    public struct TimelineItem: Sendable {
-        public var at: Timestamp
-        public var kind: ItemKind
+    package struct TimelineItem: Sendable {
+        package var at: Timestamp
+        package var kind: ItemKind
         /// Update status, role name, or empty.
-        public var detail: String
+        package var detail: String
         /// Markdown (updates, notes, entries) or the person (role changes).
-        public var text: String
-        public var milestone: Milestone?
+        package var text: String
+        package var milestone: Milestone?
     }
 
-    public var milestones: Milestones
-    public var durations: [Duration]
-    public var timeline: [TimelineItem]
+    package var milestones: Milestones
+    package var durations: [Duration]
+    package var timeline: [TimelineItem]
     /// Problems with the records' times, for `herald build` and `herald check`.
-    public var warnings: [Diagnostic]
+    package var warnings: [Diagnostic]
 
     /// `published`: the timeline of the public page — public updates, role changes and the
     /// entries the author put in the postmortem, never internal notes (a draft lists them all
     /// for the author to pick from).
-    public init(incident state: IncidentState, postmortem: Postmortem, published: Bool = false) {
+    package init(incident state: IncidentState, postmortem: Postmortem, published: Bool = false) {
         let incident = state.incident
         var marks: [Milestone: Timestamp] = [:]
         func note(_ milestone: Milestone, _ at: Timestamp) {

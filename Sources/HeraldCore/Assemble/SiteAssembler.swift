@@ -2,10 +2,10 @@ import Foundation
 
 /// Stage 3: derives states from records — incident state, component statuses, maintenance status
 /// from updates or the clock, and the page's overall status. Pure: (content, now) → model.
-public struct SiteAssembler: Sendable {
-    public init() {}
+package struct SiteAssembler: Sendable {
+    package init() {}
 
-    public func assemble(_ content: SiteContent, now: Timestamp) -> SiteModel {
+    package func assemble(_ content: SiteContent, now: Timestamp) -> SiteModel {
         var published: [String: Postmortem] = [:]
         for postmortem in content.postmortems where postmortem.status == .published {
             published[postmortem.incidentID] = postmortem
@@ -42,7 +42,7 @@ public struct SiteAssembler: Sendable {
     }
 
     /// One incident's derived state (nil when it has no public update).
-    public static func state(of incident: Incident, postmortem: Postmortem?) -> IncidentState? {
+    package static func state(of incident: Incident, postmortem: Postmortem?) -> IncidentState? {
         guard let facts = incident.facts ?? IncidentFacts(replaying: incident) else { return nil }
         return IncidentState(incident, facts, postmortem: postmortem)
     }
@@ -54,7 +54,7 @@ public struct SiteAssembler: Sendable {
     /// lasts until the end, then the clock completes it; posted after the end (an overrun), it
     /// holds until the next update. A cancellation (`completed` with `cancelled: true`) is
     /// completed, and marked cancelled.
-    public static func state(of maintenance: Maintenance, now: Timestamp) -> MaintenanceState {
+    package static func state(of maintenance: Maintenance, now: Timestamp) -> MaintenanceState {
         let updates = maintenance.updates
         let status: MaintenanceStatus
         let latest = updates.last.flatMap { MaintenanceStatus(rawValue: $0.status ?? "") }

@@ -4,43 +4,43 @@ import Foundation
 /// status page, the history, the feeds and the API each hold thousands of them, and copying the
 /// large value they were (an incident, its facts and its postmortem: a dozen references to retain
 /// and release) took more of a rebuild than making them.
-public final class IncidentState: Sendable {
-    public let incident: Incident
+package final class IncidentState: Sendable {
+    package let incident: Incident
     /// Public updates, oldest first.
-    public var updates: [Event] { incident.updates }
-    public let status: IncidentStatus
-    public var isOpen: Bool { status != .resolved }
+    package var updates: [Event] { incident.updates }
+    package let status: IncidentStatus
+    package var isOpen: Bool { status != .resolved }
     /// Open, and its latest public update is more than `limit` seconds (site.yml's `stale_after`)
     /// before `now`: `herald check`, `incident list` and `incident show` all flag it.
-    public func isStale(at now: Timestamp, limit: Int64) -> Bool { isOpen && now.seconds - updatedAt.seconds > limit }
+    package func isStale(at now: Timestamp, limit: Int64) -> Bool { isOpen && now.seconds - updatedAt.seconds > limit }
     /// A `resolved` update was followed by a non-resolved one.
-    public let reopened: Bool
+    package let reopened: Bool
     /// When impact began: `impact_started`, else the first event.
-    public let startedAt: Timestamp
+    package let startedAt: Timestamp
     /// First public update.
-    public let createdAt: Timestamp
+    package let createdAt: Timestamp
     /// Last public update.
-    public let updatedAt: Timestamp
-    public let monitoringAt: Timestamp?
+    package let updatedAt: Timestamp
+    package let monitoringAt: Timestamp?
     /// The latest `resolved` update, when the incident is resolved.
-    public let resolvedAt: Timestamp?
+    package let resolvedAt: Timestamp?
     /// While open, the status of each component the incident names or an update gave one (empty
     /// once resolved).
     let openComponentStatus: [String: ComponentStatus]
     /// Components named by the incident or any update, in first-seen order.
-    public let affectedComponents: [String]
+    package let affectedComponents: [String]
     /// The published postmortem, if any.
-    public let postmortem: Postmortem?
+    package let postmortem: Postmortem?
     /// The severity now: the incident's, or the latest escalation's (`severity:` on an update).
-    public let severity: Severity
+    package let severity: Severity
 
     /// Each affected component's status now (all operational once resolved).
-    public var componentStatus: [String: ComponentStatus] {
+    package var componentStatus: [String: ComponentStatus] {
         isOpen ? openComponentStatus : Dictionary(affectedComponents.map { ($0, ComponentStatus.operational) }) { a, _ in a }
     }
 
     /// One affected component's status now; nil for a component the incident does not affect.
-    public func componentStatus(of id: String) -> ComponentStatus? {
+    package func componentStatus(of id: String) -> ComponentStatus? {
         isOpen ? openComponentStatus[id] : affectedComponents.contains(id) ? .operational : nil
     }
 
@@ -59,53 +59,53 @@ public final class IncidentState: Sendable {
         self.postmortem = postmortem
     }
 
-    public var id: String { incident.id }
+    package var id: String { incident.id }
     /// Month key `2026/11` of the start, for history pages.
-    public var monthKey: String {
+    package var monthKey: String {
         let c = createdAt.civil
         return "\(pad(c.year, 4))/\(pad(c.month))"
     }
 }
 
-public struct MaintenanceState: Sendable {
-    public var maintenance: Maintenance
-    public var updates: [Event]
-    public var status: MaintenanceStatus
-    public var updatedAt: Timestamp
-    public var startedAt: Timestamp?
-    public var completedAt: Timestamp?
+package struct MaintenanceState: Sendable {
+    package var maintenance: Maintenance
+    package var updates: [Event]
+    package var status: MaintenanceStatus
+    package var updatedAt: Timestamp
+    package var startedAt: Timestamp?
+    package var completedAt: Timestamp?
     /// Completed by a cancellation (`herald maintenance cancel`): the work did not happen.
-    public var cancelled = false
-    public var id: String { maintenance.id }
-    public var isActive: Bool { status == .inProgress || status == .verifying }
-    public var isUpcoming: Bool { status == .scheduled }
+    package var cancelled = false
+    package var id: String { maintenance.id }
+    package var isActive: Bool { status == .inProgress || status == .verifying }
+    package var isUpcoming: Bool { status == .scheduled }
 }
 
 /// The page's overall status, in Statuspage's vocabulary.
-public struct OverallStatus: Sendable, Equatable {
+package struct OverallStatus: Sendable, Equatable {
     /// `none`, `minor`, `major`, `critical` or `maintenance`.
-    public var indicator: String
-    public var description: String
+    package var indicator: String
+    package var description: String
 }
 
 /// Stage 3 output: the whole site assembled at one instant `now`.
-public struct SiteModel: Sendable {
-    public var content: SiteContent
-    public var now: Timestamp
+package struct SiteModel: Sendable {
+    package var content: SiteContent
+    package var now: Timestamp
     /// Newest first (by first update, then id).
-    public var incidents: [IncidentState]
+    package var incidents: [IncidentState]
     /// Newest first (by scheduled start, then id).
-    public var maintenances: [MaintenanceState]
-    public var componentStatus: [String: ComponentStatus]
-    public var overall: OverallStatus
+    package var maintenances: [MaintenanceState]
+    package var componentStatus: [String: ComponentStatus]
+    package var overall: OverallStatus
     /// Published postmortems by incident id.
-    public var publishedPostmortems: [String: Postmortem]
+    package var publishedPostmortems: [String: Postmortem]
 
-    public var settings: SiteSettings { content.settings }
-    public var openIncidents: [IncidentState] { incidents.filter(\.isOpen) }
-    public var activeMaintenances: [MaintenanceState] { maintenances.filter(\.isActive) }
+    package var settings: SiteSettings { content.settings }
+    package var openIncidents: [IncidentState] { incidents.filter(\.isOpen) }
+    package var activeMaintenances: [MaintenanceState] { maintenances.filter(\.isActive) }
     /// Soonest first.
-    public var upcomingMaintenances: [MaintenanceState] {
+    package var upcomingMaintenances: [MaintenanceState] {
         maintenances.filter(\.isUpcoming).sorted { ($0.maintenance.scheduledStart, $0.id) < ($1.maintenance.scheduledStart, $1.id) }
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Minutes in major outage count fully as downtime, partial outage at 0.3, degraded performance
 /// and maintenance not at all (Statuspage's weighting).
-public struct UptimeCalculator: Sendable {
-    public static let days = 90
+package struct UptimeCalculator: Sendable {
+    package static let days = 90
     static let partialWeight = 0.3
 
     /// Downtime seconds per component per day index (0 = oldest of the 90 days).
@@ -19,7 +19,7 @@ public struct UptimeCalculator: Sendable {
     let now: Timestamp
     let tallies: [String: Tally]
 
-    public init(context: RenderContext) {
+    package init(context: RenderContext) {
         now = context.now
         start = context.now.startOfDay.adding(seconds: -Int64(Self.days - 1) * 86_400)
         var tallies: [String: Tally] = [:]
@@ -84,14 +84,14 @@ public struct UptimeCalculator: Sendable {
     }
 
     /// Uptime as a percentage of the 90 days, e.g. `99.95%`.
-    public func percent(for component: String) -> Double {
+    package func percent(for component: String) -> Double {
         guard let tally = tallies[component] else { return 100 }
         let down = Double(tally.major.reduce(0, +)) + Self.partialWeight * Double(tally.partial.reduce(0, +))
         let total = Double(now.seconds - start.seconds)
         return total > 0 ? max(0, 100 * (1 - down / total)) : 100
     }
 
-    public func view(for component: String) -> UptimeView {
+    package func view(for component: String) -> UptimeView {
         let tally = tallies[component]
         var days: [UptimeDayView] = []
         for index in 0..<Self.days {

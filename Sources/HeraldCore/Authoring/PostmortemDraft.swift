@@ -3,7 +3,7 @@ import Mustache
 
 /// Writes `herald postmortem new ID`'s draft: the template with the impact window, durations and
 /// the records' timeline filled in. A draft is a record, not a page: real names are fine in it.
-public struct PostmortemDraft: Sendable {
+package struct PostmortemDraft: Sendable {
     struct DurationLine: Sendable {
         var label, value, fromName, fromDisplay, toName, toDisplay: String
     }
@@ -19,7 +19,7 @@ public struct PostmortemDraft: Sendable {
         var records: [RecordLine]
     }
 
-    public static func text(incident: Incident, settings: SiteSettings, template: String?, author: String?, now: Timestamp) throws -> String {
+    package static func text(incident: Incident, settings: SiteSettings, template: String?, author: String?, now: Timestamp) throws -> String {
         guard let state = SiteAssembler.state(of: incident, postmortem: nil) else {
             throw HeraldError("incident '\(incident.id)' has no public update yet")
         }

@@ -13,18 +13,18 @@ import Darwin
 /// replace an existing file) and unlinked. A reader therefore sees either no file or the whole file,
 /// even if the process is killed, and any number of messengers posting at the same second each
 /// keep their update.
-public struct RecordWriter: Sendable {
-    public var layout: SiteLayout
+package struct RecordWriter: Sendable {
+    package var layout: SiteLayout
     /// Whether each file is flushed to disk before it is linked into place. An import turns this
     /// off for its staging folder and flushes the whole file system once before moving it in.
-    public var syncsEachFile = true
+    package var syncsEachFile = true
 
-    public init(layout: SiteLayout) { self.layout = layout }
+    package init(layout: SiteLayout) { self.layout = layout }
 
     // MARK: - Event text
 
     /// The text of an event file: YAML front matter, then the Markdown body.
-    public static func eventText(_ fields: [(String, String)], body: String) -> String {
+    package static func eventText(_ fields: [(String, String)], body: String) -> String {
         var text = "---\n"
         for (key, value) in fields { text += "\(key): \(value)\n" }
         text += "---\n"
@@ -33,7 +33,7 @@ public struct RecordWriter: Sendable {
     }
 
     /// A YAML scalar that reads back exactly as `value`: plain when that is safe, else double-quoted.
-    public static func yamlScalar(_ value: String) -> String {
+    package static func yamlScalar(_ value: String) -> String {
         let reserved: Set<String> = ["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "no", "on", "off", "Yes", "No", "On", "Off"]
         let safe = !reserved.contains(value) && value.first.map { !"-?:,[]{}#&*!|>'\"%@` \t".contains($0) } == true
             && value.last != " " && !value.contains(": ") && !value.contains(" #") && !value.hasSuffix(":")
@@ -60,12 +60,12 @@ public struct RecordWriter: Sendable {
     }
 
     /// `{search: major_outage, api: operational}`
-    public static func yamlFlowMap(_ pairs: [(String, String)]) -> String {
+    package static func yamlFlowMap(_ pairs: [(String, String)]) -> String {
         "{" + pairs.map { "\(yamlScalar($0.0)): \(yamlScalar($0.1))" }.joined(separator: ", ") + "}"
     }
 
     /// `[search, api]`
-    public static func yamlFlowList(_ items: [String]) -> String {
+    package static func yamlFlowList(_ items: [String]) -> String {
         "[" + items.map(yamlScalar).joined(separator: ", ") + "]"
     }
 
@@ -76,7 +76,7 @@ public struct RecordWriter: Sendable {
     /// with `seq:` (the folder's next posting sequence, `nextSequence`) inserted after `at:`.
     /// Returns the file name. This is how every command posts an event (docs/content.md).
     @discardableResult
-    public func createEvent(inFolder folder: URL, at: Timestamp, kind: String, fields: [(String, String)], body: String) throws -> String {
+    package func createEvent(inFolder folder: URL, at: Timestamp, kind: String, fields: [(String, String)], body: String) throws -> String {
         try createEvent(inFolder: folder, at: at, seq: Self.nextSequence(inFolder: folder), kind: kind, fields: fields, body: body)
     }
 
@@ -95,7 +95,7 @@ public struct RecordWriter: Sendable {
 
     /// One more than the highest posting sequence among the event file names in `folder` (names
     /// written before sequences existed count as 0). Reads only the folder's listing.
-    public static func nextSequence(inFolder folder: URL) -> Int {
+    package static func nextSequence(inFolder folder: URL) -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         var highest = 0
         for name in names where !name.hasPrefix(".") && name.hasSuffix(".md") {
@@ -105,7 +105,7 @@ public struct RecordWriter: Sendable {
     }
 
     /// The sequence in an event file name (`…Z-0003-identified-k3f9.md` → 3), nil for older names.
-    public static func sequence(inName name: String) -> Int? {
+    package static func sequence(inName name: String) -> Int? {
         let parts = name.split(separator: "-", maxSplits: 2)
         guard parts.count == 3, parts[0].hasSuffix("Z"), !parts[1].isEmpty, parts[1].count <= 9,
             parts[1].allSatisfy({ $0.isASCII && $0.isNumber })
@@ -116,7 +116,7 @@ public struct RecordWriter: Sendable {
     /// Creates `<folder>/<basic time>-<kind>-<4 random chars>.md` holding `text`; returns its name.
     /// The older form, without a sequence: new events go through `createEvent(inFolder:at:kind:fields:body:)`.
     @discardableResult
-    public func createEvent(inFolder folder: URL, at: Timestamp, kind: String, text: String) throws -> String {
+    package func createEvent(inFolder folder: URL, at: Timestamp, kind: String, text: String) throws -> String {
         Self.removeStaleTemporaries(in: folder)
         for _ in 0..<50 {
             let name = "\(at.basic)-\(kind)-\(Self.randomSuffix()).md"
@@ -126,7 +126,7 @@ public struct RecordWriter: Sendable {
     }
 
     /// Writes `text` to `url` only if no file of that name exists. Returns false when one does.
-    public func createExclusively(_ url: URL, text: String) throws -> Bool {
+    package func createExclusively(_ url: URL, text: String) throws -> Bool {
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(Self.randomSuffix()).tmp")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
@@ -154,7 +154,7 @@ public struct RecordWriter: Sendable {
     /// Creates a record folder (`incidents/<id>`) with its main file and first event, all at once:
     /// everything is written into a hidden folder that is then renamed into place. Returns the id,
     /// which gets `-2`, `-3`… when taken.
-    public func createRecord(in parent: URL, id base: String, mainFile: String, mainText: String, firstEvent: (at: Timestamp, kind: String, text: String)?) throws -> String {
+    package func createRecord(in parent: URL, id base: String, mainFile: String, mainText: String, firstEvent: (at: Timestamp, kind: String, text: String)?) throws -> String {
         try createRecord(in: parent, id: base, mainFile: mainFile, mainText: mainText) { staging in
             if let event = firstEvent {
                 try createEvent(inFolder: staging, at: event.at, kind: event.kind, text: event.text)
@@ -164,7 +164,7 @@ public struct RecordWriter: Sendable {
 
     /// Creates a record folder with its main file and its first event (sequence 1), as
     /// `createEvent(inFolder:at:kind:fields:body:)` writes events. Returns the id.
-    public func createRecord(in parent: URL, id base: String, mainFile: String, mainText: String, firstUpdate: (at: Timestamp, kind: String, fields: [(String, String)], body: String)) throws -> String {
+    package func createRecord(in parent: URL, id base: String, mainFile: String, mainText: String, firstUpdate: (at: Timestamp, kind: String, fields: [(String, String)], body: String)) throws -> String {
         try createRecord(in: parent, id: base, mainFile: mainFile, mainText: mainText) { staging in
             try createEvent(inFolder: staging, at: firstUpdate.at, seq: 1, kind: firstUpdate.kind, fields: firstUpdate.fields, body: firstUpdate.body)
         }
@@ -195,7 +195,7 @@ public struct RecordWriter: Sendable {
     /// passed, or an hour has passed (another machine's, on a shared folder). Only these exact
     /// names and kinds (a file, a real folder); nothing else is touched. Returns the names removed.
     @discardableResult
-    public static func removeStaleTemporaries(in folder: URL, now: Date = Date()) -> [String] {
+    package static func removeStaleTemporaries(in folder: URL, now: Date = Date()) -> [String] {
         var removed: [String] = []
         let path = folder.path
         var candidates: [(name: String, pid: Int32, isFolder: Bool)] = []

@@ -4,10 +4,10 @@ import Foundation
 /// without milliseconds), `HH:MM` or `HH:MM:SS` (UTC: the most recent such time that is not after
 /// `now`, so `23:55` typed at 00:05 is five past midnight's yesterday), relative (`-15m`, `-1h30m`)
 /// or `now`.
-public enum TimeInput {
+package enum TimeInput {
     /// With `upcoming` (maintenance windows), `HH:MM` is the next such time that is not before
     /// `now` instead: at 22:00, `02:00` is four hours ahead, tomorrow.
-    public static func parse(_ text: String, now: Timestamp, upcoming: Bool = false) throws -> Timestamp {
+    package static func parse(_ text: String, now: Timestamp, upcoming: Bool = false) throws -> Timestamp {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "now" { return now }
         if trimmed.hasPrefix("-") || trimmed.hasPrefix("+") {
@@ -50,7 +50,7 @@ public enum TimeInput {
     }
 
     /// "Now" for this process: `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
-    public static func now(option: String?, environment: [String: String]) throws -> Timestamp {
+    package static func now(option: String?, environment: [String: String]) throws -> Timestamp {
         let clock = Timestamp(milliseconds: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
         if let option { return try parse(option, now: clock) }
         if let epoch = environment["SOURCE_DATE_EPOCH"], !epoch.isEmpty {

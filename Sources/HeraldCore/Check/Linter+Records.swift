@@ -22,7 +22,7 @@ extension Linter {
     /// and for an incident's first update `first-contact`), run by the posting commands on the
     /// message before it is written: one line per finding, `CODE: message`. Rules disabled in
     /// site.yml are skipped. Needs only site.yml, so posting stays fast.
-    public static func messageWarnings(_ message: String, settings: SiteSettings, first: Bool) -> [(code: String, message: String)] {
+    package static func messageWarnings(_ message: String, settings: SiteSettings, first: Bool) -> [(code: String, message: String)] {
         var found: [(String, String)] = []
         let disabled = settings.check.disabled
         if !disabled.contains("local-time"), mayMentionLocalTime(message) {

@@ -3,14 +3,14 @@ import HeraldMarkdown
 
 /// `herald check`: everything `herald build` refuses (errors), plus communication lint (warnings)
 /// with stable rule codes. Rules are documented in docs/check.md.
-public struct Linter: Sendable {
-    public struct Rule: Sendable {
-        public var code: String
-        public var summary: String
+package struct Linter: Sendable {
+    package struct Rule: Sendable {
+        package var code: String
+        package var summary: String
     }
 
     /// Every warning rule, in the order they are documented.
-    public static let rules: [Rule] = [
+    package static let rules: [Rule] = [
         Rule(code: "stale", summary: "an open incident has had no public update for longer than stale_after"),
         Rule(code: "local-time", summary: "public text assumes the reader's place or time zone instead of UTC"),
         Rule(code: "first-contact", summary: "an incident's first public update does not say how to reach support"),
@@ -22,16 +22,16 @@ public struct Linter: Sendable {
         Rule(code: "remote-image", summary: "a published postmortem shows an image from another host"),
     ] + recordRules
 
-    public var layout: SiteLayout
-    public var now: Timestamp
+    package var layout: SiteLayout
+    package var now: Timestamp
 
-    public init(layout: SiteLayout, now: Timestamp) {
+    package init(layout: SiteLayout, now: Timestamp) {
         self.layout = layout
         self.now = now
     }
 
     /// All problems, sorted; suppressed ones removed.
-    public func check() -> [Diagnostic] {
+    package func check() -> [Diagnostic] {
         let (content, loaded) = ContentLoader.cached(layout).loadCollectingAndCache()
         var loadProblems = loaded
         // A template that does not parse is refused by `herald build`, so it is an error here too.

@@ -4,11 +4,11 @@ import Foundation
 /// `params.categories`, and `content/issues/*.md` (front matter `title`, `date`, `resolved`,
 /// `resolvedWhen`, `severity`, `affected`, `section`; a body of `*Status* - text` updates, newest
 /// first, each timed by `{{< track "YYYY-MM-DD HH:MM:SS" >}}` or `*(HH:MM UTC)*`).
-public struct CStateImporter {
-    public var layout: SiteLayout
-    public var settings: SiteSettings
+package struct CStateImporter {
+    package var layout: SiteLayout
+    package var settings: SiteSettings
 
-    public init(layout: SiteLayout, settings: SiteSettings) {
+    package init(layout: SiteLayout, settings: SiteSettings) {
         self.layout = layout
         self.settings = settings
     }
@@ -22,7 +22,7 @@ public struct CStateImporter {
         var description: String?
     }
 
-    public func plan(site: URL, shown: String) throws -> ImportPlan {
+    package func plan(site: URL, shown: String) throws -> ImportPlan {
         var problems = ImportProblems()
         let display = { (name: String) in shown.hasSuffix("/") ? shown + name : shown + "/" + name }
 

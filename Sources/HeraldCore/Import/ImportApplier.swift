@@ -14,19 +14,19 @@ import Darwin
 /// same checks as a build before any of it reaches `content/`. Then the staged record folders are
 /// renamed into place, the new events and postmortems created, site.yml and the ledger replaced;
 /// if any step fails, the steps before it are undone and the store is as it was.
-public struct ImportApplier {
-    public var layout: SiteLayout
+package struct ImportApplier {
+    package var layout: SiteLayout
     /// Told how far the staging has come on long imports (a line of text).
-    public var progress: ((String) -> Void)?
+    package var progress: ((String) -> Void)?
 
-    public init(layout: SiteLayout, progress: ((String) -> Void)? = nil) {
+    package init(layout: SiteLayout, progress: ((String) -> Void)? = nil) {
         self.layout = layout
         self.progress = progress
     }
 
     /// Stages, validates and (unless `dryRun`) applies `plan`. Throws `DiagnosticsError` when the
     /// staged records do not load, `HeraldError` when the disk refuses; nothing is left behind.
-    public func apply(_ plan: ImportPlan, dryRun: Bool) throws {
+    package func apply(_ plan: ImportPlan, dryRun: Bool) throws {
         let fm = FileManager.default
         let staging = layout.root.appendingPathComponent(".herald-import-\(getpid())-\(RecordWriter.randomSuffix())", isDirectory: true)
         try fm.createDirectory(at: staging.appendingPathComponent("content"), withIntermediateDirectories: true)
@@ -173,8 +173,8 @@ public struct ImportApplier {
 
 /// Adds components to site.yml's `components:` list without touching anything else in the file
 /// (comments, order, quoting): new entries go after the last one, indented as the first one is.
-public enum SiteYAMLEditor {
-    public static func adding(_ components: [ImportPlan.NewComponent], to text: String) throws -> String {
+package enum SiteYAMLEditor {
+    package static func adding(_ components: [ImportPlan.NewComponent], to text: String) throws -> String {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let start = lines.firstIndex(where: { $0.hasPrefix("components:") }) else {
             throw HeraldError("content/site.yml has no 'components:' list to add the imported components to")

@@ -2,32 +2,32 @@ import Foundation
 
 /// Problems found in the files of an import, every one of them, each with the file, the line and
 /// (for JSON) the JSON pointer of the value: `export.json:41: error: /incidents/0/status: …`.
-public struct ImportProblems {
-    public var diagnostics: [Diagnostic] = []
+package struct ImportProblems {
+    package var diagnostics: [Diagnostic] = []
 
-    public init() {}
+    package init() {}
 
-    public mutating func error(_ path: String, _ node: JSONNode, _ message: String) {
+    package mutating func error(_ path: String, _ node: JSONNode, _ message: String) {
         diagnostics.append(.error(path, node.line, (node.pointer.isEmpty ? "/" : node.pointer) + ": " + message))
     }
 
-    public mutating func error(_ path: String, line: Int, _ message: String) {
+    package mutating func error(_ path: String, line: Int, _ message: String) {
         diagnostics.append(.error(path, line, message))
     }
 
-    public var isEmpty: Bool { diagnostics.isEmpty }
+    package var isEmpty: Bool { diagnostics.isEmpty }
 
-    public func throwIfAny() throws {
+    package func throwIfAny() throws {
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
     }
 }
 
 /// Reading an export's files: bounded in size, as everything Herald reads.
-public enum ImportFiles {
+package enum ImportFiles {
     /// Bigger than any real export (10,000 Statuspage incidents are about 30 MB).
-    public static let maxBytes = 512 << 20
+    package static let maxBytes = 512 << 20
 
-    public static func read(_ url: URL, shown path: String, problems: inout ImportProblems) -> [UInt8]? {
+    package static func read(_ url: URL, shown path: String, problems: inout ImportProblems) -> [UInt8]? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             problems.error(path, line: 0, "no such file")
@@ -48,7 +48,7 @@ public enum ImportFiles {
         return bytes
     }
 
-    public static func json(_ url: URL, shown path: String, problems: inout ImportProblems) -> JSONNode? {
+    package static func json(_ url: URL, shown path: String, problems: inout ImportProblems) -> JSONNode? {
         guard let bytes = read(url, shown: path, problems: &problems) else { return nil }
         do {
             return try JSONNode.parse(bytes)
@@ -59,7 +59,7 @@ public enum ImportFiles {
     }
 
     /// `\r\n` and `\r` become `\n`; surrounding blank space is dropped.
-    public static func normalisedBody(_ text: String) -> String {
+    package static func normalisedBody(_ text: String) -> String {
         // Plain Swift rather than Foundation's replacing and trimming (which dominated an import).
         var text = text
         if text.utf8.contains(0x0D) {
@@ -69,7 +69,7 @@ public enum ImportFiles {
     }
 
     /// `text` without leading and trailing white space and newlines.
-    public static func trimmed(_ text: String) -> String {
+    package static func trimmed(_ text: String) -> String {
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
@@ -79,7 +79,7 @@ public enum ImportFiles {
     }
 
     /// A component id from a name: `Git Operations` → `git-operations`.
-    public static func slug(_ name: String) -> String {
+    package static func slug(_ name: String) -> String {
         var slug = RecordID.slug(name)
         if slug.count > 60 { slug = String(slug.prefix(60)) }
         while slug.hasSuffix("-") { slug.removeLast() }

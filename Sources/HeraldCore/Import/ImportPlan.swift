@@ -2,23 +2,23 @@ import Foundation
 
 /// A time read from an export, to the millisecond (Statuspage, Slack and cState all give more
 /// than whole seconds; the event files keep them).
-public struct ImportTime: Comparable, Hashable, Sendable {
-    public var seconds: Int64
-    public var milliseconds: Int
+package struct ImportTime: Comparable, Hashable, Sendable {
+    package var seconds: Int64
+    package var milliseconds: Int
 
-    public init(seconds: Int64, milliseconds: Int) {
+    package init(seconds: Int64, milliseconds: Int) {
         self.seconds = seconds
         self.milliseconds = milliseconds
     }
 
-    public init(_ timestamp: Timestamp) { self.init(seconds: timestamp.seconds, milliseconds: Int(timestamp.millisecond)) }
+    package init(_ timestamp: Timestamp) { self.init(seconds: timestamp.seconds, milliseconds: Int(timestamp.millisecond)) }
 
-    public static func < (a: ImportTime, b: ImportTime) -> Bool { (a.seconds, a.milliseconds) < (b.seconds, b.milliseconds) }
+    package static func < (a: ImportTime, b: ImportTime) -> Bool { (a.seconds, a.milliseconds) < (b.seconds, b.milliseconds) }
 
-    public var timestamp: Timestamp { Timestamp(milliseconds: seconds * 1000 + Int64(milliseconds)) }
+    package var timestamp: Timestamp { Timestamp(milliseconds: seconds * 1000 + Int64(milliseconds)) }
 
     /// RFC 3339 with an offset and an optional fraction (kept to the millisecond, truncated).
-    public static func parse(_ text: String) -> ImportTime? {
+    package static func parse(_ text: String) -> ImportTime? {
         guard let whole = try? Timestamp.parse(rfc3339: text) else { return nil }
         var milliseconds = 0
         let bytes = Array(text.utf8)
@@ -36,31 +36,31 @@ public struct ImportTime: Comparable, Hashable, Sendable {
     }
 
     /// `2021-03-12T18:26:30.483Z`; whole seconds without a fraction.
-    public var rfc3339: String { timestamp.rfc3339 }
+    package var rfc3339: String { timestamp.rfc3339 }
 }
 
 /// What an import will add to a site: worked out completely (and every input problem found)
 /// before anything is written, then applied all at once by `ImportApplier`.
-public struct ImportPlan: Sendable {
-    public struct NewComponent: Sendable, Hashable {
-        public var id: String
-        public var name: String
-        public var group: String?
-        public var description: String?
+package struct ImportPlan: Sendable {
+    package struct NewComponent: Sendable, Hashable {
+        package var id: String
+        package var name: String
+        package var group: String?
+        package var description: String?
     }
 
-    public struct PlannedEvent: Sendable {
-        public var at: ImportTime
+    package struct PlannedEvent: Sendable {
+        package var at: ImportTime
         /// The file name's kind part: the status for an update, `note` for a note.
-        public var kind: String
+        package var kind: String
         /// Front matter lines after `status:`/`kind:` and `at:` (already YAML).
-        public var fields: [(String, String)]
-        public var first: (String, String)
-        public var body: String
+        package var fields: [(String, String)]
+        package var first: (String, String)
+        package var body: String
         /// The ledger key of what it came from, e.g. `update:h9h6zfb8b3qy`.
-        public var source: String
+        package var source: String
 
-        public init(at: ImportTime, kind: String, first: (String, String), fields: [(String, String)], body: String, source: String) {
+        package init(at: ImportTime, kind: String, first: (String, String), fields: [(String, String)], body: String, source: String) {
             self.at = at
             self.kind = kind
             self.first = first
@@ -73,51 +73,51 @@ public struct ImportPlan: Sendable {
         var allFields: [(String, String)] { [first, ("at", at.rfc3339)] + fields }
     }
 
-    public enum RecordKind: String, Sendable { case incident, maintenance }
+    package enum RecordKind: String, Sendable { case incident, maintenance }
 
-    public struct NewRecord: Sendable {
-        public var kind: RecordKind
-        public var id: String
-        public var source: String
+    package struct NewRecord: Sendable {
+        package var kind: RecordKind
+        package var id: String
+        package var source: String
         /// incident.md or maintenance.md fields (YAML values) and summary.
-        public var fields: [(String, String)]
-        public var summary: String
-        public var events: [PlannedEvent]
+        package var fields: [(String, String)]
+        package var summary: String
+        package var events: [PlannedEvent]
     }
 
     /// Events added to a record that exists already (a newer export's updates, Slack notes).
-    public struct AddedEvents: Sendable {
-        public var kind: RecordKind
-        public var id: String
-        public var events: [PlannedEvent]
+    package struct AddedEvents: Sendable {
+        package var kind: RecordKind
+        package var id: String
+        package var events: [PlannedEvent]
     }
 
-    public struct NewPostmortem: Sendable {
-        public var incidentID: String
-        public var source: String
-        public var text: String
+    package struct NewPostmortem: Sendable {
+        package var incidentID: String
+        package var source: String
+        package var text: String
     }
 
     /// Which ledger this import adds to: `content/imports/<name>.tsv`.
-    public var ledgerName: String
-    public var components: [NewComponent] = []
-    public var records: [NewRecord] = []
-    public var added: [AddedEvents] = []
-    public var postmortems: [NewPostmortem] = []
+    package var ledgerName: String
+    package var components: [NewComponent] = []
+    package var records: [NewRecord] = []
+    package var added: [AddedEvents] = []
+    package var postmortems: [NewPostmortem] = []
     /// Ledger lines for things recognised but not written as records (components), `key\tvalue`.
-    public var extraLedger: [(String, String)] = []
+    package var extraLedger: [(String, String)] = []
     /// Items of the export already imported earlier (by the ledger), left alone.
-    public var alreadyImported = 0
+    package var alreadyImported = 0
     /// Things the export holds that Herald does not keep, one line each (reported, not fatal).
-    public var notes: [String] = []
+    package var notes: [String] = []
 
-    public init(ledgerName: String) { self.ledgerName = ledgerName }
+    package init(ledgerName: String) { self.ledgerName = ledgerName }
 
-    public var eventCount: Int { records.reduce(0) { $0 + $1.events.count } + added.reduce(0) { $0 + $1.events.count } }
-    public var isEmpty: Bool { components.isEmpty && records.isEmpty && added.allSatisfy(\.events.isEmpty) && postmortems.isEmpty }
+    package var eventCount: Int { records.reduce(0) { $0 + $1.events.count } + added.reduce(0) { $0 + $1.events.count } }
+    package var isEmpty: Bool { components.isEmpty && records.isEmpty && added.allSatisfy(\.events.isEmpty) && postmortems.isEmpty }
 
     /// One line per kind of thing, for the CLI and the dry run.
-    public var summaryLines: [String] {
+    package var summaryLines: [String] {
         var lines: [String] = []
         func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
         let incidents = records.filter { $0.kind == .incident }.count
@@ -140,16 +140,16 @@ public struct ImportPlan: Sendable {
 /// (e.g. `incident:wdhkj70kynwk<TAB>incidents/2021-03-12-incident-on-…`), sorted. It is how a second
 /// import of the same export adds nothing, and a newer export only what is new. Part of the
 /// content: commit it with the records.
-public struct ImportLedger: Sendable {
-    public var entries: [String: String] = [:]
-    public let url: URL
+package struct ImportLedger: Sendable {
+    package var entries: [String: String] = [:]
+    package let url: URL
 
-    public init(layout: SiteLayout, name: String) {
+    package init(layout: SiteLayout, name: String) {
         url = layout.content.appendingPathComponent("imports/\(name).tsv")
     }
 
     /// Reads the ledger; a malformed line is an error naming the file and line.
-    public static func read(layout: SiteLayout, name: String) throws -> ImportLedger {
+    package static func read(layout: SiteLayout, name: String) throws -> ImportLedger {
         var ledger = ImportLedger(layout: layout, name: name)
         guard let data = FileManager.default.contents(atPath: ledger.url.path) else { return ledger }
         let path = layout.relativePath(ledger.url)

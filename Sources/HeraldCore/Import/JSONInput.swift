@@ -6,8 +6,8 @@ import Foundation
 /// A small byte-level parser of its own rather than JSONSerialization: that one reports neither
 /// the line of a value nor where a truncated document ended, and an export is hostile input
 /// (nesting is bounded, numbers are kept as text, bytes that are not UTF-8 become U+FFFD).
-public struct JSONNode: Sendable {
-    public indirect enum Value: Sendable {
+package struct JSONNode: Sendable {
+    package indirect enum Value: Sendable {
         case null
         case bool(Bool)
         case number(String)
@@ -16,26 +16,26 @@ public struct JSONNode: Sendable {
         case object([(key: String, value: JSONNode)])
     }
 
-    public var value: Value
+    package var value: Value
     /// 1-based line where the value starts.
-    public var line: Int
+    package var line: Int
     /// RFC 6901 pointer from the document's root, e.g. `/incidents/0/incident_updates/2`.
-    public var pointer: String
+    package var pointer: String
 
-    public subscript(key: String) -> JSONNode? {
+    package subscript(key: String) -> JSONNode? {
         guard case .object(let pairs) = value else { return nil }
         for pair in pairs where pair.key == key { return pair.value }
         return nil
     }
 
-    public var isNull: Bool { if case .null = value { true } else { false } }
-    public var stringValue: String? { if case .string(let s) = value { s } else { nil } }
-    public var arrayValue: [JSONNode]? { if case .array(let a) = value { a } else { nil } }
-    public var isObject: Bool { if case .object = value { true } else { false } }
-    public var boolValue: Bool? { if case .bool(let b) = value { b } else { nil } }
+    package var isNull: Bool { if case .null = value { true } else { false } }
+    package var stringValue: String? { if case .string(let s) = value { s } else { nil } }
+    package var arrayValue: [JSONNode]? { if case .array(let a) = value { a } else { nil } }
+    package var isObject: Bool { if case .object = value { true } else { false } }
+    package var boolValue: Bool? { if case .bool(let b) = value { b } else { nil } }
 
     /// What kind of value this is, for messages ("expected a string, found a number").
-    public var kindName: String {
+    package var kindName: String {
         switch value {
         case .null: "null"
         case .bool: "a boolean"
@@ -54,15 +54,15 @@ public struct JSONNode: Sendable {
 
     // MARK: - Parsing
 
-    public struct SyntaxError: Error, Sendable {
-        public var line: Int
-        public var message: String
+    package struct SyntaxError: Error, Sendable {
+        package var line: Int
+        package var message: String
     }
 
     /// Deeper nesting than any export has; refusing it keeps a hostile file from exhausting the stack.
     static let maxDepth = 200
 
-    public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONNode {
+    package static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONNode {
         var parser = Parser(bytes: bytes)
         return try parser.document()
     }

@@ -3,11 +3,11 @@ import Foundation
 /// `herald import slack EXPORT_DIR --channel NAME --incident ID`: a Slack workspace export
 /// (`channels.json`, `users.json`, `<channel>/<YYYY-MM-DD>.json`) turned into internal notes of
 /// an incident, one per message, for the postmortem timeline. Notes are never public.
-public struct SlackImporter {
-    public var layout: SiteLayout
-    public var settings: SiteSettings
+package struct SlackImporter {
+    package var layout: SiteLayout
+    package var settings: SiteSettings
 
-    public init(layout: SiteLayout, settings: SiteSettings) {
+    package init(layout: SiteLayout, settings: SiteSettings) {
         self.layout = layout
         self.settings = settings
     }
@@ -32,7 +32,7 @@ public struct SlackImporter {
         var node: JSONNode
     }
 
-    public func plan(export: URL, shown: String, channel: String, incident: String, from: ImportTime?, to: ImportTime?) throws -> ImportPlan {
+    package func plan(export: URL, shown: String, channel: String, incident: String, from: ImportTime?, to: ImportTime?) throws -> ImportPlan {
         var problems = ImportProblems()
         let display = { (name: String) in shown.hasSuffix("/") ? shown + name : shown + "/" + name }
 
@@ -254,7 +254,7 @@ public struct SlackImporter {
 
 extension ContentLoader {
     /// people.yml alone (for importers that map names to people).
-    public func loadPeopleOnly() throws -> [Person] {
+    package func loadPeopleOnly() throws -> [Person] {
         var diagnostics: [Diagnostic] = []
         let people = loadPeople(into: &diagnostics)
         if diagnostics.hasErrors { throw DiagnosticsError(diagnostics) }

@@ -4,11 +4,11 @@ import Foundation
 /// `/api/v2/incidents/{id}.json` payloads, summary.json, components.json,
 /// scheduled-maintenances.json, or a bare array of incidents — turned into an `ImportPlan`.
 /// docs/import.md says field by field what becomes what and what cannot round-trip.
-public struct StatuspageImporter {
-    public var layout: SiteLayout
-    public var settings: SiteSettings
+package struct StatuspageImporter {
+    package var layout: SiteLayout
+    package var settings: SiteSettings
 
-    public init(layout: SiteLayout, settings: SiteSettings) {
+    package init(layout: SiteLayout, settings: SiteSettings) {
         self.layout = layout
         self.settings = settings
     }
@@ -57,7 +57,7 @@ public struct StatuspageImporter {
     }
 
     /// Reads the files; every problem in every file is collected before this throws.
-    public func plan(files: [(url: URL, shown: String)]) throws -> ImportPlan {
+    package func plan(files: [(url: URL, shown: String)]) throws -> ImportPlan {
         var problems = ImportProblems()
         var components: [SPComponent] = []
         var componentIndex: [String: Int] = [:]

@@ -115,7 +115,7 @@ extension ContentLoader {
     }
 
     /// Used when site.yml names no canned text for a status.
-    public static let defaultMessages: [String: String] = [
+    package static let defaultMessages: [String: String] = [
         "investigating":
             "We are aware of an issue affecting {components} and are investigating. If you need help, contact {support}.",
         "identified": "We have identified the cause of the issue affecting {components} and are working on a fix.",

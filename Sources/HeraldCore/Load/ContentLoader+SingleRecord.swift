@@ -10,7 +10,7 @@ extension ContentLoader {
     // MARK: - One record at a time (for the CLI, which must not read the whole store)
 
     /// site.yml alone.
-    public func loadSettings() throws -> SiteSettings {
+    package func loadSettings() throws -> SiteSettings {
         var diagnostics: [Diagnostic] = []
         let settings = loadSettings(into: &diagnostics)
         if let settings, !diagnostics.hasErrors { return settings }
@@ -18,14 +18,14 @@ extension ContentLoader {
     }
 
     /// One incident, validated against `settings`.
-    public func loadIncident(id: String, settings: SiteSettings) throws -> Incident {
+    package func loadIncident(id: String, settings: SiteSettings) throws -> Incident {
         let (incident, diagnostics) = loadIncident(id, settings: settings, folder: readRecord(id, kind: "incidents"))
         if let incident, !diagnostics.hasErrors { return incident }
         throw DiagnosticsError(diagnostics)
     }
 
     /// One maintenance, validated against `settings`.
-    public func loadMaintenance(id: String, settings: SiteSettings) throws -> Maintenance {
+    package func loadMaintenance(id: String, settings: SiteSettings) throws -> Maintenance {
         let (maintenance, diagnostics) = loadMaintenance(id, settings: settings, folder: readRecord(id, kind: "maintenance"))
         if let maintenance, !diagnostics.hasErrors { return maintenance }
         throw DiagnosticsError(diagnostics)
@@ -38,7 +38,7 @@ extension ContentLoader {
     }
 
     /// The ids of the record folders of a kind (`incidents` or `maintenance`), without reading them.
-    public func recordIDs(_ kind: String) -> [String] {
+    package func recordIDs(_ kind: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: absolute("content/" + kind))) ?? [])
             .filter { !$0.hasPrefix(".") }.sorted()
     }

@@ -8,30 +8,30 @@ import Darwin
 
 /// Stage 1 and 2: reads `content/` and parses it into `SiteContent`, collecting every problem in
 /// every file before failing, so a user fixes everything in one pass.
-public struct ContentLoader: Sendable {
-    public var layout: SiteLayout
+package struct ContentLoader: Sendable {
+    package var layout: SiteLayout
     /// Where to keep parsed records between builds (`ContentCache`); nil reads everything anew.
-    public var cacheURL: URL?
+    package var cacheURL: URL?
 
-    public init(layout: SiteLayout, cacheURL: URL? = nil) {
+    package init(layout: SiteLayout, cacheURL: URL? = nil) {
         self.layout = layout
         self.cacheURL = cacheURL
     }
 
     /// A loader that keeps parsed records in the site's `.herald-cache`, as builds do: commands that
     /// read the whole store (`incident list`, `herald check`) then parse only what changed since.
-    public static func cached(_ layout: SiteLayout) -> ContentLoader {
+    package static func cached(_ layout: SiteLayout) -> ContentLoader {
         ContentLoader(layout: layout, cacheURL: ContentCache.url(inSite: layout.root))
     }
 
     /// Loads as `loadCollecting` does and waits for the next parse cache to be written.
-    public func loadCollectingAndCache() -> (SiteContent?, [Diagnostic]) {
+    package func loadCollectingAndCache() -> (SiteContent?, [Diagnostic]) {
         defer { ContentCache.finishWriting() }
         return loadCollecting()
     }
 
     /// Loads the whole site. Throws `DiagnosticsError` with every error found.
-    public func load() throws -> SiteContent {
+    package func load() throws -> SiteContent {
         let (content, diagnostics) = loadCollecting()
         if let content, !diagnostics.hasErrors { return content }
         throw DiagnosticsError(diagnostics)
@@ -40,7 +40,7 @@ public struct ContentLoader: Sendable {
     /// Loads as much as possible; returns the content (when site.yml could be read) and all problems.
     /// The next parse cache is written on a background thread: call `ContentCache.finishWriting()`
     /// before another load of the same site.
-    public func loadCollecting() -> (SiteContent?, [Diagnostic]) {
+    package func loadCollecting() -> (SiteContent?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         guard let settings = loadSettings(into: &diagnostics) ?? lenientSettings else {
             return (nil, (diagnostics + recordProblemsWithoutSettings()).sortedForOutput())

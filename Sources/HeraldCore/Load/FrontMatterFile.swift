@@ -5,15 +5,15 @@ import Yams
 ///
 /// Line numbers are kept so that every diagnostic points into the real file: YAML line `n`
 /// is file line `n + 1` (after the opening `---`), and the body starts after the closing fence.
-public struct FrontMatterFile: Sendable {
-    public var path: String
-    public var yaml: String
-    public var body: String
+package struct FrontMatterFile: Sendable {
+    package var path: String
+    package var yaml: String
+    package var body: String
     /// 1-based file line of the first body line.
-    public var bodyLine: Int
+    package var bodyLine: Int
 
     /// Splits `text`; returns a diagnostic when the fences are missing.
-    public static func split(_ text: String, path: String) -> Result<FrontMatterFile, Diagnostic> {
+    package static func split(_ text: String, path: String) -> Result<FrontMatterFile, Diagnostic> {
         var text = text
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         if text.utf8.contains(13) { text = text.replacingOccurrences(of: "\r\n", with: "\n") }

@@ -4,22 +4,22 @@ import Foundation
 /// configuration and serve"): every URL, e-mail address and line-based value read from content/
 /// is checked here, so a record cannot carry a script into a page or a line into robots.txt or
 /// maintenance.ics.
-public enum InputRules {
+package enum InputRules {
     /// The largest file Herald reads from content/ (an event, a record's main file, a postmortem,
     /// site.yml, people.yml): 1 MiB. A status update is a few hundred bytes and a long postmortem a
     /// few dozen kilobytes; a bigger file is refused before it is read, which bounds the memory a
     /// build needs.
-    public static let maxFileSize = 1 << 20
+    package static let maxFileSize = 1 << 20
 
     /// "1 MiB", for messages.
-    public static var maxFileSizeText: String { "\(maxFileSize >> 20) MiB" }
+    package static var maxFileSizeText: String { "\(maxFileSize >> 20) MiB" }
 
     /// Why `link` cannot be a link in a page, or nil when it can: an absolute `http`, `https` or
     /// `mailto` URL, or a reference without a scheme (`/about/`, `#top`, `notes.html`). Everything
     /// else — `javascript:`, `vbscript:`, `data:`, `file:` and any other scheme, control
     /// characters, spaces, line breaks — is refused (Markdown links drop the dangerous schemes as
     /// libcmark's safe mode does; a field has no text to fall back on, so it is an error).
-    public static func linkProblem(_ link: String) -> String? {
+    package static func linkProblem(_ link: String) -> String? {
         if link.isEmpty { return "is empty" }
         if let bad = link.unicodeScalars.first(where: { !isURLScalar($0) }) {
             return "holds \(describe(bad)) (expected a URL without spaces, quotes or control characters)"
@@ -40,7 +40,7 @@ public enum InputRules {
     /// Why `url` cannot be the site's base URL, or nil: an absolute `http`/`https` URL with a host,
     /// without a query or fragment, and only URL characters (no line break can reach robots.txt,
     /// the sitemap, feeds or maintenance.ics).
-    public static func baseURLProblem(_ url: String) -> String? {
+    package static func baseURLProblem(_ url: String) -> String? {
         if let bad = url.unicodeScalars.first(where: { !isURLScalar($0) }) {
             return "holds \(describe(bad))"
         }
@@ -53,7 +53,7 @@ public enum InputRules {
 
     /// Why `address` cannot be the public support address (used in `mailto:` links and in update
     /// texts), or nil: `local@domain.tld`, ASCII letters, digits and `. _ + -` only.
-    public static func emailProblem(_ address: String) -> String? {
+    package static func emailProblem(_ address: String) -> String? {
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return "is not an e-mail address" }
         let local = parts[0].utf8, domain = parts[1].utf8
@@ -103,7 +103,7 @@ public enum InputRules {
 
     /// `'value'` for an error message, with line breaks, controls and invisible characters shown
     /// as `\u{…}` so a message stays one line and cannot drive the terminal; long values cut.
-    public static func quoted(_ value: String) -> String {
+    package static func quoted(_ value: String) -> String {
         var out = ""
         var count = 0
         for scalar in value.unicodeScalars {
@@ -138,7 +138,7 @@ public enum InputRules {
     /// The 1-based line of the first git conflict marker in `text` (`<<<<<<< `, `>>>>>>> ` at the
     /// start of a line, or `=======` / `|||||||` between them), with the marker; nil when there is
     /// none. One pass over the bytes, looking only at the start of each line.
-    public static func conflictMarker(in text: String) -> (line: Int, marker: String)? {
+    package static func conflictMarker(in text: String) -> (line: Int, marker: String)? {
         var text = text
         return text.withUTF8 { conflictMarker(in: $0) }
     }
@@ -184,14 +184,14 @@ public enum InputRules {
     // MARK: - Time ranges
 
     /// The earliest time Herald accepts: 1970-01-01T00:00:00Z.
-    public static let earliest = Timestamp(seconds: 0)
+    package static let earliest = Timestamp(seconds: 0)
     /// The latest time Herald accepts: 9999-12-31T23:59:59Z.
-    public static let latest = Timestamp(seconds: 253_402_300_799)
+    package static let latest = Timestamp(seconds: 253_402_300_799)
     /// The longest duration Herald accepts (`stale_after`, `--now +…`): 100 years.
-    public static let maxDuration: Int64 = 100 * 366 * 86_400
+    package static let maxDuration: Int64 = 100 * 366 * 86_400
 
     /// Why `time` is outside the years Herald handles (1970–9999), or nil.
-    public static func timeRangeProblem(_ time: Timestamp) -> String? {
+    package static func timeRangeProblem(_ time: Timestamp) -> String? {
         time < earliest || time > latest ? "is outside the years Herald accepts (expected a time from 1970-01-01 to 9999-12-31)" : nil
     }
 
@@ -199,7 +199,7 @@ public enum InputRules {
 
     /// `text` without what a terminal would act on: C0 and C1 control characters (escape
     /// sequences start with one) and DEL become U+FFFD; tabs and line breaks stay when `lines`.
-    public static func terminalSafe(_ text: String, lines: Bool = true) -> String {
+    package static func terminalSafe(_ text: String, lines: Bool = true) -> String {
         guard text.unicodeScalars.contains(where: { isTerminalControl($0, lines: lines) }) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {

@@ -6,14 +6,14 @@ import Foundation
 /// that hold a listed name (ids appear in every URL, the sitemap and the feeds).
 ///
 /// Errors give the file and line, never the name (logs of CI are often public).
-public struct KnownPeople: Sendable {
+package struct KnownPeople: Sendable {
     let keys: Set<String>
     /// Names and aliases exactly as written: most records name people this way (no folding needed).
     let exact: Set<String>
     let idMatcher: NameMatcher
     let people: [Person]
 
-    public init(_ people: [Person]) {
+    package init(_ people: [Person]) {
         self.people = people
         var keys: Set<String> = []
         var exact: Set<String> = []
@@ -33,7 +33,7 @@ public struct KnownPeople: Sendable {
     }
 
     /// Whether `name` is a name or alias in people.yml (compared as a reader sees it, case ignored).
-    public func knows(_ name: String) -> Bool { exact.contains(name) || keys.contains(ReaderText.key(name).lowercased()) }
+    package func knows(_ name: String) -> Bool { exact.contains(name) || keys.contains(ReaderText.key(name).lowercased()) }
 
     static let hint = "add them to content/people.yml (name, and aliases such as @handle), or post with --add-person"
 
@@ -113,7 +113,7 @@ public struct KnownPeople: Sendable {
 extension KnownPeople {
     /// `title` without the names and aliases of people.yml (for ids made from titles): "Priya
     /// Raman laptop" gives "laptop".
-    public func withoutNames(_ title: String) -> String {
+    package func withoutNames(_ title: String) -> String {
         var entries: [(text: String, owner: Int, ignoresCase: Bool)] = []
         for (index, person) in people.enumerated() where !person.isPublic {
             for text in [person.name] + person.aliases where !text.isEmpty { entries.append((text, index, person.ignoresCase || text.contains("@"))) }
@@ -137,7 +137,7 @@ extension KnownPeople {
 
 extension ContentLoader {
     /// people.yml alone (for the CLI), or an error naming its line, never its contents.
-    public func loadPeople() throws -> [Person] {
+    package func loadPeople() throws -> [Person] {
         var diagnostics: [Diagnostic] = []
         let people = loadPeople(into: &diagnostics)
         if diagnostics.hasErrors { throw DiagnosticsError(diagnostics) }
@@ -146,7 +146,7 @@ extension ContentLoader {
 
     /// Adds a person to people.yml (`--add-person`): the file is written whole, beside it, then
     /// renamed over it, so a reader never sees half of it.
-    public func addPerson(_ name: String) throws {
+    package func addPerson(_ name: String) throws {
         let path = absolute("content/people.yml")
         var text = FileBytes.read(path).map { String(decoding: $0, as: UTF8.self) } ?? ""
         if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }

@@ -3,15 +3,15 @@ import Yams
 
 /// Typed, line-aware reading of a YAML mapping. Every problem becomes a diagnostic in `problems`;
 /// accessors return `nil` for a missing or bad value so loading continues and finds everything.
-public final class YAMLFields {
-    public let path: String
+package final class YAMLFields {
+    package let path: String
     let lineOffset: Int
     let pairs: [(key: String, value: YAMLValue)]?
     let rootLine: Int
-    public private(set) var problems: [Diagnostic] = []
+    package private(set) var problems: [Diagnostic] = []
 
     /// Parses `yaml`; `lineOffset` is added to YAML line numbers (1 for front matter).
-    public init(yaml: String, path: String, lineOffset: Int) {
+    package init(yaml: String, path: String, lineOffset: Int) {
         self.path = path
         self.lineOffset = lineOffset
         self.rootLine = 1 + lineOffset
@@ -34,27 +34,27 @@ public final class YAMLFields {
         self.rootLine = line + lineOffset
     }
 
-    public var isValid: Bool { pairs != nil }
+    package var isValid: Bool { pairs != nil }
 
     func line(of value: YAMLValue) -> Int { value.line + lineOffset }
 
-    public func error(_ line: Int, _ message: String) {
+    package func error(_ line: Int, _ message: String) {
         problems.append(.error(path, line, message))
     }
 
     /// The value of `key`.
-    public func node(_ key: String) -> YAMLValue? {
+    package func node(_ key: String) -> YAMLValue? {
         pairs?.first { $0.key == key }?.value
     }
 
     /// The file line of `key`'s value (or of the mapping when absent).
-    public func line(_ key: String) -> Int {
+    package func line(_ key: String) -> Int {
         node(key).map(line(of:)) ?? rootLine
     }
 
-    public func has(_ key: String) -> Bool { node(key) != nil }
+    package func has(_ key: String) -> Bool { node(key) != nil }
 
-    public func string(_ key: String, required: Bool = false) -> String? {
+    package func string(_ key: String, required: Bool = false) -> String? {
         guard let node = node(key) else {
             if required, pairs != nil { error(rootLine, "missing '\(key)'") }
             return nil
@@ -71,7 +71,7 @@ public final class YAMLFields {
         return string
     }
 
-    public func bool(_ key: String) -> Bool? {
+    package func bool(_ key: String) -> Bool? {
         guard let text = string(key) else { return nil }
         switch text.lowercased() {
         case "true", "yes", "on": return true
@@ -82,7 +82,7 @@ public final class YAMLFields {
         }
     }
 
-    public func int(_ key: String) -> Int? {
+    package func int(_ key: String) -> Int? {
         guard let text = string(key) else { return nil }
         guard let value = Int(text) else {
             error(line(key), "'\(key)' must be a whole number, not '\(text)'")
@@ -92,7 +92,7 @@ public final class YAMLFields {
     }
 
     /// A whole number within `range`; anything outside is an error naming the range.
-    public func int(_ key: String, in range: ClosedRange<Int>) -> Int? {
+    package func int(_ key: String, in range: ClosedRange<Int>) -> Int? {
         guard let text = string(key) else { return nil }
         guard let value = Int(text), range.contains(value) else {
             error(line(key), "'\(key)' must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(InputRules.quoted(text))")
@@ -103,7 +103,7 @@ public final class YAMLFields {
 
     /// An RFC 3339 time; a time without zone is an error (never guessed), and so is one outside
     /// 1970–9999 (year 0000 is a typo, and every time is counted in seconds since 1970).
-    public func time(_ key: String, required: Bool = false) -> Timestamp? {
+    package func time(_ key: String, required: Bool = false) -> Timestamp? {
         guard let text = string(key, required: required) else { return nil }
         do {
             let time = try Timestamp.parse(rfc3339: text)
@@ -121,7 +121,7 @@ public final class YAMLFields {
     }
 
     /// A list of scalars; a single scalar is accepted as a one-element list.
-    public func strings(_ key: String) -> [String]? {
+    package func strings(_ key: String) -> [String]? {
         guard let node = node(key) else { return nil }
         switch node {
         case .scalar(let string, _, _):
@@ -143,7 +143,7 @@ public final class YAMLFields {
     }
 
     /// A mapping of scalar keys to scalar values, in file order, with each value's line.
-    public func pairs(_ key: String) -> [(key: String, value: String, line: Int)]? {
+    package func pairs(_ key: String) -> [(key: String, value: String, line: Int)]? {
         guard let node = node(key) else { return nil }
         guard case .mapping(let map, _) = node else {
             if case .scalar(let s, _, _) = node, s.isEmpty { return [] }
@@ -162,7 +162,7 @@ public final class YAMLFields {
     }
 
     /// A nested mapping (`check:` in site.yml).
-    public func mapping(_ key: String) -> YAMLFields? {
+    package func mapping(_ key: String) -> YAMLFields? {
         guard let node = node(key) else { return nil }
         guard case .mapping(let map, let line) = node else {
             error(line(of: node), "'\(key)' must be a mapping of 'key: value' lines")
@@ -172,7 +172,7 @@ public final class YAMLFields {
     }
 
     /// A list of mappings (components, action items, timeline entries).
-    public func mappings(_ key: String) -> [YAMLFields]? {
+    package func mappings(_ key: String) -> [YAMLFields]? {
         guard let node = node(key) else { return nil }
         guard case .sequence(let items, _) = node else {
             if case .scalar(let s, _, _) = node, s.isEmpty { return [] }
@@ -191,10 +191,10 @@ public final class YAMLFields {
     }
 
     /// Adopts the problems found by a nested reader.
-    public func absorb(_ other: YAMLFields) { problems += other.problems }
+    package func absorb(_ other: YAMLFields) { problems += other.problems }
 
     /// Reports keys that no accessor knows: usually typos (`staus:`).
-    public func rejectUnknownKeys(expected known: [String]) {
+    package func rejectUnknownKeys(expected known: [String]) {
         for (name, value) in pairs ?? [] where !known.contains(name) {
             let guess = closest(name, in: known).map { "; did you mean '\($0)'?" } ?? ""
             error(line(of: value), "unknown field '\(name)' (expected \(expected(known)))\(guess)")

@@ -2,25 +2,25 @@ import Foundation
 import Yams
 
 /// A parsed YAML value with the line it starts on (1-based, within the YAML text).
-public indirect enum YAMLValue: Sendable {
+package indirect enum YAMLValue: Sendable {
     case scalar(String, plain: Bool, line: Int)
     case sequence([YAMLValue], line: Int)
     case mapping([(key: String, value: YAMLValue)], line: Int)
 
-    public var line: Int {
+    package var line: Int {
         switch self {
         case .scalar(_, _, let line), .sequence(_, let line), .mapping(_, let line): line
         }
     }
 
-    public subscript(key: String) -> YAMLValue? {
+    package subscript(key: String) -> YAMLValue? {
         guard case .mapping(let pairs, _) = self else { return nil }
         return pairs.first { $0.key == key }?.value
     }
 
     /// Parses a YAML document. Front matter is almost always flat `key: value` lines, which
     /// `FlatYAML` reads directly; anything else goes to Yams (libyaml), which also words the errors.
-    public static func parse(_ yaml: String) -> Result<YAMLValue?, YAMLParseError> {
+    package static func parse(_ yaml: String) -> Result<YAMLValue?, YAMLParseError> {
         if let fast = FlatYAML.parse(yaml) { return .success(fast) }
         // Aliases and nesting bounded before Yams builds (and hashes) any node.
         if let problem = YAMLGuard.check(yaml) { return .failure(problem) }
@@ -58,9 +58,9 @@ public indirect enum YAMLValue: Sendable {
     }
 }
 
-public struct YAMLParseError: Error, Sendable {
-    public var line: Int
-    public var message: String
+package struct YAMLParseError: Error, Sendable {
+    package var line: Int
+    package var message: String
 
     init(line: Int, message: String) {
         self.line = line

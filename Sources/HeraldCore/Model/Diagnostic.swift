@@ -1,25 +1,25 @@
 import Foundation
 
 /// One problem found in a site, compiler-style: `path:line: severity: message [code]`.
-public struct Diagnostic: Error, Sendable, Hashable, Codable {
-    public enum Severity: String, Sendable, Codable, Comparable {
+package struct Diagnostic: Error, Sendable, Hashable, Codable {
+    package enum Severity: String, Sendable, Codable, Comparable {
         case error, warning
-        public static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
+        package static func < (a: Severity, b: Severity) -> Bool { a == .error && b == .warning }
     }
 
     /// Path relative to the site folder, e.g. `content/incidents/x/y.md`.
-    public var path: String
+    package var path: String
     /// 1-based line in the file, or 0 when the problem concerns the whole file.
-    public var line: Int
-    public var severity: Severity
-    public var message: String
+    package var line: Int
+    package var severity: Severity
+    package var message: String
     /// Stable rule code (`herald check`), e.g. `stale`; empty for plain load errors.
-    public var code: String
-    public var hint: String?
+    package var code: String
+    package var hint: String?
     /// 1-based column (in characters) of what the problem is about, when known.
-    public var column: Int?
+    package var column: Int?
 
-    public init(path: String, line: Int, severity: Severity = .error, message: String, code: String = "", hint: String? = nil, column: Int? = nil) {
+    package init(path: String, line: Int, severity: Severity = .error, message: String, code: String = "", hint: String? = nil, column: Int? = nil) {
         self.path = path
         self.line = line
         self.severity = severity
@@ -29,12 +29,12 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable {
         self.column = column
     }
 
-    public static func error(_ path: String, _ line: Int, _ message: String, code: String = "") -> Diagnostic {
+    package static func error(_ path: String, _ line: Int, _ message: String, code: String = "") -> Diagnostic {
         Diagnostic(path: path, line: line, severity: .error, message: message, code: code)
     }
 
     /// `content/incidents/x/y.md:3: error: unknown status 'resolvd' (expected …)`
-    public var formatted: String {
+    package var formatted: String {
         let location = line > 0 ? "\(path):\(line)" + (column.map { ":\($0)" } ?? "") : path
         var text = "\(location): \(severity.rawValue): \(message)"
         if !code.isEmpty { text += " [\(code)]" }
@@ -45,7 +45,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable {
 
 extension Array where Element == Diagnostic {
     /// Sorted by path, then line, then message, so output is stable across runs and machines.
-    public func sortedForOutput() -> [Diagnostic] {
+    package func sortedForOutput() -> [Diagnostic] {
         sorted { a, b in
             if a.path != b.path { return a.path < b.path }
             if a.line != b.line { return a.line < b.line }
@@ -54,21 +54,21 @@ extension Array where Element == Diagnostic {
         }
     }
 
-    public var hasErrors: Bool { contains { $0.severity == .error } }
+    package var hasErrors: Bool { contains { $0.severity == .error } }
 }
 
 /// Thrown by a stage that found problems in the content; carries every one of them.
-public struct DiagnosticsError: Error, CustomStringConvertible, Sendable {
-    public var diagnostics: [Diagnostic]
-    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics.sortedForOutput() }
-    public var description: String { diagnostics.map(\.formatted).joined(separator: "\n") }
+package struct DiagnosticsError: Error, CustomStringConvertible, Sendable {
+    package var diagnostics: [Diagnostic]
+    package init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics.sortedForOutput() }
+    package var description: String { diagnostics.map(\.formatted).joined(separator: "\n") }
 }
 
 /// A failure that is not about content (disk, permissions, a missing site): one clear sentence.
-public struct HeraldError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct HeraldError: Error, CustomStringConvertible, Sendable {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// Lists the valid values for an error message: `investigating, identified, monitoring, resolved`.

@@ -4,19 +4,19 @@ import Synchronization
 // MARK: - Records
 
 /// One event file of an incident or a maintenance.
-public struct Event: Sendable, Hashable {
-    public enum Kind: Sendable, Hashable {
+package struct Event: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         /// A public update; `status` is an incident or maintenance status.
         case update(status: String, components: [ComponentChange])
         case note(milestone: Milestone?)
         case role(role: String, person: String)
     }
 
-    public struct ComponentChange: Sendable, Hashable {
-        public var id: String
-        public var status: ComponentStatus
+    package struct ComponentChange: Sendable, Hashable {
+        package var id: String
+        package var status: ComponentStatus
 
-        public init(id: String, status: ComponentStatus) {
+        package init(id: String, status: ComponentStatus) {
             self.id = id
             self.status = status
         }
@@ -24,31 +24,31 @@ public struct Event: Sendable, Hashable {
 
     /// File name, e.g. `20261122T140500.120Z-0003-identified-k3f9.md` (older files:
     /// `20261122T140500Z-identified-k3f9.md`); the last tiebreak of the order.
-    public var fileName: String
+    package var fileName: String
     /// When it happened, to the millisecond.
-    public var at: Timestamp
+    package var at: Timestamp
     /// The posting sequence in its record folder (`seq:`; 0 in files written before it existed):
     /// the tiebreak between events at the same millisecond, so that they keep the order in which
     /// one machine posted them.
-    public var seq: Int
-    public var by: String?
-    public var kind: Kind
+    package var seq: Int
+    package var by: String?
+    package var kind: Kind
     /// Markdown body (the public message for updates).
-    public var body: String
-    public var bodyLine: Int
+    package var body: String
+    package var bodyLine: Int
     /// An incident update's `severity:`: the incident's severity from this update on (escalation).
-    public var severity: Severity?
+    package var severity: Severity?
     /// A maintenance update's `cancelled: true` (with status `completed`): the window was called off.
-    public var cancelled = false
+    package var cancelled = false
     /// When a correction (`kind: edit`) last changed this update's message or components.
-    public var editedAt: Timestamp?
+    package var editedAt: Timestamp?
     /// The file the message (`body`, `bodyLine`) comes from when an edit replaced it; nil: this one.
-    public var bodyFileName: String?
+    package var bodyFileName: String?
 
     /// The file that holds `body`: for warnings about the message, which point at its line.
-    public var messageFileName: String { bodyFileName ?? fileName }
+    package var messageFileName: String { bodyFileName ?? fileName }
 
-    public init(fileName: String, at: Timestamp, seq: Int = 0, by: String?, kind: Kind, body: String, bodyLine: Int, severity: Severity? = nil, cancelled: Bool = false, editedAt: Timestamp? = nil) {
+    package init(fileName: String, at: Timestamp, seq: Int = 0, by: String?, kind: Kind, body: String, bodyLine: Int, severity: Severity? = nil, cancelled: Bool = false, editedAt: Timestamp? = nil) {
         self.fileName = fileName
         self.at = at
         self.seq = seq
@@ -63,19 +63,19 @@ public struct Event: Sendable, Hashable {
 
     /// The status of a follow-up: a public note after resolution (`kind: follow-up`), shown with the
     /// updates but changing no state (docs/content.md, "Follow-ups").
-    public static let followUp = "follow-up"
+    package static let followUp = "follow-up"
 
     /// A follow-up rather than a status update.
-    public var isFollowUp: Bool { status == Self.followUp }
+    package var isFollowUp: Bool { status == Self.followUp }
 
-    public var isPublic: Bool { if case .update = kind { true } else { false } }
-    public var status: String? { if case .update(let status, _) = kind { status } else { nil } }
-    public var milestone: Milestone? { if case .note(let m) = kind { m } else { nil } }
+    package var isPublic: Bool { if case .update = kind { true } else { false } }
+    package var status: String? { if case .update(let status, _) = kind { status } else { nil } }
+    package var milestone: Milestone? { if case .note(let m) = kind { m } else { nil } }
 
     /// The total order of a record's events: time, then posting sequence, then file name (see
     /// docs/content.md, "Order of events"). The same on every machine, whatever order git or the
     /// file system lists the files in.
-    public static func ordered(_ a: Event, _ b: Event) -> Bool {
+    package static func ordered(_ a: Event, _ b: Event) -> Bool {
         if a.at != b.at { return a.at < b.at }
         if a.seq != b.seq { return a.seq < b.seq }
         return a.fileName < b.fileName
@@ -85,30 +85,30 @@ public struct Event: Sendable, Hashable {
 /// A correction of a public update (`kind: edit` or `kind: retract`): its own event file, which
 /// leaves the update's file as it was. Corrections are applied when records are loaded, so every
 /// output sees the corrected updates (docs/content.md, "Corrections").
-public struct Correction: Sendable, Hashable {
-    public enum Action: String, Sendable, Hashable {
+package struct Correction: Sendable, Hashable {
+    package enum Action: String, Sendable, Hashable {
         /// A new message (when the body is not empty) and/or new component statuses.
         case edit
         /// The update disappears from every public output; the body is the internal reason.
         case retract
     }
 
-    public var action: Action
-    public var fileName: String
-    public var at: Timestamp
-    public var seq: Int
-    public var by: String?
+    package var action: Action
+    package var fileName: String
+    package var at: Timestamp
+    package var seq: Int
+    package var by: String?
     /// The corrected update's file name.
-    public var target: String
+    package var target: String
     /// An edit's `components:` (replacing the update's; empty clears them); nil leaves them.
-    public var components: [Event.ComponentChange]?
+    package var components: [Event.ComponentChange]?
     /// An edit's new message (empty: unchanged), or a retraction's reason (never published).
-    public var body: String
-    public var bodyLine: Int
+    package var body: String
+    package var bodyLine: Int
     /// The file line of `target:`, for errors.
     var targetLine = 0
 
-    public init(action: Action, fileName: String, at: Timestamp, seq: Int, by: String?, target: String, components: [Event.ComponentChange]?, body: String, bodyLine: Int) {
+    package init(action: Action, fileName: String, at: Timestamp, seq: Int, by: String?, target: String, components: [Event.ComponentChange]?, body: String, bodyLine: Int) {
         self.action = action
         self.fileName = fileName
         self.at = at
@@ -128,12 +128,12 @@ public struct Correction: Sendable, Hashable {
     }
 }
 
-public struct Incident: Sendable {
-    public var id: String
-    public var severity: Severity
-    public var components: [String]
-    public var impactStarted: Timestamp?
-    public var upstream: Bool
+package struct Incident: Sendable {
+    package var id: String
+    package var severity: Severity
+    package var components: [String]
+    package var impactStarted: Timestamp?
+    package var upstream: Bool
     /// The title, roles, summary and events. A record read from the parse cache decodes them on
     /// first use: a rebuild needs them only for the incidents it shows (see `ContentCache`).
     let details: Deferred<IncidentDetails>
@@ -142,9 +142,9 @@ public struct Incident: Sendable {
     var facts: IncidentFacts?
     /// The stamp of the folder it was read from (`ContentCache`), when it can be trusted: part of
     /// its pages' render keys (`RenderContext.sourceKey`).
-    public internal(set) var stamp: UInt64?
+    package internal(set) var stamp: UInt64?
 
-    public init(
+    package init(
         id: String, title: String, severity: Severity, components: [String], impactStarted: Timestamp?, upstream: Bool,
         roles: [(role: String, person: String)], summary: String, events: [Event], corrections: [Correction] = []
     ) {
@@ -163,15 +163,15 @@ public struct Incident: Sendable {
         self.facts = facts
     }
 
-    public var title: String { details.value.title }
-    public var roles: [(role: String, person: String)] { details.value.roles }
-    public var summary: String { details.value.summary }
+    package var title: String { details.value.title }
+    package var roles: [(role: String, person: String)] { details.value.roles }
+    package var summary: String { details.value.summary }
     /// Events as corrected: retracted updates left out, edited ones with their new text.
-    public var events: [Event] { details.value.events }
+    package var events: [Event] { details.value.events }
     /// Public updates (and follow-ups), oldest first, as corrected.
-    public var updates: [Event] { details.value.updates }
+    package var updates: [Event] { details.value.updates }
     /// The corrections applied to `events`, oldest first.
-    public var corrections: [Correction] { details.value.corrections }
+    package var corrections: [Correction] { details.value.corrections }
 }
 
 /// The parts of an incident that only its own pages and lists need.
@@ -194,68 +194,68 @@ struct IncidentDetails: Sendable {
     }
 }
 
-public struct Maintenance: Sendable {
-    public var id: String
-    public var title: String
-    public var components: [String]
-    public var scheduledStart: Timestamp
-    public var scheduledEnd: Timestamp
-    public var summary: String
+package struct Maintenance: Sendable {
+    package var id: String
+    package var title: String
+    package var components: [String]
+    package var scheduledStart: Timestamp
+    package var scheduledEnd: Timestamp
+    package var summary: String
     /// Events as corrected (see `Incident.events`).
-    public var events: [Event]
+    package var events: [Event]
     /// The corrections applied to `events`, oldest first.
-    public var corrections: [Correction] = []
+    package var corrections: [Correction] = []
 
-    public var updates: [Event] { events.filter(\.isPublic) }
+    package var updates: [Event] { events.filter(\.isPublic) }
 }
 
-public enum PostmortemStatus: String, CaseIterable, Sendable {
+package enum PostmortemStatus: String, CaseIterable, Sendable {
     case draft, inReview = "in-review", published
 }
 
-public struct Postmortem: Sendable {
-    public struct TimelineEntry: Sendable {
-        public var at: Timestamp
-        public var text: String
-        public var milestone: Milestone?
-        public var line: Int
+package struct Postmortem: Sendable {
+    package struct TimelineEntry: Sendable {
+        package var at: Timestamp
+        package var text: String
+        package var milestone: Milestone?
+        package var line: Int
     }
 
-    public enum ActionType: String, CaseIterable, Sendable { case prevent, mitigate, detect, process }
-    public enum ActionStatus: String, CaseIterable, Sendable { case open, done }
+    package enum ActionType: String, CaseIterable, Sendable { case prevent, mitigate, detect, process }
+    package enum ActionStatus: String, CaseIterable, Sendable { case open, done }
 
-    public struct ActionItem: Sendable {
-        public var title: String
-        public var type: ActionType
-        public var owner: String?
-        public var status: ActionStatus
-        public var link: String?
+    package struct ActionItem: Sendable {
+        package var title: String
+        package var type: ActionType
+        package var owner: String?
+        package var status: ActionStatus
+        package var link: String?
     }
 
-    public var incidentID: String
-    public var path: String
-    public var status: PostmortemStatus
-    public var published: Timestamp?
-    public var summary: String
-    public var authors: [String]
-    public var timeline: [TimelineEntry]
-    public var actionItems: [ActionItem]
-    public var body: String
-    public var bodyLine: Int
+    package var incidentID: String
+    package var path: String
+    package var status: PostmortemStatus
+    package var published: Timestamp?
+    package var summary: String
+    package var authors: [String]
+    package var timeline: [TimelineEntry]
+    package var actionItems: [ActionItem]
+    package var body: String
+    package var bodyLine: Int
 }
 
 /// Everything read from `content/`: the input of every later stage.
-public struct SiteContent: Sendable {
-    public var settings: SiteSettings
-    public var people: [Person]
-    public var incidents: [Incident]
-    public var maintenances: [Maintenance]
-    public var postmortems: [Postmortem]
+package struct SiteContent: Sendable {
+    package var settings: SiteSettings
+    package var people: [Person]
+    package var incidents: [Incident]
+    package var maintenances: [Maintenance]
+    package var postmortems: [Postmortem]
     /// Set when loaded with a parse cache: what the records were read from. `sourceKey` covers
     /// site.yml and the Herald binary; each incident's `stamp` its folder's files (`ContentCache`).
-    public var sourceKey: UInt64?
+    package var sourceKey: UInt64?
     /// Each postmortem file's stamp, by incident id.
-    public var postmortemStamps: [String: UInt64] = [:]
+    package var postmortemStamps: [String: UInt64] = [:]
     /// What loading warned about (a FIFO skipped): `herald build` reports it too.
-    public var loadWarnings: [Diagnostic] = []
+    package var loadWarnings: [Diagnostic] = []
 }

@@ -1,32 +1,32 @@
 import Foundation
 
 /// Where a site's folders are. Paths in diagnostics are relative to `root`.
-public struct SiteLayout: Sendable {
-    public var root: URL
+package struct SiteLayout: Sendable {
+    package var root: URL
 
-    public init(root: URL) { self.root = root.standardizedFileURL }
+    package init(root: URL) { self.root = root.standardizedFileURL }
 
-    public var content: URL { root.appendingPathComponent("content", isDirectory: true) }
-    public var templates: URL { root.appendingPathComponent("templates", isDirectory: true) }
-    public var defaultOutput: URL { root.appendingPathComponent("public", isDirectory: true) }
-    public var siteFile: URL { content.appendingPathComponent("site.yml") }
-    public var peopleFile: URL { content.appendingPathComponent("people.yml") }
-    public var incidents: URL { content.appendingPathComponent("incidents", isDirectory: true) }
-    public var maintenance: URL { content.appendingPathComponent("maintenance", isDirectory: true) }
-    public var postmortems: URL { content.appendingPathComponent("postmortems", isDirectory: true) }
+    package var content: URL { root.appendingPathComponent("content", isDirectory: true) }
+    package var templates: URL { root.appendingPathComponent("templates", isDirectory: true) }
+    package var defaultOutput: URL { root.appendingPathComponent("public", isDirectory: true) }
+    package var siteFile: URL { content.appendingPathComponent("site.yml") }
+    package var peopleFile: URL { content.appendingPathComponent("people.yml") }
+    package var incidents: URL { content.appendingPathComponent("incidents", isDirectory: true) }
+    package var maintenance: URL { content.appendingPathComponent("maintenance", isDirectory: true) }
+    package var postmortems: URL { content.appendingPathComponent("postmortems", isDirectory: true) }
 
-    public func incidentFolder(_ id: String) -> URL { incidents.appendingPathComponent(id, isDirectory: true) }
-    public func maintenanceFolder(_ id: String) -> URL { maintenance.appendingPathComponent(id, isDirectory: true) }
+    package func incidentFolder(_ id: String) -> URL { incidents.appendingPathComponent(id, isDirectory: true) }
+    package func maintenanceFolder(_ id: String) -> URL { maintenance.appendingPathComponent(id, isDirectory: true) }
 
     /// `content/incidents/x/y.md` for a URL inside the site.
-    public func relativePath(_ url: URL) -> String {
+    package func relativePath(_ url: URL) -> String {
         let full = url.standardizedFileURL.path
         let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
         return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
     }
 
     /// The nearest folder at or above `start` that holds `content/site.yml`.
-    public static func find(from start: URL) -> SiteLayout? {
+    package static func find(from start: URL) -> SiteLayout? {
         var current = start.standardizedFileURL
         while true {
             let candidate = current.appendingPathComponent("content/site.yml")
@@ -39,11 +39,11 @@ public struct SiteLayout: Sendable {
 }
 
 /// Record ids: `YYYY-MM-DD-words`, lowercase a–z, 0–9 and `-`, at most 80 characters.
-public enum RecordID {
-    public static let maxLength = 80
+package enum RecordID {
+    package static let maxLength = 80
 
     /// Why `id` is not a valid id, or `nil` when it is.
-    public static func problem(_ id: String) -> String? {
+    package static func problem(_ id: String) -> String? {
         if id.isEmpty { return "id is empty" }
         // Bytes first: counting characters walks grapheme clusters, and this runs for every record
         // of every build. (No more bytes than the limit means no more characters either.)
@@ -63,7 +63,7 @@ public enum RecordID {
     }
 
     /// `2026-11-22-search-is-unavailable` from a date and a title.
-    public static func make(date: Timestamp, title: String) -> String {
+    package static func make(date: Timestamp, title: String) -> String {
         let slug = Self.slug(title)
         var id = date.date + (slug.isEmpty ? "-incident" : "-" + slug)
         if id.count > maxLength {
@@ -75,7 +75,7 @@ public enum RecordID {
 
     /// `search-is-unavailable` from `Search is unavailable!`: lowercase a–z and 0–9 words joined by
     /// `-`, accents dropped (`é` → `e`), everything else a separator. Possibly empty.
-    public static func slug(_ text: String) -> String {
+    package static func slug(_ text: String) -> String {
         var slug = ""
         var lastWasDash = true
         for scalar in text.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
@@ -93,7 +93,7 @@ public enum RecordID {
     }
 
     /// `id`, or `id-2`, `id-3`… — the first that `taken` says is free.
-    public static func unique(_ id: String, taken: (String) -> Bool) -> String {
+    package static func unique(_ id: String, taken: (String) -> Bool) -> String {
         if !taken(id) { return id }
         var n = 2
         while true {

@@ -5,56 +5,56 @@ import Foundation
 /// Herald stores and shows every time in UTC, so it needs no calendar or time-zone database:
 /// conversions use the proleptic Gregorian civil-date algorithms (H. Hinnant), which are exact,
 /// fast and independent of the machine's locale and zone.
-public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+package struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     /// Milliseconds since the epoch: event times keep the sub-second part they were posted with.
-    public var milliseconds: Int64
+    package var milliseconds: Int64
 
     /// Whole seconds since the epoch (rounded down).
-    public var seconds: Int64 {
+    package var seconds: Int64 {
         get { milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000 }
         set { milliseconds = newValue * 1000 + millisecond }
     }
 
     /// The milliseconds within the second, 0…999.
-    public var millisecond: Int64 { milliseconds - seconds * 1000 }
+    package var millisecond: Int64 { milliseconds - seconds * 1000 }
 
     /// Saturates instead of trapping: a time of seconds beyond ±292 million years (a hostile
     /// `SOURCE_DATE_EPOCH`) becomes the farthest representable one, which every range check refuses.
-    public init(seconds: Int64) {
+    package init(seconds: Int64) {
         let (product, overflow) = seconds.multipliedReportingOverflow(by: 1000)
         milliseconds = overflow ? (seconds < 0 ? .min : .max) : product
     }
 
-    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+    package init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
-    public init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, millisecond: Int = 0) {
+    package init(year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, millisecond: Int = 0) {
         let days = Self.daysFromCivil(year: year, month: month, day: day)
         milliseconds = (Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)) * 1000 + Int64(millisecond)
     }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
+    package static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
     /// Saturating, like `init(seconds:)`: no input can make time arithmetic trap.
-    public func adding(seconds delta: Int64) -> Timestamp {
+    package func adding(seconds delta: Int64) -> Timestamp {
         let (sum, overflow) = milliseconds.addingReportingOverflow(Timestamp(seconds: delta).milliseconds)
         return Timestamp(milliseconds: overflow ? (delta < 0 ? .min : .max) : sum)
     }
 
     /// The same time without its milliseconds.
-    public var wholeSecond: Timestamp { Timestamp(seconds: seconds) }
+    package var wholeSecond: Timestamp { Timestamp(seconds: seconds) }
 
-    public var description: String { rfc3339 }
+    package var description: String { rfc3339 }
 
     // MARK: - Parsing
 
-    public enum ParseError: Error, Equatable {
+    package enum ParseError: Error, Equatable {
         case missingZone
         case malformed
     }
 
     /// Parses RFC 3339 (`2026-11-22T14:05:00Z`, `2026-11-22T15:05:00+01:00`, optional fraction).
     /// A time without a zone is refused: Herald never guesses one.
-    public static func parse(rfc3339 text: String) throws(ParseError) -> Timestamp {
+    package static func parse(rfc3339 text: String) throws(ParseError) -> Timestamp {
         let bytes = Array(text.utf8)
         func digits(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= bytes.count else { return nil }
@@ -108,7 +108,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     /// Parses a calendar date `YYYY-MM-DD` as midnight UTC.
-    public static func parse(date text: String) -> Timestamp? {
+    package static func parse(date text: String) -> Timestamp? {
         var text = text
         return text.withUTF8 { parse(date: $0) }
     }
@@ -132,11 +132,11 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     // MARK: - Civil fields
 
-    public struct Civil: Sendable, Equatable {
-        public var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
+    package struct Civil: Sendable, Equatable {
+        package var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
     }
 
-    public var civil: Civil {
+    package var civil: Civil {
         let seconds = self.seconds
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let rest = Int(seconds - Int64(days) * 86_400)
@@ -145,7 +145,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     /// Midnight UTC of this timestamp's day.
-    public var startOfDay: Timestamp {
+    package var startOfDay: Timestamp {
         let seconds = self.seconds
         return Timestamp(seconds: seconds - ((seconds % 86_400) + 86_400) % 86_400)
     }
@@ -153,25 +153,25 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     // MARK: - Formatting
 
     /// `2026-11-22T14:05:00Z`, or `2026-11-22T14:05:00.120Z` when the time has milliseconds.
-    public var rfc3339: String {
+    package var rfc3339: String {
         let ms = millisecond
         return ms == 0 ? rfc3339Seconds : rfc3339Seconds.dropLast() + "." + pad(Int(ms), 3) + "Z"
     }
 
     /// `2026-11-22T14:05:00.000Z`: always three digits of milliseconds (Statuspage's API format).
-    public var rfc3339Milliseconds: String {
+    package var rfc3339Milliseconds: String {
         rfc3339Seconds.dropLast() + "." + pad(Int(millisecond), 3) + "Z"
     }
 
     /// `2026-11-22T14:05:00Z`: the whole second, milliseconds dropped.
-    public var rfc3339Seconds: String {
+    package var rfc3339Seconds: String {
         let c = civil
         if let fast = Self.format(c, "YYYY-MM-DDThh:mm:ssZ") { return fast }
         return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day))T\(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))Z"
     }
 
     /// `2026-11-22 14:05 UTC`
-    public var display: String {
+    package var display: String {
         let c = civil
         if let fast = Self.format(c, "YYYY-MM-DD hh:mm UTC") { return fast }
         return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day)) \(pad(c.hour)):\(pad(c.minute)) UTC"
@@ -208,38 +208,38 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     /// `14:05 UTC`
-    public var displayTime: String {
+    package var displayTime: String {
         let c = civil
         if let fast = Self.format(c, "hh:mm UTC") { return fast }
         return "\(pad(c.hour)):\(pad(c.minute)) UTC"
     }
 
     /// `2026-11-22`
-    public var date: String {
+    package var date: String {
         let c = civil
         if let fast = Self.format(c, "YYYY-MM-DD") { return fast }
         return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day))"
     }
 
     /// `20261122T140500Z` (file names)
-    public var basic: String {
+    package var basic: String {
         let c = civil
         return "\(pad(c.year, 4))\(pad(c.month))\(pad(c.day))T\(pad(c.hour))\(pad(c.minute))\(pad(c.second))Z"
     }
 
     /// `20261122T140500.120Z` (event file names): `basic` with the milliseconds.
-    public var basicMilliseconds: String {
+    package var basicMilliseconds: String {
         basic.dropLast() + "." + pad(Int(millisecond), 3) + "Z"
     }
 
     /// `22 November 2026`
-    public var longDate: String {
+    package var longDate: String {
         let c = civil
         return "\(c.day) \(Self.monthNames[c.month - 1]) \(c.year)"
     }
 
     /// RFC 822 date for RSS: `Sun, 22 Nov 2026 14:05:00 +0000`
-    public var rfc822: String {
+    package var rfc822: String {
         let c = civil
         let days = Int((startOfDay.seconds) / 86_400)
         let weekday = Self.weekdayNames[((days % 7) + 10) % 7]  // 1970-01-01 was a Thursday (index 3)
@@ -247,7 +247,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return "\(weekday), \(pad(c.day)) \(month) \(c.year) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second)) +0000"
     }
 
-    public static let monthNames = [
+    package static let monthNames = [
         "January", "February", "March", "April", "May", "June", "July", "August", "September",
         "October", "November", "December",
     ]
@@ -294,15 +294,15 @@ func pad(_ value: Int, _ width: Int = 2) -> String {
 }
 
 /// A length of time as written in site.yml (`30m`, `1h30m`, `2d`, `45s`).
-public enum DurationText {
+package enum DurationText {
     /// The seconds `text` stands for; nil when it is not a duration or does not fit in 64 bits
     /// (`overflows` tells which).
-    public static func parse(_ text: String) -> Int64? {
+    package static func parse(_ text: String) -> Int64? {
         parse(text, overflow: nil)
     }
 
     /// Whether `text` is written as a duration but is too long to count in seconds.
-    public static func overflows(_ text: String) -> Bool {
+    package static func overflows(_ text: String) -> Bool {
         var overflowed = false
         _ = parse(text, overflow: &overflowed)
         return overflowed
@@ -349,7 +349,7 @@ public enum DurationText {
     }
 
     /// `2h 05m`, `45m`, `3d 4h`: how long something lasted, for people.
-    public static func format(_ seconds: Int64) -> String {
+    package static func format(_ seconds: Int64) -> String {
         let minutes = max(0, seconds) / 60
         let days = minutes / 1440
         let hours = minutes % 1440 / 60

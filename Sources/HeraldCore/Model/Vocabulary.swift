@@ -3,14 +3,14 @@ import Synchronization
 
 // MARK: - Vocabulary
 
-public enum Severity: String, CaseIterable, Sendable, Codable, Comparable {
+package enum Severity: String, CaseIterable, Sendable, Codable, Comparable {
     case critical, major, minor
 
     var rank: Int { self == .critical ? 3 : self == .major ? 2 : 1 }
-    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+    package static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
 
     /// The component status an open incident implies unless an update says otherwise.
-    public var defaultComponentStatus: ComponentStatus {
+    package var defaultComponentStatus: ComponentStatus {
         switch self {
         case .critical: .majorOutage
         case .major: .partialOutage
@@ -19,14 +19,14 @@ public enum Severity: String, CaseIterable, Sendable, Codable, Comparable {
     }
 }
 
-public enum IncidentStatus: String, CaseIterable, Sendable, Codable {
+package enum IncidentStatus: String, CaseIterable, Sendable, Codable {
     case investigating, identified, monitoring, resolved
-    public var label: String { rawValue.capitalized }
+    package var label: String { rawValue.capitalized }
 }
 
-public enum MaintenanceStatus: String, CaseIterable, Sendable, Codable {
+package enum MaintenanceStatus: String, CaseIterable, Sendable, Codable {
     case scheduled, inProgress = "in_progress", verifying, completed
-    public var label: String {
+    package var label: String {
         switch self {
         case .scheduled: "Scheduled"
         case .inProgress: "In progress"
@@ -36,7 +36,7 @@ public enum MaintenanceStatus: String, CaseIterable, Sendable, Codable {
     }
 }
 
-public enum ComponentStatus: String, CaseIterable, Sendable, Codable {
+package enum ComponentStatus: String, CaseIterable, Sendable, Codable {
     case operational
     case underMaintenance = "under_maintenance"
     case degradedPerformance = "degraded_performance"
@@ -44,7 +44,7 @@ public enum ComponentStatus: String, CaseIterable, Sendable, Codable {
     case majorOutage = "major_outage"
 
     /// Badness, for "worst of": maintenance ranks above operational, below any outage.
-    public var rank: Int {
+    package var rank: Int {
         switch self {
         case .operational: 0
         case .underMaintenance: 1
@@ -54,7 +54,7 @@ public enum ComponentStatus: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    public var label: String {
+    package var label: String {
         switch self {
         case .operational: "Operational"
         case .underMaintenance: "Under maintenance"
@@ -65,9 +65,9 @@ public enum ComponentStatus: String, CaseIterable, Sendable, Codable {
     }
 
     /// Values allowed in content files (maintenance state is derived, not written).
-    public static let writable: [ComponentStatus] = [.operational, .degradedPerformance, .partialOutage, .majorOutage]
+    package static let writable: [ComponentStatus] = [.operational, .degradedPerformance, .partialOutage, .majorOutage]
 }
 
-public enum Milestone: String, CaseIterable, Sendable, Codable {
+package enum Milestone: String, CaseIterable, Sendable, Codable {
     case impactStarted = "impact-started", detected, acknowledged, mitigated, resolved
 }

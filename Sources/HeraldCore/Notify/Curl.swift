@@ -2,7 +2,7 @@ internal import CCurl
 import Foundation
 
 /// What one attempt to hand a message to a channel came to.
-public enum DeliveryOutcome: Sendable, Equatable {
+package enum DeliveryOutcome: Sendable, Equatable {
     case delivered
     /// Worth trying again: the connection was refused or timed out, HTTP 5xx or 429, SMTP 4yz.
     case unavailable(String)

@@ -2,44 +2,44 @@ import Foundation
 
 /// `herald notify`: sends each channel the public events it has not received, oldest first, and
 /// records each delivery in `NotifyState` as soon as the channel accepted it (docs/notify.md).
-public struct Notifier: Sendable {
-    public struct Options: Sendable {
-        public var now: Timestamp
-        public var dryRun = false
+package struct Notifier: Sendable {
+    package struct Options: Sendable {
+        package var now: Timestamp
+        package var dryRun = false
         /// Attempts per message while a channel is unavailable (connection refused, timeout, 5xx).
-        public var attempts = 4
+        package var attempts = 4
         /// Seconds before the second attempt; doubled before each further one.
-        public var backoff = 1.0
+        package var backoff = 1.0
         /// Seconds one attempt may take.
-        public var timeout = 10.0
-        public init(now: Timestamp) { self.now = now }
+        package var timeout = 10.0
+        package init(now: Timestamp) { self.now = now }
     }
 
-    public struct ChannelReport: Sendable {
-        public var name: String
-        public var kind: NotifyChannel.Kind
-        public var sent = 0
+    package struct ChannelReport: Sendable {
+        package var name: String
+        package var kind: NotifyChannel.Kind
+        package var sent = 0
         /// Events left for the next run.
-        public var pending = 0
+        package var pending = 0
         /// Why the channel stopped, when it did.
-        public var problem: String?
+        package var problem: String?
     }
 
-    public let settings: NotifySettings
-    public let model: SiteModel
+    package let settings: NotifySettings
+    package let model: SiteModel
 
-    public init(settings: NotifySettings, model: SiteModel) {
+    package init(settings: NotifySettings, model: SiteModel) {
         self.settings = settings
         self.model = model
     }
 
     /// Where a channel's history starts: events before this are never sent to it.
-    public static func cutoff(_ channel: NotifyChannel, state: NotifyState, now: Timestamp) -> Timestamp {
+    package static func cutoff(_ channel: NotifyChannel, state: NotifyState, now: Timestamp) -> Timestamp {
         (state.channels[channel.name] ?? now).adding(seconds: -channel.horizon)
     }
 
     /// Whether a channel wants an event (its kinds and components).
-    public static func wants(_ channel: NotifyChannel, _ event: NotifyEvent) -> Bool {
+    package static func wants(_ channel: NotifyChannel, _ event: NotifyEvent) -> Bool {
         guard channel.topics.contains(event.topic) else { return false }
         guard let only = channel.components, !event.components.isEmpty else { return true }
         return event.components.contains { only.contains($0) }
@@ -47,7 +47,7 @@ public struct Notifier: Sendable {
 
     /// Sends everything pending; `say` gets one line per delivery, retry and problem, `show` (dry
     /// runs) each message that would be sent. Channels are served at once, each on its own thread.
-    public func run(_ options: Options, state: NotifyState, say: @escaping @Sendable (String) -> Void,
+    package func run(_ options: Options, state: NotifyState, say: @escaping @Sendable (String) -> Void,
                     show: @escaping @Sendable (String) -> Void) -> [ChannelReport] {
         let now = options.now
         if !options.dryRun {

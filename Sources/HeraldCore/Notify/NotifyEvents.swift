@@ -4,33 +4,33 @@ import HeraldMarkdown
 /// One thing channels are told about: a public incident update, a maintenance update (the first
 /// one, `scheduled`, is the announcement) or a component's status change made by an update. Its
 /// texts are redacted as the site's are (names become roles), and `key` identifies it for good.
-public struct NotifyEvent: Sendable {
-    public enum Kind: Sendable { case incident, maintenance, component }
+package struct NotifyEvent: Sendable {
+    package enum Kind: Sendable { case incident, maintenance, component }
 
     /// `incidents/<id>/<event file>`, `maintenance/<id>/<event file>`, and for a component change
     /// `incidents/<id>/<event file>#<component id>`: stable, so each is sent once per channel.
-    public var key: String
-    public var kind: Kind
-    public var at: Timestamp
-    public var recordID: String
+    package var key: String
+    package var kind: Kind
+    package var at: Timestamp
+    package var recordID: String
     /// The record's title, redacted.
-    public var title: String
+    package var title: String
     /// The update's status (`identified`, `in_progress`; a component's new status).
-    public var status: String
-    public var statusLabel: String
+    package var status: String
+    package var statusLabel: String
     /// The message as plain text and as HTML (libcmark, safe mode), redacted.
-    public var text: String
-    public var html: String
+    package var text: String
+    package var html: String
     /// The record's page.
-    public var link: String
+    package var link: String
     /// The components the record concerns (channel filters match these).
-    public var components: [String]
+    package var components: [String]
     /// Each affected component and its status after this event, by name.
-    public var componentStatus: [(name: String, status: ComponentStatus)]
+    package var componentStatus: [(name: String, status: ComponentStatus)]
     /// A maintenance's window.
-    public var window: (start: Timestamp, end: Timestamp)?
+    package var window: (start: Timestamp, end: Timestamp)?
     /// A component change: which component, from what to what.
-    public var change: (id: String, name: String, old: ComponentStatus, new: ComponentStatus)?
+    package var change: (id: String, name: String, old: ComponentStatus, new: ComponentStatus)?
     /// The record as Statuspage's webhook sends it (`incident`, or `component` for a change),
     /// as of this event.
     var statuspage: JSONValue
@@ -38,9 +38,9 @@ public struct NotifyEvent: Sendable {
     /// A correction's target (the key of the update it edits or retracts). A channel is told of a
     /// correction only when it had received that update before: otherwise it gets (or got) the
     /// update as corrected, or nothing at all for a retracted one.
-    public var corrects: String?
+    package var corrects: String?
 
-    public var topic: NotifyChannel.Topic {
+    package var topic: NotifyChannel.Topic {
         switch kind {
         case .incident: .incidents
         case .maintenance: .maintenance
@@ -50,10 +50,10 @@ public struct NotifyEvent: Sendable {
 }
 
 /// Finds the events to tell channels about in an assembled site.
-public enum NotifyFeed {
+package enum NotifyFeed {
     /// Every public event at or after `cutoff`, oldest first (then by key). Records whose latest
     /// update is older are not even decoded.
-    public static func events(_ model: SiteModel, since cutoff: Timestamp) -> [NotifyEvent] {
+    package static func events(_ model: SiteModel, since cutoff: Timestamp) -> [NotifyEvent] {
         let settings = model.settings
         let redactor = Redactor(people: model.content.people, support: settings.support)
         let pageID = StableID.make("page:" + settings.baseURL)

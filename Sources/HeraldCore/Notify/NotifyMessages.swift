@@ -2,9 +2,9 @@ import Foundation
 
 /// What is sent to one channel for one event: the bytes, and the texts that went into them (which
 /// the leak scanner reads as well as the bytes, since an encoding can split a name).
-public struct NotifyPayload: Sendable {
-    public var bytes: [UInt8]
-    public var contentType: String
+package struct NotifyPayload: Sendable {
+    package var bytes: [UInt8]
+    package var contentType: String
     var texts: [String]
 }
 

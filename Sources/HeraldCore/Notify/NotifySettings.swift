@@ -3,18 +3,18 @@ import Foundation
 /// site.yml's `notify:` channels and `publish:` command (docs/notify.md). Read by `herald notify`,
 /// `herald publish` and `herald check`; `herald build` only accepts the keys, so a builder without
 /// the channels' credentials still builds.
-public struct NotifySettings: Sendable {
-    public var channels: [NotifyChannel] = []
+package struct NotifySettings: Sendable {
+    package var channels: [NotifyChannel] = []
     /// The shell command `herald publish` runs after the build (`publish:`).
-    public var publish: String?
-    public var publishLine = 0
+    package var publish: String?
+    package var publishLine = 0
 
-    public static let path = "content/site.yml"
+    package static let path = "content/site.yml"
 
     /// Reads site.yml's `notify:` and `publish:`; every problem is a diagnostic with its line.
     /// Credentials are looked up in `environment` by the names site.yml gives; their values never
     /// appear in a diagnostic.
-    public static func load(_ layout: SiteLayout, environment: [String: String]) -> (NotifySettings, [Diagnostic]) {
+    package static func load(_ layout: SiteLayout, environment: [String: String]) -> (NotifySettings, [Diagnostic]) {
         guard let data = FileManager.default.contents(atPath: layout.siteFile.path) else { return (NotifySettings(), []) }
         let fields = YAMLFields(yaml: String(decoding: data, as: UTF8.self), path: path, lineOffset: 0)
         // A site.yml that does not parse is reported by the content loader.
@@ -53,44 +53,44 @@ public struct NotifySettings: Sendable {
 }
 
 /// One place notifications go.
-public struct NotifyChannel: Sendable {
-    public enum Kind: String, CaseIterable, Sendable { case slack, discord, teams, webhook, email }
+package struct NotifyChannel: Sendable {
+    package enum Kind: String, CaseIterable, Sendable { case slack, discord, teams, webhook, email }
 
     /// What a channel is told about.
-    public enum Topic: String, CaseIterable, Sendable, Comparable {
+    package enum Topic: String, CaseIterable, Sendable, Comparable {
         case incidents, maintenance, components
-        public static func < (a: Topic, b: Topic) -> Bool { a.rawValue < b.rawValue }
+        package static func < (a: Topic, b: Topic) -> Bool { a.rawValue < b.rawValue }
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// Its name in the state file and in messages (`name:`, else the kind and a hash of its target).
-    public var name: String
+    package var name: String
     /// Its line in site.yml.
-    public var line: Int
+    package var line: Int
     /// Where webhooks are POSTed (never printed: a Slack or Discord URL is itself a secret).
-    public var url: String = ""
-    public var mail: MailSettings?
-    public var topics: Set<Topic>
+    package var url: String = ""
+    package var mail: MailSettings?
+    package var topics: Set<Topic>
     /// Only records naming one of these components (nil: every record). A record that names no
     /// component goes to every channel, as on Statuspage.
-    public var components: Set<String>?
+    package var components: Set<String>?
     /// On a channel's first run, events older than this many seconds are not sent.
-    public var horizon: Int64
+    package var horizon: Int64
 
-    public static let defaultHorizon: Int64 = 3600
+    package static let defaultHorizon: Int64 = 3600
 
-    public struct MailSettings: Sendable {
-        public var to: [String]
-        public var from: String
-        public var host: String
-        public var port: Int
-        public var security: Security
-        public var username: String?
-        public var password: String?
+    package struct MailSettings: Sendable {
+        package var to: [String]
+        package var from: String
+        package var host: String
+        package var port: Int
+        package var security: Security
+        package var username: String?
+        package var password: String?
         /// A CA bundle to verify the server with (absolute path), for a relay with a private CA.
-        public var caFile: String?
+        package var caFile: String?
 
-        public enum Security: String, CaseIterable, Sendable { case starttls, tls, none }
+        package enum Security: String, CaseIterable, Sendable { case starttls, tls, none }
     }
 
     static let commonKeys = ["name", "events", "components", "horizon"]

@@ -20,21 +20,21 @@ import Darwin
 ///
 /// Runs of one site take turns through an exclusive flock on `.herald-notify.lock`, held from
 /// reading the state until the last delivery is recorded: two runs at once cannot both send.
-public final class NotifyState: @unchecked Sendable {
-    public static let fileName = ".herald-notify"
-    public static let lockName = ".herald-notify.lock"
+package final class NotifyState: @unchecked Sendable {
+    package static let fileName = ".herald-notify"
+    package static let lockName = ".herald-notify.lock"
 
     /// Each channel's first run.
-    public private(set) var channels: [String: Timestamp] = [:]
+    package private(set) var channels: [String: Timestamp] = [:]
     /// Keys delivered, by channel.
-    public private(set) var sent: [String: Set<String>] = [:]
+    package private(set) var sent: [String: Set<String>] = [:]
     private let path: String
     private var descriptor: Int32 = -1
     /// Channels are served on threads of their own: one writer at a time.
     private let lock = NSLock()
 
     /// Reads the state of the site at `root` (nothing yet: empty).
-    public init(root: URL) throws {
+    package init(root: URL) throws {
         path = root.appendingPathComponent(Self.fileName).path
         guard let data = FileManager.default.contents(atPath: path) else { return }
         let text = String(decoding: data, as: UTF8.self)
@@ -56,10 +56,10 @@ public final class NotifyState: @unchecked Sendable {
     deinit { if descriptor >= 0 { close(descriptor) } }
 
     /// Whether `key` was delivered to `channel`.
-    public func wasSent(_ key: String, to channel: String) -> Bool { lock.withLock { sent[channel]?.contains(key) ?? false } }
+    package func wasSent(_ key: String, to channel: String) -> Bool { lock.withLock { sent[channel]?.contains(key) ?? false } }
 
     /// Records a channel's first run.
-    public func add(channel: String, at time: Timestamp) throws {
+    package func add(channel: String, at time: Timestamp) throws {
         try lock.withLock {
             guard channels[channel] == nil else { return }
             try append("channel \(channel) \(time.seconds)\n")
@@ -68,7 +68,7 @@ public final class NotifyState: @unchecked Sendable {
     }
 
     /// Records a delivery, on disk before this returns.
-    public func record(_ key: String, to channel: String, at time: Timestamp) throws {
+    package func record(_ key: String, to channel: String, at time: Timestamp) throws {
         try lock.withLock {
             try append("sent \(channel) \(time.seconds) \(Self.encode(key))\n")
             sent[channel, default: []].insert(key)
@@ -122,10 +122,10 @@ public final class NotifyState: @unchecked Sendable {
 
 /// The exclusive lock of `herald notify` on a site (flock on `.herald-notify.lock`; the kernel
 /// drops it when the process ends, however it ends).
-public final class NotifyLock {
+package final class NotifyLock {
     private let descriptor: Int32
 
-    public init(root: URL, waiting: () -> Void) throws {
+    package init(root: URL, waiting: () -> Void) throws {
         let path = root.appendingPathComponent(NotifyState.lockName).path
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw HeraldError("cannot open \(NotifyState.lockName): \(String(cString: strerror(errno)))") }

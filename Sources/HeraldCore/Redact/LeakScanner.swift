@@ -6,11 +6,11 @@ import Foundation
 /// weekday name that is part of a date ("04 May 2022", "May 2023") is passed over, so a person
 /// called May or Jan never makes a site unbuildable, while "May said…" is still caught.
 /// Its errors never quote the name: they give the person's line in people.yml.
-public struct LeakScanner: Sendable {
+package struct LeakScanner: Sendable {
     let matcher: NameMatcher
     let people: [Person]
 
-    public init(people: [Person], support: String, publicAddresses: [String] = []) {
+    package init(people: [Person], support: String, publicAddresses: [String] = []) {
         self.people = people
         var entries: [(text: String, owner: Int, ignoresCase: Bool)] = []
         let kept = Set(([support] + publicAddresses).map { $0.lowercased() })
@@ -30,7 +30,7 @@ public struct LeakScanner: Sendable {
     }
 
     /// A problem per file that contains a name: `public/x.html:3: error: output contains …`.
-    public func scan(_ files: [OutputFile]) -> [Diagnostic] {
+    package func scan(_ files: [OutputFile]) -> [Diagnostic] {
         guard !matcher.isEmpty else { return [] }
         let results = parallelMap(files) { file -> [Diagnostic] in
             file.bytes.withUnsafeBufferPointer { h -> [Diagnostic] in

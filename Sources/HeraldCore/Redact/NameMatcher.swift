@@ -4,7 +4,7 @@ import Foundation
 /// longest first, in one pass: every position of the text is passed over with one bit test of
 /// its two bytes, and only a position that may begin a name is read further. The redactor and
 /// the leak scan share it, so what one replaces the other looks for.
-public struct NameMatcher: Sendable {
+package struct NameMatcher: Sendable {
     struct Needle: Sendable {
         var folded: [UInt8]
         var upper: [Bool]
@@ -21,12 +21,12 @@ public struct NameMatcher: Sendable {
     let pairs: [UInt64]
     let longest: Int
 
-    public struct Match: Sendable, Equatable {
-        public var needle: Int
-        public var owner: Int
+    package struct Match: Sendable, Equatable {
+        package var needle: Int
+        package var owner: Int
         /// Raw byte range in the text.
-        public var start: Int
-        public var end: Int
+        package var start: Int
+        package var end: Int
     }
 
     /// `entries`: the text to find, who it belongs to, and whether case is ignored.
@@ -73,7 +73,7 @@ public struct NameMatcher: Sendable {
         longest = needles.map(\.folded.count).max() ?? 0
     }
 
-    public var isEmpty: Bool { needles.isEmpty }
+    package var isEmpty: Bool { needles.isEmpty }
 
     static let calendarWords: Set<String> = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",

@@ -11,9 +11,9 @@ import HeraldMarkdown
 /// Unknown `@handles` and e-mail addresses are removed too, except the site's support address,
 /// site.yml's `public_addresses` and those of people marked `public: true`. One pass over the
 /// text, whatever it holds.
-public struct Redactor: Sendable {
-    public let people: [Person]
-    public let support: String
+package struct Redactor: Sendable {
+    package let people: [Person]
+    package let support: String
     /// Every name and alias of people who are not public; owners are indexes in `people`.
     let matcher: NameMatcher
     /// The same, case ignored: for link destinations, where case means nothing to a reader.
@@ -23,7 +23,7 @@ public struct Redactor: Sendable {
     /// Addresses and handles that stay (lower case).
     let kept: Set<String>
 
-    public init(people: [Person], support: String, publicAddresses: [String] = []) {
+    package init(people: [Person], support: String, publicAddresses: [String] = []) {
         self.people = people
         self.support = support
         var entries: [(text: String, owner: Int, ignoresCase: Bool)] = []
@@ -47,25 +47,25 @@ public struct Redactor: Sendable {
         urlMatcher = NameMatcher(entries.map { ($0.text, $0.owner, true) })
     }
 
-    public init(people: [Person], settings: SiteSettings) {
+    package init(people: [Person], settings: SiteSettings) {
         self.init(people: people, support: settings.support, publicAddresses: settings.publicAddresses)
     }
 
     /// False when `text` certainly holds nothing to redact: most texts, found in one fast pass.
-    public func mightRedact(_ text: String) -> Bool {
+    package func mightRedact(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { h in h.contains(64) || matcher.firstMatch(in: h) != nil }
     }
 
     /// Index in `people` of the person called `name` (by name or alias, as a reader sees it), if any.
-    public func person(named name: String) -> Int? {
+    package func person(named name: String) -> Int? {
         byKey[ReaderText.key(name).lowercased()]
     }
 
     /// A redactor for one record: people are shown by the role they held in it. `roles` are in
     /// time order; `texts` are the record's texts in the order people are numbered (its events in
     /// time order, then its title and summary, then its postmortem's).
-    public func forRecord(roles: [(role: String, person: String, since: Timestamp?)], texts: [String] = []) -> RecordRedactor {
+    package func forRecord(roles: [(role: String, person: String, since: Timestamp?)], texts: [String] = []) -> RecordRedactor {
         RecordRedactor(base: self, roles: roles, texts: texts)
     }
 }
@@ -75,7 +75,7 @@ public struct Redactor: Sendable {
 /// the first role they held ("the incident lead"; a later holder of the same role "the second
 /// incident lead"), else their people.yml `label`, else "Responder N", numbered by first
 /// appearance in the record's texts in time order (anyone else: "a responder").
-public final class RecordRedactor: MarkdownRewriter, @unchecked Sendable {
+package final class RecordRedactor: MarkdownRewriter, @unchecked Sendable {
     let base: Redactor
     private let labels: [Int: String]
 
@@ -114,7 +114,7 @@ public final class RecordRedactor: MarkdownRewriter, @unchecked Sendable {
 
     /// The public label of a person given by name or alias. A name people.yml does not know is
     /// never shown (the build refuses records that name one; this is the last guard).
-    public func label(for name: String) -> String {
+    package func label(for name: String) -> String {
         guard let index = base.person(named: name) else { return "a responder" }
         return label(index)
     }
@@ -125,7 +125,7 @@ public final class RecordRedactor: MarkdownRewriter, @unchecked Sendable {
     }
 
     /// `text` with every name, alias, unknown handle and e-mail address replaced.
-    public func redact(_ text: String, startsSentence: Bool = true) -> String {
+    package func redact(_ text: String, startsSentence: Bool = true) -> String {
         guard !text.isEmpty, base.mightRedact(text) else { return text }
         var text = text
         return text.withUTF8 { h in
@@ -232,7 +232,7 @@ public final class RecordRedactor: MarkdownRewriter, @unchecked Sendable {
 
     /// Markdown source with the names that Markdown markup splits (`Kw*a*me`) replaced before it is
     /// parsed; everything else is redacted node by node (`rewriteText`, `rewriteDestination`).
-    public func prepareMarkdown(_ source: String) -> String {
+    package func prepareMarkdown(_ source: String) -> String {
         guard source.utf8.contains(42) else { return source }
         var source = source
         return source.withUTF8 { h in
@@ -252,16 +252,16 @@ public final class RecordRedactor: MarkdownRewriter, @unchecked Sendable {
         }
     }
 
-    public func rewriteText(_ text: String, startsBlock: Bool) -> String { redact(text, startsSentence: startsBlock) }
+    package func rewriteText(_ text: String, startsBlock: Bool) -> String { redact(text, startsSentence: startsBlock) }
 
     /// Links whose destination names someone (a `mailto:` to a responder, a profile URL) keep
     /// their text only; a destination is never rewritten (that would break it).
-    public func rewriteDestination(_ url: String) -> String? {
+    package func rewriteDestination(_ url: String) -> String? {
         keepsDestination(url) ? url : nil
     }
 
     /// Whether a URL names nobody: no name or alias in any case or encoding, no unknown handle or address.
-    public func keepsDestination(_ url: String) -> Bool {
+    package func keepsDestination(_ url: String) -> Bool {
         var url = url
         return url.withUTF8 { h in
             base.urlMatcher.firstMatch(in: h) == nil && Self.handlesAndAddresses(in: h, kept: base.kept).isEmpty

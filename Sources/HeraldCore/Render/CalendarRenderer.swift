@@ -5,10 +5,10 @@ import Foundation
 /// UID is stable (`<id>@<host>`); DTSTAMP is the maintenance's last update, so the file only changes
 /// when the maintenance does. STATUS is CONFIRMED for every announced window (Herald records no
 /// cancellations; a cancelled window is deleted or edited).
-public struct CalendarRenderer: OutputRenderer {
-    public init() {}
+package struct CalendarRenderer: OutputRenderer {
+    package init() {}
 
-    public func render(_ context: RenderContext) -> [OutputFile] {
+    package func render(_ context: RenderContext) -> [OutputFile] {
         let host = URL(string: context.settings.baseURL)?.host ?? "status"
         var lines = [
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Herald//Status page//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",

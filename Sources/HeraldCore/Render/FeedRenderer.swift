@@ -2,10 +2,10 @@ import Foundation
 
 /// `history.atom` and `history.rss`: incidents and maintenance, newest first (by their last update),
 /// each entry listing its updates with UTC time, state and message. Links are absolute under base_url.
-public struct FeedRenderer: OutputRenderer {
-    public static let maxEntries = 50
+package struct FeedRenderer: OutputRenderer {
+    package static let maxEntries = 50
 
-    public init() {}
+    package init() {}
 
     struct Entry {
         var id: String
@@ -17,7 +17,7 @@ public struct FeedRenderer: OutputRenderer {
         var summary: String
     }
 
-    public func render(_ context: RenderContext) -> [OutputFile] {
+    package func render(_ context: RenderContext) -> [OutputFile] {
         let entries = Self.entries(context)
         return [
             OutputFile(path: "history.atom", text: atom(entries, context)),

@@ -3,28 +3,28 @@ import Foundation
 /// Renders the human-readable pages: the status page, incident and maintenance pages, the history
 /// and the 404 page. Internal links are relative and point at `…/index.html`, so the site works under
 /// any path and from `file://`.
-public struct HTMLRenderer: OutputRenderer {
-    public init() {}
+package struct HTMLRenderer: OutputRenderer {
+    package init() {}
 
-    public var spreadsOverCores: Bool { true }
+    package var spreadsOverCores: Bool { true }
 
-    public func render(_ context: RenderContext) -> [OutputFile] {
+    package func render(_ context: RenderContext) -> [OutputFile] {
         // Which pages must be rendered: those whose source key (see RenderContext.sourceKey) is
         // not the last build's. Only their incidents' views are built. The incident pages whose
         // key matched are kept as they are, found on both cores.
         let history = History(context)
         let kept = parallelMap(Array(context.incidents.indices)) { index -> OutputFile? in
             let path = Self.incidentPath(context.incidents[index].id)
-            guard let key = history.incidentKeys[index], let entry = context.previous[path], entry.key == key else { return nil }
-            return .reused(path, entry)
+            guard let key = history.incidentKeys[index], context.lastKeys[path] == key else { return nil }
+            return .reused(path, key: key)
         }
         var needed = Set<Int>()
         for (index, file) in kept.enumerated() where file == nil { needed.insert(index) }
         for (position, month) in history.months.enumerated() {
             let key = history.monthKey(position)
-            if key == nil || context.previous[Self.monthPath(month)]?.key != key { needed.formUnion(history.indices[month] ?? []) }
+            if key == nil || context.lastKeys[Self.monthPath(month)] != key { needed.formUnion(history.indices[month] ?? []) }
         }
-        if history.indexKey == nil || context.previous[History.indexPath]?.key != history.indexKey {
+        if history.indexKey == nil || context.lastKeys[History.indexPath] != history.indexKey {
             for month in history.months.prefix(3) { needed.formUnion(history.indices[month] ?? []) }
         }
         // Each needed incident's view is built once, for a page at the root, and moved to each
@@ -171,7 +171,7 @@ public struct HTMLRenderer: OutputRenderer {
     }
 
     /// How an update's status reads on pages and in feeds: "Identified", "Follow-up", "Cancelled".
-    public static func statusLabel(_ event: Event, incident: Bool) -> String {
+    package static func statusLabel(_ event: Event, incident: Bool) -> String {
         let status = event.status ?? ""
         if event.isFollowUp { return "Follow-up" }
         if event.cancelled { return "Cancelled" }

@@ -3,12 +3,12 @@ import HeraldMarkdown
 
 /// Renders published postmortems (`postmortems/<id>/index.html`) and their list
 /// (`postmortems/index.html`). Drafts and postmortems in review never reach any output.
-public struct PostmortemRenderer: OutputRenderer {
-    public init() {}
+package struct PostmortemRenderer: OutputRenderer {
+    package init() {}
 
-    public var spreadsOverCores: Bool { true }
+    package var spreadsOverCores: Bool { true }
 
-    public func render(_ context: RenderContext) -> [OutputFile] {
+    package func render(_ context: RenderContext) -> [OutputFile] {
         let published = Self.published(context)
         var jobs: [@Sendable () -> OutputFile] = [{ index(published, context) }]
         for (prepared, postmortem) in published {

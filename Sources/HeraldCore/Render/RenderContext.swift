@@ -2,58 +2,55 @@ import Foundation
 import HeraldMarkdown
 
 /// One file of the generated site: a path relative to the output folder and its bytes.
-public struct OutputFile: Sendable, Equatable {
-    public var path: String
-    public var bytes: [UInt8]
+package struct OutputFile: Sendable, Equatable {
+    package var path: String
+    package var bytes: [UInt8]
     /// The render-cache key of a page: a hash of its template, theme and view model.
-    public var key: UInt64?
+    package var key: UInt64?
     /// True when the last build's file, with the same key, is kept as it is: `bytes` is empty then.
-    public var reused = false
-    /// The last build's manifest entry of a kept file.
-    public var kept: SiteWriter.Manifest.Entry?
+    package var reused = false
 
-    public init(path: String, bytes: [UInt8], key: UInt64? = nil) {
+    package init(path: String, bytes: [UInt8], key: UInt64? = nil) {
         self.path = path
         self.bytes = bytes
         self.key = key
     }
 
-    public init(path: String, text: String, key: UInt64? = nil) {
+    package init(path: String, text: String, key: UInt64? = nil) {
         self.init(path: path, bytes: Array(text.utf8), key: key)
     }
 
-    /// The last build's file at `path`, kept without rendering it again (`entry` is its line in
-    /// the last build's manifest, whose key matched).
-    public static func reused(_ path: String, _ entry: SiteWriter.Manifest.Entry) -> OutputFile {
-        var file = OutputFile(path: path, bytes: [], key: entry.key)
+    /// The last build's file at `path`, kept without rendering it again (it was rendered with
+    /// `key`, the same key this build has for it).
+    package static func reused(_ path: String, key: UInt64) -> OutputFile {
+        var file = OutputFile(path: path, bytes: [], key: key)
         file.reused = true
-        file.kept = entry
         return file
     }
 }
 
 /// Produces some of the site's files from the render context. Renderers are independent of each
 /// other and pure (see SiteRenderer for how they are run).
-public protocol OutputRenderer: Sendable {
+package protocol OutputRenderer: Sendable {
     func render(_ context: RenderContext) -> [OutputFile]
     /// Whether the renderer spreads its own work over every core (with `parallelMap`).
     var spreadsOverCores: Bool { get }
 }
 
 extension OutputRenderer {
-    public var spreadsOverCores: Bool { false }
+    package var spreadsOverCores: Bool { false }
 }
 
 /// An incident's public texts, redacted and rendered at most once per build and shared by every
 /// page, feed and API file that shows it. They are made on first use: a rebuild that keeps most
 /// pages never needs the texts of most incidents.
-public final class PreparedIncident: @unchecked Sendable {
-    public let state: IncidentState
+package final class PreparedIncident: @unchecked Sendable {
+    package let state: IncidentState
     /// Its place in `RenderContext.incidents`.
-    public let position: Int
+    package let position: Int
     /// The names of the components it affects (site.yml's names, else the ids).
-    public var componentNames: [String] { texts.componentNames }
-    public var id: String { state.id }
+    package var componentNames: [String] { texts.componentNames }
+    package var id: String { state.id }
 
     struct Texts {
         var title: String
@@ -81,45 +78,46 @@ public final class PreparedIncident: @unchecked Sendable {
         return texts
     }
 
-    public var title: String { texts.title }
+    package var title: String { texts.title }
     /// Public updates oldest first, message as HTML and plain text, redacted.
-    public var updates: [PreparedUpdate] { texts.updates }
-    public var summaryHTML: String { texts.summaryHTML }
+    package var updates: [PreparedUpdate] { texts.updates }
+    package var summaryHTML: String { texts.summaryHTML }
 }
 
-public struct PreparedUpdate: Sendable {
-    public var event: Event
-    public var status: String
-    public var html: String
-    public var text: String
+package struct PreparedUpdate: Sendable {
+    package var event: Event
+    package var status: String
+    package var html: String
+    package var text: String
 }
 
-public struct PreparedMaintenance: Sendable {
-    public var state: MaintenanceState
-    public var title: String
-    public var updates: [PreparedUpdate]
-    public var summaryHTML: String
-    public var componentNames: [String]
-    public var id: String { state.id }
+package struct PreparedMaintenance: Sendable {
+    package var state: MaintenanceState
+    package var title: String
+    package var updates: [PreparedUpdate]
+    package var summaryHTML: String
+    package var componentNames: [String]
+    package var id: String { state.id }
 }
 
 /// Everything a renderer may use. Built once per build by `SiteRenderer`.
-public struct RenderContext: Sendable {
-    public var model: SiteModel
-    public var theme: Theme
-    public var redactor: Redactor
+package struct RenderContext: Sendable {
+    package var model: SiteModel
+    package var theme: Theme
+    package var redactor: Redactor
     /// Same order as `model.incidents` (newest first).
-    public var incidents: [PreparedIncident]
-    public var maintenances: [PreparedMaintenance]
+    package var incidents: [PreparedIncident]
+    package var maintenances: [PreparedMaintenance]
     /// Markup added to every page's head (the live-reload script of `herald serve`); empty for builds.
-    public var headExtra: String
-    /// The last build's files that are still as it wrote them (`SiteWriter.Previous.verified`): a
-    /// page whose render-cache key matches is kept instead of rendered. Empty for `herald serve`.
-    public var previous: [String: SiteWriter.Manifest.Entry] = [:]
+    package var headExtra: String
+    /// The render-cache key of each of the last build's files that are still as it wrote them
+    /// (`SiteWriter.Previous.keys`, handed in by `SiteBuilder`): a page whose key matches is kept
+    /// instead of rendered. Empty for `herald serve`.
+    package var lastKeys: [String: UInt64] = [:]
 
     /// Renders a page with the theme, or keeps the last build's identical page (see `Theme.page`).
-    public func page<View: Fingerprintable>(_ path: String, _ template: String, _ view: View) -> OutputFile {
-        theme.page(path, template, view, salt: cacheSalt, previous: previous)
+    package func page<View: Fingerprintable>(_ path: String, _ template: String, _ view: View) -> OutputFile {
+        theme.page(path, template, view, salt: cacheSalt, lastKeys: lastKeys)
     }
 
     /// A key for what an incident's views are made of, from its sources rather than its views (so a
@@ -127,7 +125,7 @@ public struct RenderContext: Sendable {
     /// site.yml, the Herald binary, the theme, people.yml's names, whether a postmortem is
     /// published, and while it is open its duration so far as shown. Nil without a parse
     /// cache; pages then fall back to keys of their view models.
-    public func sourceKey(_ prepared: PreparedIncident) -> UInt64? {
+    package func sourceKey(_ prepared: PreparedIncident) -> UInt64? {
         guard let site = model.content.sourceKey, let stamp = prepared.state.incident.stamp else { return nil }
         var hasher = StableHasher()
         hasher.combine("incident-sources")
@@ -145,7 +143,7 @@ public struct RenderContext: Sendable {
     }
 
     /// A published postmortem's page: its incident's sources and its own file.
-    public func postmortemSourceKey(_ prepared: PreparedIncident) -> UInt64? {
+    package func postmortemSourceKey(_ prepared: PreparedIncident) -> UInt64? {
         guard let incident = sourceKey(prepared), let stamp = model.content.postmortemStamps[prepared.id] else { return nil }
         var hasher = StableHasher()
         hasher.combine("postmortem-sources")
@@ -156,9 +154,9 @@ public struct RenderContext: Sendable {
 
     /// Keeps the last build's page at `path` if it was made from the same sources, else renders it
     /// with `view()` and records `key`.
-    public func page<View: Fingerprintable>(_ path: String, _ template: String, sourceKey key: UInt64?, _ view: () -> View) -> OutputFile {
+    package func page<View: Fingerprintable>(_ path: String, _ template: String, sourceKey key: UInt64?, _ view: () -> View) -> OutputFile {
         guard let key else { return page(path, template, view()) }
-        if let entry = previous[path], entry.key == key { return .reused(path, entry) }
+        if lastKeys[path] == key { return .reused(path, key: key) }
         return OutputFile(path: path, text: theme.render(template, view()), key: key)
     }
 
@@ -166,21 +164,21 @@ public struct RenderContext: Sendable {
     /// (a template's own text could hold a name added to people.yml since).
     var cacheSalt: UInt64
 
-    public var settings: SiteSettings { model.settings }
-    public var now: Timestamp { model.now }
+    package var settings: SiteSettings { model.settings }
+    package var now: Timestamp { model.now }
 
     /// Absolute URL of a site path (`incidents/x/`) under base_url.
-    public func absoluteURL(_ path: String) -> String { settings.baseURL + path }
+    package func absoluteURL(_ path: String) -> String { settings.baseURL + path }
 
     /// The prepared incident with `id`.
-    public func incident(_ id: String) -> PreparedIncident? { incidentIndex.value[id].map { incidents[$0] } }
+    package func incident(_ id: String) -> PreparedIncident? { incidentIndex.value[id].map { incidents[$0] } }
 
     /// Made when first asked for: the build's own pages find an incident by its `position`.
     let incidentIndex: Deferred<[String: Int]>
 
-    public init(model: SiteModel, theme: Theme, headExtra: String = "", previous: [String: SiteWriter.Manifest.Entry] = [:]) {
+    package init(model: SiteModel, theme: Theme, headExtra: String = "", lastKeys: [String: UInt64] = [:]) {
         self.model = model
-        self.previous = previous
+        self.lastKeys = lastKeys
         var salt = StableHasher()
         salt.combine(model.settings.support)
         for person in model.content.people {
@@ -239,12 +237,12 @@ public struct RenderContext: Sendable {
 
     /// The texts people are numbered by in an incident: its events in time order, then its title
     /// and summary (then, on its postmortem's page, the postmortem's).
-    public static func texts(of incident: Incident) -> [String] {
+    package static func texts(of incident: Incident) -> [String] {
         incident.events.map(\.body) + [incident.title, incident.summary]
     }
 
     /// Every role assignment of an incident: starting roles, then role events in time order.
-    public static func roles(of incident: Incident) -> [(role: String, person: String, since: Timestamp?)] {
+    package static func roles(of incident: Incident) -> [(role: String, person: String, since: Timestamp?)] {
         var result: [(role: String, person: String, since: Timestamp?)] = incident.roles.map { ($0.role, $0.person, nil) }
         for event in incident.events {
             if case .role(let role, let person) = event.kind { result.append((role, person, event.at)) }

@@ -2,10 +2,10 @@ import Foundation
 
 /// `badge.svg` (the overall status) and `robots.txt`. The sitemap is made by `SiteRenderer` at the
 /// end, from the pages every renderer produced.
-public struct SiteFilesRenderer: OutputRenderer {
-    public init() {}
+package struct SiteFilesRenderer: OutputRenderer {
+    package init() {}
 
-    public func render(_ context: RenderContext) -> [OutputFile] {
+    package func render(_ context: RenderContext) -> [OutputFile] {
         [
             OutputFile(path: "badge.svg", text: Self.badge(context.model.overall)),
             OutputFile(path: "robots.txt", text: "User-agent: *\nAllow: /\n\nSitemap: \(context.absoluteURL("sitemap.xml"))\n"),
@@ -48,7 +48,7 @@ public struct SiteFilesRenderer: OutputRenderer {
     /// It is a function of the base URL and the pages' paths alone: when those (and `salt`, the
     /// names the leak scanner looks for) hash to the key of the last build's sitemap
     /// (`previous`), that file is kept.
-    static func sitemap(for files: [OutputFile], baseURL: String, salt: UInt64 = 0, previous: [String: SiteWriter.Manifest.Entry] = [:]) -> OutputFile {
+    static func sitemap(for files: [OutputFile], baseURL: String, salt: UInt64 = 0, lastKeys: [String: UInt64] = [:]) -> OutputFile {
         let index = "index.html".utf8
         // Compared as bytes: the generic `suffix(_:).elementsEqual(_:)` on 11,000 paths took a few
         // milliseconds of the main thread. (`files` come sorted, so the sort only checks.)
@@ -63,7 +63,7 @@ public struct SiteFilesRenderer: OutputRenderer {
         hasher.combine(UInt64(pages.count))
         for page in pages { hasher.combine(page) }
         let key = hasher.value
-        if let entry = previous["sitemap.xml"], entry.key == key { return .reused("sitemap.xml", entry) }
+        if lastKeys["sitemap.xml"] == key { return .reused("sitemap.xml", key: key) }
         var xml = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n".utf8)
         xml.reserveCapacity(xml.count + pages.count * (baseURL.utf8.count + 40))
         let base = Array(XMLEscape.text(baseURL).utf8)

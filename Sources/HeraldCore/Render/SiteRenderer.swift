@@ -1,19 +1,19 @@
 import Foundation
 
 /// Stage 4: renders the whole site to files in memory. Pure: same model and theme → same bytes.
-public struct SiteRenderer: Sendable {
-    public var renderers: [any OutputRenderer]
+package struct SiteRenderer: Sendable {
+    package var renderers: [any OutputRenderer]
 
     /// Every renderer of a normal build, in no particular order (paths never overlap).
-    public static let standard: [any OutputRenderer] = [
+    package static let standard: [any OutputRenderer] = [
         HTMLRenderer(), PostmortemRenderer(), StatuspageAPIRenderer(), FeedRenderer(), CalendarRenderer(), SiteFilesRenderer(),
     ]
 
-    public init(renderers: [any OutputRenderer] = SiteRenderer.standard) {
+    package init(renderers: [any OutputRenderer] = SiteRenderer.standard) {
         self.renderers = renderers
     }
 
-    public func render(_ context: RenderContext) throws -> [OutputFile] {
+    package func render(_ context: RenderContext) throws -> [OutputFile] {
         // The large renderers (pages, postmortems) spread their pages over every core themselves
         // and run one after another: running them in parallel too would nest one parallel loop in
         // another, and libdispatch runs a nested loop on one thread (the 10,000 incident pages
@@ -30,7 +30,7 @@ public struct SiteRenderer: Sendable {
         files = Self.sortedByPath(files)
         // The sitemap lists the pages in path order: made from the sorted files (its own sort then
         // finds them in order), and put in its place among them.
-        let sitemap = SiteFilesRenderer.sitemap(for: files, baseURL: context.settings.baseURL, salt: context.cacheSalt, previous: context.previous)
+        let sitemap = SiteFilesRenderer.sitemap(for: files, baseURL: context.settings.baseURL, salt: context.cacheSalt, lastKeys: context.lastKeys)
         files.insert(sitemap, at: files.firstIndex { $0.path > sitemap.path } ?? files.endIndex)
         var duplicates: [String] = []
         for index in files.indices.dropFirst() where files[index].path == files[index - 1].path {

@@ -4,15 +4,15 @@ import Foundation
 // swift-mustache reflects stored properties only; a missing key renders empty, so golden tests
 // are the safety net. Only libcmark output goes into triple braces (`html` fields).
 
-public struct TimeView: Sendable {
+package struct TimeView: Sendable {
     /// `2026-11-22T14:05:00Z`, for `<time datetime>`.
-    public var iso: String
+    package var iso: String
     /// `2026-11-22 14:05 UTC`
-    public var display: String
+    package var display: String
     /// `14:05 UTC`
-    public var time: String
+    package var time: String
     /// `2026-11-22`
-    public var date: String
+    package var date: String
 
     init(_ t: Timestamp) {
         iso = t.rfc3339
@@ -22,254 +22,254 @@ public struct TimeView: Sendable {
     }
 }
 
-public struct PageView: Sendable {
-    public var title: String
+package struct PageView: Sendable {
+    package var title: String
     /// Relative prefix to the site root from this page: `""`, `"../../"`.
-    public var root: String
-    public var siteTitle: String
-    public var siteDescription: String
+    package var root: String
+    package var siteTitle: String
+    package var siteDescription: String
     /// Absolute URL of this page (from base_url).
-    public var canonical: String
-    public var feedAtom: String
-    public var feedRSS: String
+    package var canonical: String
+    package var feedAtom: String
+    package var feedRSS: String
     /// The build time, on the status page only: any other page that showed it would change on
     /// every build (and could never be kept by the render cache).
-    public var generated: TimeView?
-    public var support: String
+    package var generated: TimeView?
+    package var support: String
     /// `status`, `history`, `postmortems`: which navigation entry is current.
-    public var section: String
-    public var isStatus: Bool
-    public var isHistory: Bool
-    public var isPostmortems: Bool
+    package var section: String
+    package var isStatus: Bool
+    package var isHistory: Bool
+    package var isPostmortems: Bool
     /// Extra markup for the head, e.g. the live-reload script of `herald serve` (never in public/).
-    public var headExtra: String
+    package var headExtra: String
 }
 
-public struct ComponentChangeView: Sendable {
-    public var name: String
-    public var status: String
-    public var statusLabel: String
+package struct ComponentChangeView: Sendable {
+    package var name: String
+    package var status: String
+    package var statusLabel: String
 }
 
-public struct UpdateView: Sendable {
-    public var status: String
-    public var statusLabel: String
-    public var at: TimeView
-    public var html: String
+package struct UpdateView: Sendable {
+    package var status: String
+    package var statusLabel: String
+    package var at: TimeView
+    package var html: String
     /// The message as plain text (for one-line summaries).
-    public var text: String
-    public var components: [ComponentChangeView]
-    public var hasComponents: Bool
+    package var text: String
+    package var components: [ComponentChangeView]
+    package var hasComponents: Bool
     /// Corrected after posting (`herald incident edit`): shown as "edited".
-    public var edited: Bool = false
+    package var edited: Bool = false
     /// A change the update made beyond its status, e.g. "Impact raised to critical".
-    public var note: String = ""
+    package var note: String = ""
 }
 
-public struct IncidentView: Sendable {
-    public var id: String
-    public var title: String
+package struct IncidentView: Sendable {
+    package var id: String
+    package var title: String
     /// Relative URL of the incident page from the current page.
-    public var url: String
-    public var severity: String
-    public var severityLabel: String
-    public var status: String
-    public var statusLabel: String
-    public var isOpen: Bool
-    public var reopened: Bool
-    public var upstream: Bool
-    public var started: TimeView
-    public var created: TimeView
-    public var resolved: TimeView?
-    public var duration: String
-    public var componentNames: String
-    public var components: [ComponentView]
-    public var summaryHTML: String
-    public var hasSummary: Bool
+    package var url: String
+    package var severity: String
+    package var severityLabel: String
+    package var status: String
+    package var statusLabel: String
+    package var isOpen: Bool
+    package var reopened: Bool
+    package var upstream: Bool
+    package var started: TimeView
+    package var created: TimeView
+    package var resolved: TimeView?
+    package var duration: String
+    package var componentNames: String
+    package var components: [ComponentView]
+    package var summaryHTML: String
+    package var hasSummary: Bool
     /// Newest first.
-    public var updates: [UpdateView]
-    public var latest: UpdateView?
-    public var postmortemURL: String?
+    package var updates: [UpdateView]
+    package var latest: UpdateView?
+    package var postmortemURL: String?
 }
 
-public struct MaintenanceView: Sendable {
-    public var id: String
-    public var title: String
-    public var url: String
-    public var status: String
-    public var statusLabel: String
-    public var isActive: Bool
-    public var scheduledStart: TimeView
-    public var scheduledEnd: TimeView
-    public var window: String
-    public var componentNames: String
-    public var summaryHTML: String
-    public var hasSummary: Bool
+package struct MaintenanceView: Sendable {
+    package var id: String
+    package var title: String
+    package var url: String
+    package var status: String
+    package var statusLabel: String
+    package var isActive: Bool
+    package var scheduledStart: TimeView
+    package var scheduledEnd: TimeView
+    package var window: String
+    package var componentNames: String
+    package var summaryHTML: String
+    package var hasSummary: Bool
     /// Newest first.
-    public var updates: [UpdateView]
-    public var hasUpdates: Bool
+    package var updates: [UpdateView]
+    package var hasUpdates: Bool
 }
 
-public struct ComponentView: Sendable {
-    public var id: String
-    public var name: String
-    public var description: String
-    public var status: String
-    public var statusLabel: String
-    public var icon: String
-    public var uptime: UptimeView?
+package struct ComponentView: Sendable {
+    package var id: String
+    package var name: String
+    package var description: String
+    package var status: String
+    package var statusLabel: String
+    package var icon: String
+    package var uptime: UptimeView?
 }
 
 /// One bar of the uptime chart: a day with downtime, or a run of days without.
-public struct UptimeDayView: Sendable {
-    public var date: String
-    public var level: String
-    public var title: String
-    public var x: Int
-    public var width: Int
+package struct UptimeDayView: Sendable {
+    package var date: String
+    package var level: String
+    package var title: String
+    package var x: Int
+    package var width: Int
 }
 
-public struct UptimeView: Sendable {
-    public var percent: String
-    public var days: [UptimeDayView]
-    public var summary: String
+package struct UptimeView: Sendable {
+    package var percent: String
+    package var days: [UptimeDayView]
+    package var summary: String
 }
 
-public struct GroupView: Sendable {
-    public var name: String
-    public var hasName: Bool
-    public var components: [ComponentView]
+package struct GroupView: Sendable {
+    package var name: String
+    package var hasName: Bool
+    package var components: [ComponentView]
 }
 
-public struct DayView: Sendable {
-    public var date: String
-    public var label: String
-    public var incidents: [IncidentView]
-    public var isEmpty: Bool
+package struct DayView: Sendable {
+    package var date: String
+    package var label: String
+    package var incidents: [IncidentView]
+    package var isEmpty: Bool
 }
 
-public struct MonthLinkView: Sendable {
-    public var label: String
-    public var url: String
-    public var count: Int
-    public var countLabel: String
+package struct MonthLinkView: Sendable {
+    package var label: String
+    package var url: String
+    package var count: Int
+    package var countLabel: String
 }
 
-public struct StatusPageView: Sendable {
-    public var page: PageView
-    public var overallIndicator: String
-    public var overallDescription: String
-    public var overallIcon: String
-    public var active: [IncidentView]
-    public var hasActive: Bool
-    public var activeMaintenance: [MaintenanceView]
-    public var upcomingMaintenance: [MaintenanceView]
-    public var hasMaintenance: Bool
-    public var groups: [GroupView]
-    public var days: [DayView]
+package struct StatusPageView: Sendable {
+    package var page: PageView
+    package var overallIndicator: String
+    package var overallDescription: String
+    package var overallIcon: String
+    package var active: [IncidentView]
+    package var hasActive: Bool
+    package var activeMaintenance: [MaintenanceView]
+    package var upcomingMaintenance: [MaintenanceView]
+    package var hasMaintenance: Bool
+    package var groups: [GroupView]
+    package var days: [DayView]
 }
 
-public struct IncidentPageView: Sendable {
-    public var page: PageView
-    public var incident: IncidentView
+package struct IncidentPageView: Sendable {
+    package var page: PageView
+    package var incident: IncidentView
 }
 
-public struct MaintenancePageView: Sendable {
-    public var page: PageView
-    public var maintenance: MaintenanceView
+package struct MaintenancePageView: Sendable {
+    package var page: PageView
+    package var maintenance: MaintenanceView
 }
 
-public struct HistoryPageView: Sendable {
-    public var page: PageView
-    public var heading: String
-    public var months: [MonthLinkView]
-    public var hasMonths: Bool
-    public var sections: [HistoryMonthView]
-    public var previous: MonthLinkView?
-    public var next: MonthLinkView?
+package struct HistoryPageView: Sendable {
+    package var page: PageView
+    package var heading: String
+    package var months: [MonthLinkView]
+    package var hasMonths: Bool
+    package var sections: [HistoryMonthView]
+    package var previous: MonthLinkView?
+    package var next: MonthLinkView?
 }
 
-public struct HistoryMonthView: Sendable {
-    public var label: String
-    public var url: String
-    public var anchor: String
-    public var incidents: [IncidentView]
-    public var isEmpty: Bool
+package struct HistoryMonthView: Sendable {
+    package var label: String
+    package var url: String
+    package var anchor: String
+    package var incidents: [IncidentView]
+    package var isEmpty: Bool
 }
 
-public struct NotFoundPageView: Sendable {
-    public var page: PageView
+package struct NotFoundPageView: Sendable {
+    package var page: PageView
 }
 
 // MARK: - Postmortems
 
-public struct DurationView: Sendable {
-    public var label: String
-    public var value: String
-    public var recorded: Bool
-    public var fromName: String
-    public var from: TimeView
-    public var toName: String
-    public var to: TimeView?
+package struct DurationView: Sendable {
+    package var label: String
+    package var value: String
+    package var recorded: Bool
+    package var fromName: String
+    package var from: TimeView
+    package var toName: String
+    package var to: TimeView?
 }
 
-public struct TimelineItemView: Sendable {
-    public var at: TimeView
-    public var kind: String
-    public var kindLabel: String
-    public var html: String
-    public var milestone: String
+package struct TimelineItemView: Sendable {
+    package var at: TimeView
+    package var kind: String
+    package var kindLabel: String
+    package var html: String
+    package var milestone: String
 }
 
-public struct TimelineDayView: Sendable {
-    public var date: String
-    public var label: String
-    public var items: [TimelineItemView]
+package struct TimelineDayView: Sendable {
+    package var date: String
+    package var label: String
+    package var items: [TimelineItemView]
 }
 
-public struct ActionItemView: Sendable {
-    public var title: String
-    public var type: String
-    public var owner: String
-    public var status: String
-    public var isDone: Bool
-    public var link: String?
+package struct ActionItemView: Sendable {
+    package var title: String
+    package var type: String
+    package var owner: String
+    package var status: String
+    package var isDone: Bool
+    package var link: String?
 }
 
-public struct PostmortemPageView: Sendable {
-    public var page: PageView
-    public var title: String
-    public var incidentTitle: String
-    public var incidentURL: String
-    public var severity: String
-    public var severityLabel: String
-    public var upstream: Bool
-    public var componentNames: String
-    public var impactStart: TimeView
-    public var impactEnd: TimeView?
-    public var published: String
-    public var authors: String
-    public var hasAuthors: Bool
-    public var summary: String
-    public var durations: [DurationView]
-    public var bodyHTML: String
-    public var timeline: [TimelineDayView]
-    public var actionItems: [ActionItemView]
-    public var hasActionItems: Bool
+package struct PostmortemPageView: Sendable {
+    package var page: PageView
+    package var title: String
+    package var incidentTitle: String
+    package var incidentURL: String
+    package var severity: String
+    package var severityLabel: String
+    package var upstream: Bool
+    package var componentNames: String
+    package var impactStart: TimeView
+    package var impactEnd: TimeView?
+    package var published: String
+    package var authors: String
+    package var hasAuthors: Bool
+    package var summary: String
+    package var durations: [DurationView]
+    package var bodyHTML: String
+    package var timeline: [TimelineDayView]
+    package var actionItems: [ActionItemView]
+    package var hasActionItems: Bool
 }
 
-public struct PostmortemListItemView: Sendable {
-    public var title: String
-    public var url: String
-    public var published: String
-    public var severity: String
-    public var severityLabel: String
-    public var summary: String
-    public var started: TimeView
+package struct PostmortemListItemView: Sendable {
+    package var title: String
+    package var url: String
+    package var published: String
+    package var severity: String
+    package var severityLabel: String
+    package var summary: String
+    package var started: TimeView
 }
 
-public struct PostmortemIndexView: Sendable {
-    public var page: PageView
-    public var items: [PostmortemListItemView]
-    public var isEmpty: Bool
+package struct PostmortemIndexView: Sendable {
+    package var page: PageView
+    package var items: [PostmortemListItemView]
+    package var isEmpty: Bool
 }

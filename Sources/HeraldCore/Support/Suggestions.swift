@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 /// The closest candidate by edit distance, if it is close enough to be a plausible typo.
-public func closest(_ word: String, in candidates: [String], maxDistance: Int? = nil) -> String? {
+package func closest(_ word: String, in candidates: [String], maxDistance: Int? = nil) -> String? {
     let limit = maxDistance ?? max(2, word.count / 3)
     var best: (String, Int)?
     for candidate in candidates {

@@ -14,14 +14,14 @@ import Darwin
 /// build never leaves a stale lock behind. The file itself holds the holder's process id, only to
 /// name it in the waiting message. Where the file cannot be made (a read-only site folder) builds
 /// run unlocked.
-public final class BuildLock {
-    public static let fileName = ".herald-lock"
+package final class BuildLock {
+    package static let fileName = ".herald-lock"
 
     private var descriptor: Int32
 
     /// Takes the lock of the site at `root`, calling `waiting` with the holder's process id (when
     /// known) if another build holds it, then blocking until it is free.
-    public init(root: URL, waiting: (_ holder: Int32?) -> Void) {
+    package init(root: URL, waiting: (_ holder: Int32?) -> Void) {
         let path = root.appendingPathComponent(Self.fileName).path
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return }

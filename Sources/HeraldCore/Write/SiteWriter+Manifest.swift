@@ -9,13 +9,14 @@ import Darwin
 extension SiteWriter {
     // MARK: - Reading what the last builds left
 
-    public func readPrevious() -> Previous {
+    package func readPrevious() -> Previous {
         var previous = Previous()
         guard Tree(stateFolder) != nil else { return previous }  // none yet, or not a real folder
         previous.live = Tree(output.path)
         if let live = previous.live, let manifest = readManifest(of: live) {
             previous.liveManifest = manifest
             previous.verified = Self.verify(manifest, in: output.path)
+            previous.keys = previous.verified.compactMapValues(\.key)
         }
         previous.spare = Tree(spareFolder)
         if let spare = previous.spare, spare != previous.live {

@@ -36,7 +36,7 @@ extension SiteWriter {
     /// Writes `files` (sorted by path, as `SiteRenderer` returns them) and swaps them in. `previous`
     /// is `readPrevious()`, read before rendering; files marked `reused` must be among its
     /// verified entries.
-    public func write(_ files: [OutputFile], previous: Previous = Previous()) throws -> Report {
+    package func write(_ files: [OutputFile], previous: Previous = Previous()) throws -> Report {
         let path = output.path
         guard path != "/", !Self.name(of: path).isEmpty else { throw HeraldError("cannot build into /; choose a folder for the site") }
         if let unsafe = files.first(where: { !Self.isSafePath($0.path) }) {
@@ -74,7 +74,11 @@ extension SiteWriter {
         }
         try makeStateFolder()
         let verified = recognised ? previous.verified : [:]
-        let hashes = parallelMap(files) { file -> UInt64 in file.reused ? (file.kept?.hash ?? 0) : StableHasher.hash(file.bytes) }
+        // A kept page is the live file its key was read from (`Previous.keys`): it must still be there.
+        guard !files.contains(where: { $0.reused && verified[$0.path] == nil }) else {
+            throw HeraldError("internal error: a page was kept that the last build's output does not hold")
+        }
+        let hashes = parallelMap(files) { file -> UInt64 in file.reused ? (verified[file.path]?.hash ?? 0) : StableHasher.hash(file.bytes) }
 
         /// What to do with each file, given what the spare holds.
         func plans(_ spare: [String: Manifest.Entry]) -> [Plan] {
@@ -82,7 +86,7 @@ extension SiteWriter {
                 let file = files[index]
                 let hash = hashes[index]
                 let inSpare = spare[file.path]
-                if let live = file.kept ?? verified[file.path], live.hash == hash, file.reused || live.size == file.bytes.count {
+                if let live = verified[file.path], live.hash == hash, file.reused || live.size == file.bytes.count {
                     var entry = live
                     if entry.key != file.key {
                         entry.key = file.key

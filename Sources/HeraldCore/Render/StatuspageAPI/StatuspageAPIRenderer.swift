@@ -3,14 +3,14 @@ import Foundation
 /// `api/v2/*.json`: Atlassian Statuspage's public API v2, field for field, so existing clients,
 /// exporters and bots read a Herald site unchanged. Encoded with JSONEncoder (sorted keys), never
 /// with string templates. Internal notes and role changes never appear.
-public struct StatuspageAPIRenderer: OutputRenderer {
-    public init() {}
+package struct StatuspageAPIRenderer: OutputRenderer {
+    package init() {}
 }
 
 extension StatuspageAPIRenderer {
     // MARK: - Rendering
 
-    public func render(_ context: RenderContext) -> [OutputFile] {
+    package func render(_ context: RenderContext) -> [OutputFile] {
         envelopes(context).map { name, envelope in
             var json = JSONBytes()
             json.envelope(envelope)
@@ -51,8 +51,8 @@ extension StatuspageAPIRenderer {
 
 /// Stable 12-character ids in Statuspage's alphabet (lowercase letters and digits), derived from a
 /// record's own id so they never change between builds or machines: FNV-1a 64-bit, base 36.
-public enum StableID {
-    public static func make(_ key: String) -> String {
+package enum StableID {
+    package static func make(_ key: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in key.utf8 {
             hash ^= UInt64(byte)

@@ -4,19 +4,19 @@ import Synchronization
 
 /// The Mustache templates and static assets a site renders with: the built-in theme, with any
 /// file in the site's `templates/` folder replacing the built-in file of the same name.
-public struct Theme: Sendable {
+package struct Theme: Sendable {
     /// The templates as swift-mustache parsed them, for the pages and partials it renders; parsed
     /// when first needed (a site that overrides nothing renders every page compiled).
-    public var library: MustacheLibrary { parsedLibrary.value }
+    package var library: MustacheLibrary { parsedLibrary.value }
     private let parsedLibrary: Deferred<MustacheLibrary>
     /// Static files copied to `assets/` (CSS, icons).
-    public let assets: [String: [UInt8]]
+    package let assets: [String: [UInt8]]
     /// A hash of every template's source and of Herald's render version: part of every page's
     /// render-cache key, so a changed template or a new Herald re-renders every page.
-    public let key: UInt64
+    package let key: UInt64
     /// How view models reach the templates (text as `ViewText` unless a dynamic partial needs a
     /// `String`).
-    public let scope: ViewScope
+    package let scope: ViewScope
     /// Page templates rendered by CompiledTheme (the built-in templates as Swift) instead of
     /// swift-mustache: those whose own template and inner partials the site does not override.
     /// Same bytes either way.
@@ -32,7 +32,7 @@ public struct Theme: Sendable {
     static let renderVersion = "herald-render-1"
 
     /// Built-in templates by name (file name without `.mustache`).
-    public static let builtInTemplates: [String: [UInt8]] = [
+    package static let builtInTemplates: [String: [UInt8]] = [
         "header": PackageResources.header_mustache,
         "footer": PackageResources.footer_mustache,
         "update": PackageResources.update_mustache,
@@ -50,13 +50,13 @@ public struct Theme: Sendable {
         "postmortem-draft": PackageResources.postmortem_draft_mustache,
     ]
 
-    public static let builtInAssets: [String: [UInt8]] = [
+    package static let builtInAssets: [String: [UInt8]] = [
         "style.css": PackageResources.style_css,
         "favicon.svg": PackageResources.favicon_svg,
     ]
 
     /// The built-in theme alone.
-    public static func builtIn() -> Theme {
+    package static func builtIn() -> Theme {
         // Built-in templates are tested; a parse failure here is a bug in Herald itself.
         try! load(overrides: nil, layout: nil)
     }
@@ -64,7 +64,7 @@ public struct Theme: Sendable {
     /// Loads the built-in theme with the overrides in `folder` (templates/*.mustache and
     /// templates/assets/*). Template errors are reported with file and line.
     /// `interpreted` renders every page with swift-mustache (the compiled theme's reference).
-    public static func load(overrides folder: URL?, layout: SiteLayout?, interpreted: Bool = false) throws -> Theme {
+    package static func load(overrides folder: URL?, layout: SiteLayout?, interpreted: Bool = false) throws -> Theme {
         var sources: [String: (text: String, path: String)] = [:]
         for (name, bytes) in builtInTemplates {
             sources[name] = (String(decoding: bytes, as: UTF8.self), "built-in theme: \(name).mustache")
@@ -142,19 +142,19 @@ public struct Theme: Sendable {
 
     /// Renders template `name` with `view`, or keeps the last build's page at `path` when its key
     /// (theme, template name, every value of the view) is the same: the page would be identical.
-    public func page<View: Fingerprintable>(_ path: String, _ name: String, _ view: View, salt: UInt64 = 0, previous: [String: SiteWriter.Manifest.Entry]) -> OutputFile {
+    package func page<View: Fingerprintable>(_ path: String, _ name: String, _ view: View, salt: UInt64 = 0, lastKeys: [String: UInt64]) -> OutputFile {
         var hasher = StableHasher()
         hasher.combine(key)
         hasher.combine(salt)
         hasher.combine(name)
         view.fingerprint(into: &hasher)
         let pageKey = hasher.value
-        if let entry = previous[path], entry.key == pageKey { return .reused(path, entry) }
+        if lastKeys[path] == pageKey { return .reused(path, key: pageKey) }
         return OutputFile(path: path, text: render(name, view), key: pageKey)
     }
 
     /// Renders template `name` with `view` (a view model is handed over as a ViewNode).
-    public func render(_ name: String, _ view: Any) -> String {
+    package func render(_ name: String, _ view: Any) -> String {
         // The view as swift-mustache gets it.
         func object() -> Any { (view as? any MustacheLookup).map { scope.node($0) } ?? view }
         if compiledPages.contains(name) {
@@ -174,7 +174,7 @@ public struct Theme: Sendable {
 }
 
 /// A view model as templates see it (ViewModels+Mustache.swift is generated from the structs).
-public protocol MustacheLookup: Sendable {
+package protocol MustacheLookup: Sendable {
     /// The value of key `name`: nested view models as ViewNodes, text as `scope.text` makes it,
     /// empty strings as nil (false in a section).
     func lookup(_ name: String, _ scope: ViewScope) -> Any?
@@ -190,7 +190,7 @@ public protocol MustacheLookup: Sendable {
 /// dynamic partial, `{{>*name}}`, which swift-mustache resolves only from a `String`. So the theme's
 /// sources are searched for dynamic partials: the names they use are handed out as `String`s, and a
 /// dynamic partial of the current object (`{{>*.}}`) turns `ViewText` off for the whole theme.
-public final class ViewScope: Sendable {
+package final class ViewScope: Sendable {
     /// Whether text goes out as `ViewText` at all.
     let wrapsText: Bool
     /// Keys handed out as `String` even so: every name component of a dynamic partial.
@@ -204,7 +204,7 @@ public final class ViewScope: Sendable {
     /// The scope for templates with these sources. The search is deliberately loose (any `*`
     /// followed by a name, whatever the delimiters), so a name that is not a dynamic partial at
     /// all can only make its key a `String`, never break a partial.
-    public convenience init(sources: some Sequence<String>) {
+    package convenience init(sources: some Sequence<String>) {
         var wraps = true
         var plain: Set<String> = []
         for source in sources {
@@ -233,12 +233,12 @@ public final class ViewScope: Sendable {
     }
 
     /// Non-empty text of key `name` as templates get it; empty text is nil (false in a section).
-    @inline(__always) public func text(_ string: String, _ name: String) -> Any? {
+    @inline(__always) package func text(_ string: String, _ name: String) -> Any? {
         string.isEmpty ? nil : value(string, name)
     }
 
     /// Text of key `name`, even empty, as templates get it.
-    public func value(_ string: String, _ name: String) -> Any {
+    package func value(_ string: String, _ name: String) -> Any {
         if !wrapsText || (!plainNames.isEmpty && plainNames.contains(name)) { return string }
         return ViewText(string)
     }
