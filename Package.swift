@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "herald", targets: ["herald"]),
-        .library(name: "HeraldCore", targets: ["HeraldCore"]),
+        .library(name: "HeraldCore", targets: ["HeraldCore"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -14,7 +14,7 @@ let package = Package(
         // Pinned to the minor version whose parser scripts/compile-theme.py mirrors (docs/ARCHITECTURE.md).
         .package(url: "https://github.com/hummingbird-project/swift-mustache", .upToNextMinor(from: "2.1.1")),
         // herald serve: a small HTTP server with no dependencies of its own.
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1")
     ],
     targets: [
         // libcmark from Debian (libcmark-dev); only HeraldMarkdown imports it.
@@ -37,7 +37,7 @@ let package = Package(
                 "HeraldMarkdown",
                 "CCurl",
                 "Yams",
-                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Mustache", package: "swift-mustache")
             ],
             // The built-in theme, compiled into the binary so `herald` works from anywhere.
             resources: [.embedInCode("Render/Theme/Templates")]
@@ -47,7 +47,7 @@ let package = Package(
             dependencies: [
                 "HeraldCore",
                 "HeraldServe",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ]
         ),
         // herald serve: the local preview server, on its own so that nothing else depends on the
@@ -61,6 +61,6 @@ let package = Package(
             dependencies: ["HeraldCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldMarkdown"]),
-        .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "HeraldCore", "HeraldServe"]),
+        .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "HeraldCore", "HeraldServe"])
     ]
 )

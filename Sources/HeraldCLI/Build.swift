@@ -33,7 +33,9 @@ struct Build: ParsableCommand {
             let report = try SiteBuilder(layout: layout).build(options)
             for warning in report.warnings { Console.error(warning.formatted) }
             for folder in report.write.setAside {
-                Console.error("herald: warning: moved \(folder.hasPrefix(layout.root.path + "/") ? String(folder.dropFirst(layout.root.path.count + 1)) : folder) aside: it held files this build did not record writing (an older Herald's output, or files added by hand); nothing in it was deleted")
+                Console.error(
+                    "herald: warning: moved \(folder.hasPrefix(layout.root.path + "/") ? String(folder.dropFirst(layout.root.path.count + 1)) : folder) aside: it held files this build did not record writing (an older Herald's output, or files added by hand); nothing in it was deleted"
+                )
             }
             if timings {
                 let parts = report.timings.map { "\($0.stage) \(String(format: "%.3f", $0.seconds))s (cpu \(String(format: "%.2f", $0.cpu))s)" }
@@ -41,7 +43,9 @@ struct Build: ParsableCommand {
                 Console.error("pages rendered: \(report.rendered.compiled) by the compiled theme, \(report.rendered.mustache) by swift-mustache")
             }
             if !quiet {
-                print("built \(report.files) files into \(report.output.path) (\(report.write.written) written, \(report.write.unchanged) unchanged, \(report.write.removed) removed, \(report.kept) pages kept without rendering; \(report.incidents) incidents, \(report.maintenances) maintenance)")
+                print(
+                    "built \(report.files) files into \(report.output.path) (\(report.write.written) written, \(report.write.unchanged) unchanged, \(report.write.removed) removed, \(report.kept) pages kept without rendering; \(report.incidents) incidents, \(report.maintenances) maintenance)"
+                )
             }
         }
     }

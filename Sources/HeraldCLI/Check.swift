@@ -29,7 +29,9 @@ struct Check: ParsableCommand {
             print(String(decoding: try encoder.encode(diagnostics), as: UTF8.self))
         case .text:
             for diagnostic in diagnostics { print(InputRules.terminalSafe(diagnostic.formatted)) }
-            print(errors + warnings == 0 ? "herald check: no problems" : "herald check: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+            print(
+                errors + warnings == 0
+                    ? "herald check: no problems" : "herald check: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
         }
         if errors > 0 || (strict && warnings > 0) { throw ExitCode(1) }
     }

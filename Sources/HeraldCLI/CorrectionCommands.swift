@@ -52,11 +52,14 @@ func findUpdate(_ reference: String, in updates: [Event], record: String) throws
     if matches.isEmpty {
         throw CLIError("no public update '\(reference)' in \(record) (expected one of \(known.joined(separator: ", ")))\(didYouMean(wanted, known))")
     }
-    throw CLIError("'\(reference)' names \(matches.count) updates in \(record) (\(matches.map(\.fileName).joined(separator: ", "))); give more of the file name")
+    throw CLIError(
+        "'\(reference)' names \(matches.count) updates in \(record) (\(matches.map(\.fileName).joined(separator: ", "))); give more of the file name")
 }
 
 /// Writes an edit of an update: a new message and/or new component statuses.
-func postEdit(_ p: Posting, kind: RecordKind, id: String, reference: String, message: String?, components: [String], clearComponents: Bool, posting: PostingOptions) throws {
+func postEdit(
+    _ p: Posting, kind: RecordKind, id: String, reference: String, message: String?, components: [String], clearComponents: Bool, posting: PostingOptions
+) throws {
     let record = try kind.load(p, id)
     let target = try findUpdate(reference, in: record.updates, record: "\(kind.rawValue) '\(id)'")
     if kind == .maintenance, !components.isEmpty || clearComponents {
@@ -86,7 +89,8 @@ func postRetraction(_ p: Posting, kind: RecordKind, id: String, reference: Strin
     let record = try kind.load(p, id)
     let target = try findUpdate(reference, in: record.updates, record: "\(kind.rawValue) '\(id)'")
     if kind == .incident, record.updates.filter({ !$0.isFollowUp && $0.fileName != target.fileName }).isEmpty {
-        throw CLIError("'\(eventReference(target.fileName))' is the incident's only public update; it cannot be retracted (post a correcting update, or edit it)")
+        throw CLIError(
+            "'\(eventReference(target.fileName))' is the incident's only public update; it cannot be retracted (post a correcting update, or edit it)")
     }
     let at = try p.time(posting)
     let text = try p.message(reason, canned: "", what: "reason for the retraction (internal)", required: true)
@@ -104,14 +108,17 @@ extension IncidentCommand {
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The incident id.") var id: String
         @Argument(help: "The update: its file name or its last part (e.g. k3f9), as printed by post and show.") var event: String
-        @Option(name: .long, help: "The corrected public message ('-' reads standard input). Default: piped input, else $EDITOR on the current text.") var message: String?
-        @Option(name: .long, parsing: .upToNextOption, help: "The update's component statuses instead of the posted ones, id=status (repeatable).") var component: [String] = []
+        @Option(name: .long, help: "The corrected public message ('-' reads standard input). Default: piped input, else $EDITOR on the current text.")
+        var message: String?
+        @Option(name: .long, parsing: .upToNextOption, help: "The update's component statuses instead of the posted ones, id=status (repeatable).")
+        var component: [String] = []
         @Flag(name: .long, help: "The update set no component status after all.") var clearComponents = false
 
         func run() throws {
             try Console.run {
                 let p = try Posting(global: global)
-                try postEdit(p, kind: .incident, id: id, reference: event, message: message, components: component, clearComponents: clearComponents, posting: posting)
+                try postEdit(
+                    p, kind: .incident, id: id, reference: event, message: message, components: component, clearComponents: clearComponents, posting: posting)
             }
         }
     }
@@ -155,7 +162,8 @@ extension IncidentCommand {
                 let text = try p.message(message, canned: "", what: "follow-up", required: true)
                 try p.lint(text, first: false, strict: posting.strict)
                 let fields = try p.eventFields(("kind", Event.followUp), at: at, posting)
-                let name = try RecordWriter(layout: p.layout).createEvent(inFolder: p.layout.incidentFolder(id), at: at, kind: Event.followUp, fields: fields, body: text)
+                let name = try RecordWriter(layout: p.layout).createEvent(
+                    inFolder: p.layout.incidentFolder(id), at: at, kind: Event.followUp, fields: fields, body: text)
                 print("content/incidents/\(id)/\(name)")
             }
         }
@@ -180,7 +188,8 @@ extension MaintenanceCommand {
     }
 
     struct Retract: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "retract", abstract: "Withdraw a posted maintenance update from every public output (a new event).")
+        static let configuration = CommandConfiguration(
+            commandName: "retract", abstract: "Withdraw a posted maintenance update from every public output (a new event).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The maintenance id.") var id: String
@@ -201,7 +210,9 @@ extension MaintenanceCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The maintenance id.") var id: String
-        @Option(name: .long, help: "The public message ('-' reads standard input). Default: piped input, else \"This scheduled maintenance has been cancelled.\"") var message: String?
+        @Option(
+            name: .long, help: "The public message ('-' reads standard input). Default: piped input, else \"This scheduled maintenance has been cancelled.\"")
+        var message: String?
 
         func run() throws {
             try Console.run {
@@ -215,7 +226,8 @@ extension MaintenanceCommand {
                 let text = try p.message(message, canned: "This scheduled maintenance has been cancelled.", what: "cancellation")
                 try p.lint(text, first: false, strict: posting.strict)
                 let fields = try p.eventFields(("status", MaintenanceStatus.completed.rawValue), at: at, posting) + [("cancelled", "true")]
-                let name = try RecordWriter(layout: p.layout).createEvent(inFolder: p.layout.maintenanceFolder(id), at: at, kind: "cancelled", fields: fields, body: text)
+                let name = try RecordWriter(layout: p.layout).createEvent(
+                    inFolder: p.layout.maintenanceFolder(id), at: at, kind: "cancelled", fields: fields, body: text)
                 print("content/maintenance/\(id)/\(name)")
             }
         }
@@ -232,7 +244,9 @@ extension MaintenanceCommand {
                 let maintenance = try loadMaintenanceRecord(p, id)
                 let state = SiteAssembler.state(of: maintenance, now: p.now)
                 Console.line(maintenance.title)
-                Console.line("\(maintenance.id) · \(state.cancelled ? "cancelled" : state.status.rawValue) · \(maintenance.scheduledStart.display) – \(maintenance.scheduledEnd.display)")
+                Console.line(
+                    "\(maintenance.id) · \(state.cancelled ? "cancelled" : state.status.rawValue) · \(maintenance.scheduledStart.display) – \(maintenance.scheduledEnd.display)"
+                )
                 Console.line("components: \(maintenance.components.joined(separator: ", "))")
                 Console.line("")
                 printTimeline(maintenance.events, corrections: maintenance.corrections)

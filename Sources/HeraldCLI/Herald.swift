@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import HeraldCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `herald [--site DIR] COMMAND`
 package struct Herald: AsyncParsableCommand {
@@ -11,7 +12,10 @@ package struct Herald: AsyncParsableCommand {
         commandName: "herald",
         abstract: "Status pages and blameless postmortems from a folder of records.",
         version: "0.1.0",
-        subcommands: [Init.self, IncidentCommand.self, MaintenanceCommand.self, PostmortemCommand.self, ImportCommand.self, Check.self, Build.self, Serve.self, Notify.self, Publish.self]
+        subcommands: [
+            Init.self, IncidentCommand.self, MaintenanceCommand.self, PostmortemCommand.self, ImportCommand.self, Check.self, Build.self, Serve.self,
+            Notify.self, Publish.self
+        ]
     )
 
     @OptionGroup package var global: GlobalOptions
@@ -47,7 +51,9 @@ package struct GlobalOptions: ParsableArguments {
     }
 
     package func resolvedNow() throws -> Timestamp {
-        do { return try TimeInput.now(option: now, environment: ProcessInfo.processInfo.environment) } catch let error as HeraldError { throw CLIError("--now: \(error.message)") }
+        do { return try TimeInput.now(option: now, environment: ProcessInfo.processInfo.environment) } catch let error as HeraldError {
+            throw CLIError("--now: \(error.message)")
+        }
     }
 }
 

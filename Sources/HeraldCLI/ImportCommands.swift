@@ -3,7 +3,7 @@ import Foundation
 import HeraldCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `herald import statuspage|cstate|slack …`: history from another tool, all or nothing.
@@ -73,7 +73,9 @@ struct ImportCommand: ParsableCommand {
                 func parse(_ text: String?, _ option: String) throws -> ImportTime? {
                     guard let text else { return nil }
                     if let exact = ImportTime.parse(text) { return exact }
-                    do { return ImportTime(try TimeInput.parse(text, now: now)) } catch let error as HeraldError { throw CLIError("--\(option): \(error.message)") }
+                    do { return ImportTime(try TimeInput.parse(text, now: now)) } catch let error as HeraldError {
+                        throw CLIError("--\(option): \(error.message)")
+                    }
                 }
                 if let problem = RecordID.problem(incident) { throw CLIError("incident \(problem)") }
                 guard FileManager.default.fileExists(atPath: layout.incidentFolder(incident).appendingPathComponent("incident.md").path) else {
@@ -96,7 +98,9 @@ struct ImportCommand: ParsableCommand {
     static func apply(_ plan: ImportPlan, layout: SiteLayout, dryRun: Bool) throws {
         for note in plan.notes { Console.error("herald: note: \(note)") }
         if plan.isEmpty {
-            print(plan.alreadyImported > 0 ? "Nothing new to import: \(plan.alreadyImported) item\(plan.alreadyImported == 1 ? "" : "s") already imported." : "Nothing to import.")
+            print(
+                plan.alreadyImported > 0
+                    ? "Nothing new to import: \(plan.alreadyImported) item\(plan.alreadyImported == 1 ? "" : "s") already imported." : "Nothing to import.")
             return
         }
         let started = Date()

@@ -16,11 +16,14 @@ struct IncidentCommand: ParsableCommand {
         @OptionGroup var posting: PostingOptions
         @Option(name: .long, help: "Public title, e.g. \"Search is unavailable\".") var title: String
         @Option(name: .long, help: "critical, major or minor.") var severity: String
-        @Option(name: .long, parsing: .upToNextOption, help: "Affected components: id, or id=status for the first update's component status (repeat or comma-separate).") var component: [String] = []
+        @Option(
+            name: .long, parsing: .upToNextOption,
+            help: "Affected components: id, or id=status for the first update's component status (repeat or comma-separate).") var component: [String] = []
         @Option(name: .long, help: "Status of the first update (default: investigating).") var status: String = "investigating"
         @Option(name: .long, help: "The first public message ('-' reads standard input). Default: piped input, else the canned text.") var message: String?
         @Flag(name: .long, help: "An upstream provider failed, not our own systems.") var upstream = false
-        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("When the impact began, if before this first update (as --at).", valueName: "time")) var impactStarted: String?
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("When the impact began, if before this first update (as --at).", valueName: "time"))
+        var impactStarted: String?
 
         func run() throws {
             try Console.run {
@@ -36,12 +39,16 @@ struct IncidentCommand: ParsableCommand {
                 let at = try p.time(posting)
                 var impactAt: Timestamp?
                 if let impactStarted {
-                    do { impactAt = try TimeInput.parse(impactStarted, now: p.now) } catch let error as HeraldError { throw CLIError("--impact-started: \(error.message)") }
+                    do { impactAt = try TimeInput.parse(impactStarted, now: p.now) } catch let error as HeraldError {
+                        throw CLIError("--impact-started: \(error.message)")
+                    }
                     guard impactAt! <= at else { throw CLIError("--impact-started \(impactAt!.rfc3339) is after the first update (\(at.rfc3339))") }
                 }
                 let text = try p.message(message, canned: p.cannedText(status, components: components), what: "first public update")
                 try p.lint(text, first: true, strict: posting.strict)
-                var main: [(String, String)] = [("title", RecordWriter.yamlScalar(title)), ("severity", severity.rawValue), ("components", RecordWriter.yamlFlowList(components))]
+                var main: [(String, String)] = [
+                    ("title", RecordWriter.yamlScalar(title)), ("severity", severity.rawValue), ("components", RecordWriter.yamlFlowList(components))
+                ]
                 if let impactAt { main.append(("impact_started", impactAt.rfc3339)) }
                 if upstream { main.append(("upstream", "true")) }
                 var fields = try p.eventFields(("status", status), at: at, posting)
@@ -61,7 +68,8 @@ struct IncidentCommand: ParsableCommand {
         @Argument(help: "The incident id.") var id: String
         @Option(name: .long, help: "investigating, identified, monitoring or resolved (default with --severity: the current status).") var status: String?
         @Option(name: .long, parsing: .upToNextOption, help: "Component statuses, id=status (repeatable).") var component: [String] = []
-        @Option(name: .long, help: "The public message ('-' reads standard input). Default: piped input, else $EDITOR on a terminal, else the canned text.") var message: String?
+        @Option(name: .long, help: "The public message ('-' reads standard input). Default: piped input, else $EDITOR on a terminal, else the canned text.")
+        var message: String?
         @Option(name: .long, help: "Change the severity from this update on: critical, major or minor (escalation).") var severity: String?
 
         func run() throws {
@@ -89,7 +97,10 @@ struct IncidentCommand: ParsableCommand {
     }
 
     struct Note: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "note", abstract: "Record an internal note: never public. `herald postmortem new` lists notes in the draft; copy into its timeline what should be published.")
+        static let configuration = CommandConfiguration(
+            commandName: "note",
+            abstract:
+                "Record an internal note: never public. `herald postmortem new` lists notes in the draft; copy into its timeline what should be published.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var posting: PostingOptions
         @Argument(help: "The incident id.") var id: String
@@ -104,7 +115,9 @@ struct IncidentCommand: ParsableCommand {
                 var fields = try p.eventFields(("kind", "note"), at: at, posting)
                 if let milestone {
                     guard Milestone(rawValue: milestone) != nil else {
-                        throw CLIError("unknown milestone '\(milestone)' (expected \(Milestone.allCases.map(\.rawValue).joined(separator: ", ")))\(didYouMean(milestone, Milestone.allCases.map(\.rawValue)))")
+                        throw CLIError(
+                            "unknown milestone '\(milestone)' (expected \(Milestone.allCases.map(\.rawValue).joined(separator: ", ")))\(didYouMean(milestone, Milestone.allCases.map(\.rawValue)))"
+                        )
                     }
                     fields.append(("milestone", milestone))
                 }
@@ -156,9 +169,11 @@ struct IncidentCommand: ParsableCommand {
                 } else if rows.isEmpty {
                     print(open ? "No open incidents." : "No incidents.")
                 } else {
-                    printTable(["ID", "SEVERITY", "STATE", "LAST UPDATE", "TITLE"], rows.map {
-                        [$0.id, $0.severity, $0.status + ($0.stale ? " (STALE)" : ""), $0.lastUpdateAge + " ago", $0.title]
-                    })
+                    printTable(
+                        ["ID", "SEVERITY", "STATE", "LAST UPDATE", "TITLE"],
+                        rows.map {
+                            [$0.id, $0.severity, $0.status + ($0.stale ? " (STALE)" : ""), $0.lastUpdateAge + " ago", $0.title]
+                        })
                 }
             }
         }
@@ -176,10 +191,14 @@ struct IncidentCommand: ParsableCommand {
                 guard let state = SiteAssembler.state(of: incident, postmortem: nil) else { throw CLIError("incident '\(id)' has no public update") }
                 let stale = state.isStale(at: p.now, limit: p.settings.staleAfter)
                 Console.line("\(incident.title)")
-                Console.line("\(incident.id) · \(state.severity.rawValue) · \(state.status.rawValue)\(state.reopened ? " (reopened)" : "")\(incident.upstream ? " · upstream" : "")")
+                Console.line(
+                    "\(incident.id) · \(state.severity.rawValue) · \(state.status.rawValue)\(state.reopened ? " (reopened)" : "")\(incident.upstream ? " · upstream" : "")"
+                )
                 Console.line("components: \(state.affectedComponents.joined(separator: ", "))")
                 if stale {
-                    Console.line("STALE: no public update for \(DurationText.format(p.now.seconds - state.updatedAt.seconds)) (post at least every \(DurationText.format(p.settings.staleAfter)))")
+                    Console.line(
+                        "STALE: no public update for \(DurationText.format(p.now.seconds - state.updatedAt.seconds)) (post at least every \(DurationText.format(p.settings.staleAfter)))"
+                    )
                 }
                 for (role, person) in incident.roles { Console.line("role at start: \(role) = \(person)") }
                 Console.line("")
@@ -214,7 +233,11 @@ func printTimeline(_ events: [Event], corrections: [Correction]) {
     }
     for c in corrections {
         let by = c.by.map { " (\($0))" } ?? ""
-        let what = c.action == .edit ? "edit of {\(eventReference(c.target))}" + (c.components.map { " [" + $0.map { "\($0.id)=\($0.status.rawValue)" }.joined(separator: ", ") + "]" } ?? "") : "RETRACTED {\(eventReference(c.target))}; reason (internal):"
+        let what =
+            c.action == .edit
+            ? "edit of {\(eventReference(c.target))}"
+                + (c.components.map { " [" + $0.map { "\($0.id)=\($0.status.rawValue)" }.joined(separator: ", ") + "]" } ?? "")
+            : "RETRACTED {\(eventReference(c.target))}; reason (internal):"
         lines.append((c.at, c.seq, c.fileName, ["\(c.at.display)  internal  \(what)\(by)  {\(eventReference(c.fileName))}"] + bodyLines(c.body)))
     }
     lines.sort { ($0.at, $0.seq, $0.name) < ($1.at, $1.seq, $1.name) }
@@ -222,7 +245,9 @@ func printTimeline(_ events: [Event], corrections: [Correction]) {
 }
 
 func bodyLines(_ body: String) -> [String] {
-    body.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }.map { "                          \($0)" }
+    body.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }.map {
+        "                          \($0)"
+    }
 }
 
 /// The short reference of an event file: the last part of its name (`k3f9` in
@@ -258,7 +283,10 @@ func loadIncident(_ p: Posting, _ id: String) throws -> Incident {
 
 /// Posts an incident update. Every command that posts `resolved` (`update --status resolved`,
 /// `resolve`) refuses on an incident that is already resolved unless `force`.
-func postUpdate(_ p: Posting, id: String, status given: String?, components: [String], message: String?, posting: PostingOptions, force: Bool, severity severityText: String? = nil) throws {
+func postUpdate(
+    _ p: Posting, id: String, status given: String?, components: [String], message: String?, posting: PostingOptions, force: Bool,
+    severity severityText: String? = nil
+) throws {
     if let given { try checkIncidentStatus(given) }
     let newSeverity = try severityText.map(checkSeverity)
     let incident = try loadIncident(p, id)
@@ -266,10 +294,14 @@ func postUpdate(_ p: Posting, id: String, status given: String?, components: [St
     let state = SiteAssembler.state(of: incident, postmortem: nil)
     let status = given ?? state?.status.rawValue ?? IncidentStatus.investigating.rawValue
     if status == "resolved", state?.status == .resolved, !force {
-        throw CLIError("incident '\(id)' is already resolved (last update \(state!.resolvedAt?.display ?? state!.updatedAt.display)); use --force to post another resolved update, or herald incident follow-up for a note after resolution")
+        throw CLIError(
+            "incident '\(id)' is already resolved (last update \(state!.resolvedAt?.display ?? state!.updatedAt.display)); use --force to post another resolved update, or herald incident follow-up for a note after resolution"
+        )
     }
     if let newSeverity, newSeverity == state?.severity {
-        throw CLIError("incident '\(id)' is already \(newSeverity.rawValue) (expected another severity: \(Severity.allCases.filter { $0 != newSeverity }.map(\.rawValue).joined(separator: ", ")))")
+        throw CLIError(
+            "incident '\(id)' is already \(newSeverity.rawValue) (expected another severity: \(Severity.allCases.filter { $0 != newSeverity }.map(\.rawValue).joined(separator: ", ")))"
+        )
     }
     let at = try p.time(posting)
     let names = state?.affectedComponents ?? incident.components
@@ -343,7 +375,8 @@ func printTable(_ header: [String], _ rows: [[String]]) {
     var widths = header.map(\.count)
     for row in rows { for (i, cell) in row.enumerated() where i < widths.count - 1 { widths[i] = max(widths[i], cell.count) } }
     func line(_ cells: [String]) -> String {
-        cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined(
+            separator: "  ")
     }
     // Cells come from content: nothing in them may drive the terminal.
     let rows = rows.map { $0.map { InputRules.terminalSafe($0, lines: false) } }

@@ -40,14 +40,16 @@ struct Init: ParsableCommand {
             guard try writer.createExclusively(layout.siteFile, text: site) else {
                 throw CLIError("\(layout.siteFile.path) already exists; refusing to overwrite a site")
             }
-            _ = try writer.createExclusively(layout.peopleFile, text: """
-                # Who may be named in records (by, roles, postmortems). Never published:
-                # public pages show roles instead. Example:
-                # - name: Jane Doe
-                #   aliases: ["@jane", jane@example.com, Jane]
-                []
+            _ = try writer.createExclusively(
+                layout.peopleFile,
+                text: """
+                    # Who may be named in records (by, roles, postmortems). Never published:
+                    # public pages show roles instead. Example:
+                    # - name: Jane Doe
+                    #   aliases: ["@jane", jane@example.com, Jane]
+                    []
 
-                """)
+                    """)
             let main = RecordWriter.eventText([("title", "Example incident"), ("severity", "minor"), ("components", "[website]")], body: "")
             let first = RecordWriter.eventText(
                 [("status", "resolved"), ("at", now.rfc3339)],

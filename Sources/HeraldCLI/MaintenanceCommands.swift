@@ -26,7 +26,8 @@ struct MaintenanceCommand: ParsableCommand {
                 let title = self.title.trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !title.isEmpty else { throw CLIError("--title is empty") }
                 let components = try p.componentIDs(component)
-                let from: Timestamp, to: Timestamp
+                let from: Timestamp
+                let to: Timestamp
                 do {
                     // HH:MM: the next such time; the end's, the first such time after the start.
                     from = try TimeInput.parse(start, now: p.now, upcoming: true)
@@ -39,7 +40,7 @@ struct MaintenanceCommand: ParsableCommand {
                 try p.lint(text, first: false, strict: posting.strict)
                 let main: [(String, String)] = [
                     ("title", RecordWriter.yamlScalar(title)), ("components", RecordWriter.yamlFlowList(components)),
-                    ("scheduled_start", from.rfc3339), ("scheduled_end", to.rfc3339),
+                    ("scheduled_start", from.rfc3339), ("scheduled_end", to.rfc3339)
                 ]
                 let fields = try p.eventFields(("status", "scheduled"), at: at, posting)
                 let id = try RecordWriter(layout: p.layout).createRecord(
@@ -62,7 +63,9 @@ struct MaintenanceCommand: ParsableCommand {
             try Console.run {
                 let p = try Posting(global: global)
                 guard MaintenanceStatus(rawValue: status) != nil else {
-                    let hint = IncidentStatus(rawValue: status) != nil ? " — that is an incident status; maintenance is not an outage" : didYouMean(status, MaintenanceStatus.allCases.map(\.rawValue))
+                    let hint =
+                        IncidentStatus(rawValue: status) != nil
+                        ? " — that is an incident status; maintenance is not an outage" : didYouMean(status, MaintenanceStatus.allCases.map(\.rawValue))
                     throw CLIError("unknown status '\(status)' (expected scheduled, in_progress, verifying, completed)\(hint)")
                 }
                 try p.checkID(id, kind: "maintenance")
@@ -95,7 +98,8 @@ struct MaintenanceCommand: ParsableCommand {
             try Console.run {
                 let (model, _) = try loadModel(global)
                 let rows = model.maintenances.map {
-                    Row(id: $0.id, title: $0.maintenance.title, status: $0.status.rawValue, scheduled_start: $0.maintenance.scheduledStart.rfc3339,
+                    Row(
+                        id: $0.id, title: $0.maintenance.title, status: $0.status.rawValue, scheduled_start: $0.maintenance.scheduledStart.rfc3339,
                         scheduled_end: $0.maintenance.scheduledEnd.rfc3339, components: $0.maintenance.components)
                 }
                 if json {
@@ -103,9 +107,11 @@ struct MaintenanceCommand: ParsableCommand {
                 } else if rows.isEmpty {
                     print("No maintenance.")
                 } else {
-                    printTable(["ID", "STATUS", "WINDOW (UTC)", "TITLE"], rows.map {
-                        [$0.id, $0.status, "\($0.scheduled_start) – \($0.scheduled_end)", $0.title]
-                    })
+                    printTable(
+                        ["ID", "STATUS", "WINDOW (UTC)", "TITLE"],
+                        rows.map {
+                            [$0.id, $0.status, "\($0.scheduled_start) – \($0.scheduled_end)", $0.title]
+                        })
                 }
             }
         }

@@ -51,7 +51,9 @@ struct Publish: ParsableCommand {
         // Everything that can be checked is checked before anything goes online.
         let settings = try NotifyRun.settings(layout)
         guard let command = settings.publish, !command.trimmingCharacters(in: .whitespaces).isEmpty else {
-            Console.error("\(NotifySettings.path):\(settings.publishLine > 0 ? settings.publishLine : 1): error: no 'publish:' command (expected e.g. publish: rsync -a --delete public/ www@host:/var/www/status/; write publish: \"true\" when a web server serves this public/ folder itself)")
+            Console.error(
+                "\(NotifySettings.path):\(settings.publishLine > 0 ? settings.publishLine : 1): error: no 'publish:' command (expected e.g. publish: rsync -a --delete public/ www@host:/var/www/status/; write publish: \"true\" when a web server serves this public/ folder itself)"
+            )
             Console.error("herald: nothing was built, published or sent")
             throw ExitCode(1)
         }
@@ -105,9 +107,12 @@ enum NotifyRun {
         options.backoff = delivery.backoff
         options.timeout = delivery.timeout
         // Runs of one site take turns, from reading what was sent to recording the last delivery.
-        let lock = dryRun ? nil : try Console.run {
-            try NotifyLock(root: layout.root) { Console.error("herald: waiting for another herald notify of this site to finish…") }
-        }
+        let lock =
+            dryRun
+            ? nil
+            : try Console.run {
+                try NotifyLock(root: layout.root) { Console.error("herald: waiting for another herald notify of this site to finish…") }
+            }
         let state = try Console.run { try NotifyState(root: layout.root) }
         let reports = withExtendedLifetime(lock) {
             Notifier(settings: settings, model: model).run(options, state: state, say: { Console.say($0) }, show: { Console.say($0) })

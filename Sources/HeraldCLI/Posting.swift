@@ -3,13 +3,16 @@ import Foundation
 import HeraldCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Options shared by every command that writes an event.
 struct PostingOptions: ParsableArguments {
     // `.unconditional` so that `--at -15m` is read as a value, not as an option.
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("When it happened: RFC 3339 with offset (milliseconds kept), HH:MM (the most recent, UTC) or -15m. Default: now.", valueName: "time"))
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: ArgumentHelp("When it happened: RFC 3339 with offset (milliseconds kept), HH:MM (the most recent, UTC) or -15m. Default: now.", valueName: "time")
+    )
     var at: String?
 
     @Flag(name: .long, help: "Post even if the time is in the future, or the incident is already resolved.")
@@ -18,7 +21,9 @@ struct PostingOptions: ParsableArguments {
     @Flag(name: .long, help: "Refuse to post a public message that `herald check` would warn about (local-time, first-contact, length).")
     var strict = false
 
-    @Option(name: .long, help: ArgumentHelp("Who posts it (never published; must be in people.yml). Default: git config user.name, if people.yml lists it.", valueName: "name"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Who posts it (never published; must be in people.yml). Default: git config user.name, if people.yml lists it.", valueName: "name"))
     var by: String?
 
     @Flag(name: .long, help: "Add the person named by --by (or --person) to content/people.yml if it does not list them.")
@@ -67,7 +72,8 @@ struct Posting {
         }
         guard try known().knows(name) else {
             // Never block a messenger mid-incident: the update is posted without `by:`.
-            FileHandle.standardError.write(Data("note: git's user.name is not in content/people.yml, so 'by:' is left out (use --by with a listed name, or --add-person)\n".utf8))
+            FileHandle.standardError.write(
+                Data("note: git's user.name is not in content/people.yml, so 'by:' is left out (use --by with a listed name, or --add-person)\n".utf8))
             return nil
         }
         return name
@@ -86,7 +92,9 @@ struct Posting {
             FileHandle.standardError.write(Data("added to content/people.yml; give them aliases (@handle, first name) there so those are redacted too\n".utf8))
             return
         }
-        throw CLIError("\(option): this person is not in content/people.yml, so the build could not show them as a role; add them there (name, aliases), or repeat the command with --add-person")
+        throw CLIError(
+            "\(option): this person is not in content/people.yml, so the build could not show them as a role; add them there (name, aliases), or repeat the command with --add-person"
+        )
     }
 
     /// What a program found on PATH prints, or nil if it cannot be started or fails. Started with
@@ -207,7 +215,8 @@ struct Posting {
         guard !text.isEmpty else { throw CLIError("aborted: the message is empty; nothing was written") }
         // The record must stay under the size `herald build` reads (with room for its front matter).
         guard text.utf8.count <= InputRules.maxFileSize - 4096 else {
-            throw CLIError("the message is over \(InputRules.maxFileSize - 4096) bytes (a record file may be at most \(InputRules.maxFileSizeText)); nothing was written")
+            throw CLIError(
+                "the message is over \(InputRules.maxFileSize - 4096) bytes (a record file may be at most \(InputRules.maxFileSizeText)); nothing was written")
         }
         return text
     }
@@ -262,7 +271,8 @@ func didYouMean(_ text: String, _ known: [String]) -> String {
 
 /// Edit distance with a bonus for shared words, for "did you mean" lists of ids.
 func editDistanceForSuggestion(_ a: String, _ b: String) -> Int {
-    let wordsA = Set(a.split(separator: "-")), wordsB = Set(b.split(separator: "-"))
+    let wordsA = Set(a.split(separator: "-"))
+    let wordsB = Set(b.split(separator: "-"))
     return max(a.count, b.count) - 4 * wordsA.intersection(wordsB).count
 }
 

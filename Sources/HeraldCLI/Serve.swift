@@ -74,14 +74,13 @@ struct Serve: AsyncParsableCommand {
             source.resume()
             return source
         }
-        defer { signals.forEach { $0.cancel() } }
+        defer { for signal in signals { signal.cancel() } }
         do {
             try await running.value
         } catch is CancellationError {
             Console.say("herald serve: stopped")
-        } catch where running.isCancelled {
+        } catch  where running.isCancelled {
             Console.say("herald serve: stopped")
         }
     }
 }
-

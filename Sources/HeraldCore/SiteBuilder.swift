@@ -121,7 +121,12 @@ package struct SiteBuilder: Sendable {
         timings.append(clock.lap("scan"))
         if !leaks.isEmpty {
             let output = layout.relativePath(options.output ?? layout.defaultOutput)
-            throw DiagnosticsError(leaks.map { var d = $0; d.path = output + "/" + d.path; return d })
+            throw DiagnosticsError(
+                leaks.map {
+                    var d = $0
+                    d.path = output + "/" + d.path
+                    return d
+                })
         }
         retire((consume content, consume loaded), options)
         return (model, files)
@@ -154,11 +159,13 @@ package struct SiteBuilder: Sendable {
         var clock = Stopwatch()
         var waited = 0.0
         var engines = (compiled: 0, mustache: 0)
-        let (model, files) = try render(options, lastKeys: {
-            var wait = Stopwatch()
-            defer { waited = wait.lap().seconds }
-            return verification.value.keys
-        }, timings: &timings, engines: &engines)
+        let (model, files) = try render(
+            options,
+            lastKeys: {
+                var wait = Stopwatch()
+                defer { waited = wait.lap().seconds }
+                return verification.value.keys
+            }, timings: &timings, engines: &engines)
         // What the render waited for the check, once its content was assembled.
         timings.insert(("verify", waited, 0), at: 0)
         clock.lap()

@@ -1,8 +1,9 @@
 internal import CCmark
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // GitHub-flavoured Markdown on libcmark's AST: tables, task list items, strikethrough and extended
@@ -25,7 +26,8 @@ import Darwin
 /// What a node made by these passes is, kept in libcmark's `user_data` (kind in the low 4 bits,
 /// the source line of a table row above them).
 enum GFMKind: Int {
-    case table = 1, section, row, headerCell, cell, strike, task, autolink
+    case table = 1
+    case section, row, headerCell, cell, strike, task, autolink
 
     static func of(_ node: OpaquePointer) -> (kind: GFMKind, line: Int)? {
         guard let data = cmark_node_get_user_data(node) else { return nil }

@@ -1,8 +1,9 @@
 internal import CCmark
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// GFM task list items: `- [ ] text` and `- [x] text` become a disabled checkbox labelled by the
@@ -153,7 +154,10 @@ enum Inlines {
         while i < n {
             let c = d[i]
             if c == UInt8(ascii: "w"), i + 4 <= n, d[i + 1] == c, d[i + 2] == c, d[i + 3] == UInt8(ascii: "."),
-                i == 0 ? startAllowed : (isCSpace(d[i - 1]) || d[i - 1] == UInt8(ascii: "*") || d[i - 1] == UInt8(ascii: "_") || d[i - 1] == UInt8(ascii: "~") || d[i - 1] == UInt8(ascii: "("))
+                i == 0
+                    ? startAllowed
+                    : (isCSpace(d[i - 1]) || d[i - 1] == UInt8(ascii: "*") || d[i - 1] == UInt8(ascii: "_") || d[i - 1] == UInt8(ascii: "~")
+                        || d[i - 1] == UInt8(ascii: "("))
             {
                 var end = checkDomain(d, i, allowShort: false)
                 if end > 0 {
@@ -280,7 +284,10 @@ enum Inlines {
         var offset = 0
         var at = offset
         while at < d.count {
-            guard d[at] == UInt8(ascii: "@") else { at += 1; continue }
+            guard d[at] == UInt8(ascii: "@") else {
+                at += 1
+                continue
+            }
             var rewind = 0
             var slash = false
             while at - rewind - 1 >= offset {
@@ -292,7 +299,10 @@ enum Inlines {
                 if c == UInt8(ascii: "/") { slash = true }
                 break
             }
-            guard rewind > 0, !slash else { at += 1; continue }
+            guard rewind > 0, !slash else {
+                at += 1
+                continue
+            }
             var end = 0
             var ats = 0
             var periods = 0
@@ -312,9 +322,15 @@ enum Inlines {
                 }
                 end += 1
             }
-            guard end >= 2, ats == 1, periods > 0, isAlpha(d[at + end - 1]) || d[at + end - 1] == UInt8(ascii: ".") else { at += 1; continue }
+            guard end >= 2, ats == 1, periods > 0, isAlpha(d[at + end - 1]) || d[at + end - 1] == UInt8(ascii: ".") else {
+                at += 1
+                continue
+            }
             end = delimit(d, at, end)
-            guard end > 0 else { at += 1; continue }
+            guard end > 0 else {
+                at += 1
+                continue
+            }
             let range = (at - rewind)..<(at + end)
             found.append(Found(range: range, href: Array("mailto:".utf8) + d[range]))
             offset = at + end
@@ -427,7 +443,10 @@ enum Inlines {
             let d = Node.literal(child)
             var i = 0
             while i < d.count {
-                guard d[i] == UInt8(ascii: "~") else { i += 1; continue }
+                guard d[i] == UInt8(ascii: "~") else {
+                    i += 1
+                    continue
+                }
                 var j = i
                 while j < d.count, d[j] == UInt8(ascii: "~") { j += 1 }
                 let length = j - i
@@ -478,7 +497,10 @@ enum Inlines {
         guard !pairs.isEmpty else { return }
         // Split the text nodes so that every matched delimiter is a node of its own.
         var used = Set<Int>()
-        for (o, c) in pairs { used.insert(o); used.insert(c) }
+        for (o, c) in pairs {
+            used.insert(o)
+            used.insert(c)
+        }
         var delimiterNodes: [Int: OpaquePointer] = [:]
         var byNode: [Int: [Int]] = [:]
         for index in used.sorted() { byNode[delimiters[index].node, default: []].append(index) }

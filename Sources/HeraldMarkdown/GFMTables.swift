@@ -62,7 +62,10 @@ enum Tables {
                 for _ in 0..<quotes {
                     var index = line.startIndex
                     var spaces = 0
-                    while spaces < 3, index < line.endIndex, line[index] == 32 { index += 1; spaces += 1 }
+                    while spaces < 3, index < line.endIndex, line[index] == 32 {
+                        index += 1
+                        spaces += 1
+                    }
                     guard index < line.endIndex, line[index] == UInt8(ascii: ">") else { break }
                     index += 1
                     if index < line.endIndex, line[index] == 32 || line[index] == 9 { index += 1 }
@@ -154,7 +157,8 @@ enum Tables {
         func row(_ pieces: [[UInt8]], line: Int, isHeader: Bool) -> OpaquePointer {
             let tr = Node.custom(CMARK_NODE_CUSTOM_BLOCK, "<tr>", "</tr>", .row, line: line)
             for (index, piece) in pieces.enumerated() {
-                let cell = isHeader
+                let cell =
+                    isHeader
                     ? Node.custom(CMARK_NODE_CUSTOM_INLINE, "<th scope=\"col\"\(style(index))>", "</th>\n", .headerCell, line: line)
                     : Node.custom(CMARK_NODE_CUSTOM_INLINE, "<td\(style(index))>", "</td>\n", .cell, line: line)
                 if !piece.isEmpty {
@@ -191,7 +195,9 @@ enum Tables {
             if let fragment = Node.parse(rest) {
                 let restSource = rest.withUnsafeBufferPointer { SourceText($0) }
                 if depth < 4 {
-                    convert(in: fragment, source: restSource, lineOffset: lineOffset + first + next - 1, references: references, maxLine: restLines, depth: depth + 1)
+                    convert(
+                        in: fragment, source: restSource, lineOffset: lineOffset + first + next - 1, references: references, maxLine: restLines,
+                        depth: depth + 1)
                 }
                 var anchor = table
                 for child in Node.children(fragment) {
@@ -318,9 +324,11 @@ enum Tables {
             let line = source.line(number)
             var index = line.startIndex
             while index < line.endIndex, line[index] == 32 || line[index] == UInt8(ascii: ">") { index += 1 }
-            let isDefinition = index < line.endIndex && line[index] == UInt8(ascii: "[")
+            let isDefinition =
+                index < line.endIndex && line[index] == UInt8(ascii: "[")
                 && zip(line[index...], line[index...].dropFirst()).contains { $0 == UInt8(ascii: "]") && $1 == UInt8(ascii: ":") }
-            let isTitle = previousWasDefinition && index < line.endIndex
+            let isTitle =
+                previousWasDefinition && index < line.endIndex
                 && (line[index] == UInt8(ascii: "\"") || line[index] == UInt8(ascii: "'") || line[index] == UInt8(ascii: "("))
             if isDefinition || isTitle {
                 result.append(contentsOf: line[index...])

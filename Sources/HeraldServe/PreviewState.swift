@@ -22,7 +22,8 @@ package actor PreviewState {
         if !everSucceeded {
             // Nothing to show yet: a page that lists the errors and reloads once they are fixed.
             try? FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-            let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title>\(LiveReload.script)</head><body><h1>herald build failed</h1></body></html>\n"
+            let page =
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title>\(LiveReload.script)</head><body><h1>herald build failed</h1></body></html>\n"
             try? Data(page.utf8).write(to: output.appendingPathComponent("index.html"))
         }
     }

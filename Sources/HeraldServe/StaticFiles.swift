@@ -22,7 +22,7 @@ package struct StaticFiles: Sendable {
     /// `rawPath` is the request target's path, still percent-encoded (no query).
     package func lookup(_ rawPath: String) -> Lookup {
         guard rawPath.hasPrefix("/"), rawPath.utf8.count <= 2048,
-              let decoded = rawPath.removingPercentEncoding
+            let decoded = rawPath.removingPercentEncoding
         else { return .refused }
         var components: [String] = []
         for part in decoded.split(separator: "/", omittingEmptySubsequences: true) {

@@ -9,14 +9,17 @@ struct BlameLintTests {
 
     func site(_ body: String) throws -> TemporarySite {
         let site = try TemporarySite()
-        try site.write("content/incidents/2026-11-22-search-down/20261122T145000Z-resolved-cd34.md", "---\nstatus: resolved\nat: 2026-11-22T14:50:00Z\n---\nFixed. Contact help@status.test.\n")
+        try site.write(
+            "content/incidents/2026-11-22-search-down/20261122T145000Z-resolved-cd34.md",
+            "---\nstatus: resolved\nat: 2026-11-22T14:50:00Z\n---\nFixed. Contact help@status.test.\n")
         try site.write(path, "---\nincident: 2026-11-22-search-down\nstatus: draft\n---\n\(body)\n")
         return site
     }
 
     @Test func pointsAtTheLineAndColumnOfThePhraseWithAHint() throws {
         // The paragraph starts on file line 5; the phrase is on its third line, after emphasis.
-        let site = try site("The deploy began at 14:00 UTC and\nthe cache emptied *quickly*. Later\nthe **engineer** accidentally ran the script.\n\nIt was not human error.")
+        let site = try site(
+            "The deploy began at 14:00 UTC and\nthe cache emptied *quickly*. Later\nthe **engineer** accidentally ran the script.\n\nIt was not human error.")
         let result = try HeraldRunner.run(["check", "--now", now], in: site.root)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let warning = try #require(lines.first { $0.hasSuffix("[blame]") }, "\(result.stdout)")
@@ -44,7 +47,7 @@ struct BlameLintTests {
         ("The operator did not bother to read the runbook.", true), ("A stupid mistake.", true), ("A lack of attention by the lead.", true),
         ("In hindsight we should have known.", true), ("The worker failed to start.", false), ("The deploy failed health checks.", false),
         ("Action items should have an owner.", false), ("The engineer was not at fault.", false), ("Skipped (if only CI is updated).", false),
-        ("The careful rollout helped.", false), ("Users who forgot their password could not log in.", false), ("The database did fail over.", false),
+        ("The careful rollout helped.", false), ("Users who forgot their password could not log in.", false), ("The database did fail over.", false)
     ])
     func issueExamples(text: String, flagged: Bool) throws {
         let site = try site(text)

@@ -15,7 +15,9 @@ struct BuildErrorTests {
         try site.write("\(incident)/20261122T141000Z-resolved-zz99.md", "---\nstatus: resolvd\nat: 2026-11-22T14:10:00Z\n---\nFixed.\n")
         let result = try build(site)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("\(incident)/20261122T141000Z-resolved-zz99.md:2: error: unknown status 'resolvd' (expected investigating, identified, monitoring, resolved)"))
+        #expect(
+            result.stderr.contains(
+                "\(incident)/20261122T141000Z-resolved-zz99.md:2: error: unknown status 'resolvd' (expected investigating, identified, monitoring, resolved)"))
         #expect(!site.exists("public"))
     }
 
@@ -31,7 +33,10 @@ struct BuildErrorTests {
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.contains("\(incident)/incident.md:3: error: unknown severity 'catastrophic' (expected critical, major, minor)"))
         #expect(lines.contains { $0.hasPrefix("\(incident)/incident.md:4: error: unknown component 'serch'") && $0.contains("did you mean 'search'?") })
-        #expect(lines.contains("\(incident)/20261122T141000Z-x-aaaa.md:3: error: time '2026-11-22T14:10:00' has no zone (expected RFC 3339 with Z or an offset, e.g. 2026-11-22T14:05:00Z)"))
+        #expect(
+            lines.contains(
+                "\(incident)/20261122T141000Z-x-aaaa.md:3: error: time '2026-11-22T14:10:00' has no zone (expected RFC 3339 with Z or an offset, e.g. 2026-11-22T14:05:00Z)"
+            ))
         #expect(lines.contains("content/incidents/2026-11-21-other/incident.md:2: error: missing 'title'"))
         #expect(lines.contains { $0.hasPrefix("content/incidents/2026-11-21-other/20261121T100000Z-investigating-bbbb.md:") && $0.contains("broken YAML") })
         #expect(lines.contains { $0.hasPrefix("content/incidents/Bad_Id: error: id 'Bad_Id' may only hold lowercase") })
@@ -67,7 +72,9 @@ struct BuildErrorTests {
 
     @Test func duplicateComponentIdAndBadSiteSettings() throws {
         let site = try TemporarySite()
-        try site.write("content/site.yml", """
+        try site.write(
+            "content/site.yml",
+            """
             title: Test
             base_url: status.test
             support: help@status.test
@@ -87,11 +94,17 @@ struct BuildErrorTests {
 
     @Test func maintenanceRefusesIncidentStatuses() throws {
         let site = try TemporarySite()
-        try site.write("content/maintenance/2026-12-01-db-upgrade/maintenance.md", "---\ntitle: DB upgrade\ncomponents: [api]\nscheduled_start: 2026-12-01T02:00:00Z\nscheduled_end: 2026-12-01T03:00:00Z\n---\n")
-        try site.write("content/maintenance/2026-12-01-db-upgrade/20261201T020000Z-x-cccc.md", "---\nstatus: investigating\nat: 2026-12-01T02:00:00Z\n---\nStarted.\n")
+        try site.write(
+            "content/maintenance/2026-12-01-db-upgrade/maintenance.md",
+            "---\ntitle: DB upgrade\ncomponents: [api]\nscheduled_start: 2026-12-01T02:00:00Z\nscheduled_end: 2026-12-01T03:00:00Z\n---\n")
+        try site.write(
+            "content/maintenance/2026-12-01-db-upgrade/20261201T020000Z-x-cccc.md", "---\nstatus: investigating\nat: 2026-12-01T02:00:00Z\n---\nStarted.\n")
         let result = try build(site)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("content/maintenance/2026-12-01-db-upgrade/20261201T020000Z-x-cccc.md:2: error: 'investigating' is not a maintenance status (expected scheduled, in_progress, verifying, completed)"))
+        #expect(
+            result.stderr.contains(
+                "content/maintenance/2026-12-01-db-upgrade/20261201T020000Z-x-cccc.md:2: error: 'investigating' is not a maintenance status (expected scheduled, in_progress, verifying, completed)"
+            ))
     }
 
     @Test func updateWithoutMessageAndUnknownField() throws {
@@ -124,7 +137,10 @@ struct BuildErrorTests {
         // first build's manifest).
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.hasPrefix(".public") || $0.contains("herald-tmp") }
         #expect(leftovers == [".public.herald"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent(".public.herald").path).allSatisfy { $0.hasPrefix("manifest-") && !$0.contains(".tmp") })
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent(".public.herald").path).allSatisfy {
+                $0.hasPrefix("manifest-") && !$0.contains(".tmp")
+            })
     }
 
     @Test func nameInOutputFailsTheBuild() throws {

@@ -9,7 +9,8 @@ struct BuildOutputTests {
         let site = try TemporarySite()
         #expect(try site.herald("build", "--now", now, "--out", "a").status == 0)
         #expect(try site.herald("build", "--now", now, "--out", "b").status == 0)
-        let a = site.files(under: "a"), b = site.files(under: "b")
+        let a = site.files(under: "a")
+        let b = site.files(under: "b")
         #expect(a == b)
         #expect(a.count > 5)
         // The marker is the build's manifest (it records file times); everything else is the site.
@@ -57,7 +58,9 @@ struct BuildOutputTests {
 
     @Test func timesAreUTCAndOffsetsAreConverted() throws {
         let site = try TemporarySite()
-        try site.write("content/incidents/2026-11-22-search-down/20261122T143000Z-identified-bbbb.md", "---\nstatus: identified\nat: 2026-11-22T15:30:00+01:00\n---\nFound the cause.\n")
+        try site.write(
+            "content/incidents/2026-11-22-search-down/20261122T143000Z-identified-bbbb.md",
+            "---\nstatus: identified\nat: 2026-11-22T15:30:00+01:00\n---\nFound the cause.\n")
         #expect(try site.herald("build", "--now", now).status == 0)
         let page = try site.read("public/incidents/2026-11-22-search-down/index.html")
         #expect(page.contains("<time datetime=\"2026-11-22T14:30:00Z\">2026-11-22 14:30 UTC</time>"))
@@ -69,8 +72,11 @@ struct BuildOutputTests {
 
     @Test func escapesTextAndDropsRawHTML() throws {
         let site = try TemporarySite()
-        try site.write("content/incidents/2026-11-22-search-down/incident.md", "---\ntitle: \"<b>Search</b> & more\"\nseverity: major\ncomponents: [search]\n---\n")
-        try site.write("content/incidents/2026-11-22-search-down/20261122T143000Z-identified-cccc.md", "---\nstatus: identified\nat: 2026-11-22T14:30:00Z\n---\n<script>alert(1)</script> [click](javascript:alert(1))\n")
+        try site.write(
+            "content/incidents/2026-11-22-search-down/incident.md", "---\ntitle: \"<b>Search</b> & more\"\nseverity: major\ncomponents: [search]\n---\n")
+        try site.write(
+            "content/incidents/2026-11-22-search-down/20261122T143000Z-identified-cccc.md",
+            "---\nstatus: identified\nat: 2026-11-22T14:30:00Z\n---\n<script>alert(1)</script> [click](javascript:alert(1))\n")
         #expect(try site.herald("build", "--now", now).status == 0)
         let page = try site.read("public/incidents/2026-11-22-search-down/index.html")
         #expect(page.contains("&lt;b&gt;Search&lt;/b&gt; &amp; more"))
@@ -80,8 +86,11 @@ struct BuildOutputTests {
 
     @Test func statusPageShowsFourteenDaysUpstreamAndRelativeLinks() throws {
         let site = try TemporarySite()
-        try site.write("content/incidents/2026-11-18-mail-provider/incident.md", "---\ntitle: Email delays\nseverity: minor\ncomponents: [web]\nupstream: true\n---\n")
-        try site.write("content/incidents/2026-11-18-mail-provider/20261118T100000Z-resolved-dddd.md", "---\nstatus: resolved\nat: 2026-11-18T10:00:00Z\n---\nOur email provider recovered.\n")
+        try site.write(
+            "content/incidents/2026-11-18-mail-provider/incident.md", "---\ntitle: Email delays\nseverity: minor\ncomponents: [web]\nupstream: true\n---\n")
+        try site.write(
+            "content/incidents/2026-11-18-mail-provider/20261118T100000Z-resolved-dddd.md",
+            "---\nstatus: resolved\nat: 2026-11-18T10:00:00Z\n---\nOur email provider recovered.\n")
         #expect(try site.herald("build", "--now", now).status == 0)
         let index = try site.read("public/index.html")
         #expect(index.components(separatedBy: "<div class=\"day\">").count - 1 == 14)
@@ -110,7 +119,8 @@ struct BuildOutputTests {
     @Test func historyByMonth() throws {
         let site = try TemporarySite()
         try site.write("content/incidents/2026-10-03-api-slow/incident.md", "---\ntitle: API slow\nseverity: minor\ncomponents: [api]\n---\n")
-        try site.write("content/incidents/2026-10-03-api-slow/20261003T100000Z-resolved-eeee.md", "---\nstatus: resolved\nat: 2026-10-03T10:00:00Z\n---\nFixed.\n")
+        try site.write(
+            "content/incidents/2026-10-03-api-slow/20261003T100000Z-resolved-eeee.md", "---\nstatus: resolved\nat: 2026-10-03T10:00:00Z\n---\nFixed.\n")
         #expect(try site.herald("build", "--now", now).status == 0)
         #expect(site.exists("public/history/2026/10/index.html"))
         #expect(site.exists("public/history/2026/11/index.html"))
@@ -142,7 +152,9 @@ struct BuildOutputTests {
         let site = try TemporarySite()
         try site.write("content/incidents/2026-11-20-pay/incident.md", "---\ntitle: Payments & <checkout>\nseverity: major\ncomponents: [api]\n---\n")
         try site.write("content/incidents/2026-11-20-pay/20261120T100000Z-resolved-aaaa.md", "---\nstatus: resolved\nat: 2026-11-20T10:00:00Z\n---\nFixed.\n")
-        try site.write("templates/incident.mustache", "{{#incident}}<h1>{{uppercased(title)}}</h1><p>{{>*status}}</p><p>{{#severity}}[{{.}}]{{/severity}}</p>{{/incident}}\n")
+        try site.write(
+            "templates/incident.mustache",
+            "{{#incident}}<h1>{{uppercased(title)}}</h1><p>{{>*status}}</p><p>{{#severity}}[{{.}}]{{/severity}}</p>{{/incident}}\n")
         try site.write("templates/resolved.mustache", "Closed: {{statusLabel}}")
         let result = try site.herald("build", "--now", now)
         #expect(result.status == 0, "\(result.stderr)")
@@ -164,19 +176,23 @@ struct BuildOutputTests {
             try site.write("\(folder)/incident.md", "---\n\(incident)\n---\n")
             for event in events { try site.write("\(folder)/\(event.file).md", "---\n\(event.front)\n---\nText.\n") }
         }
-        try record(web, "title: Website slow\nseverity: major\ncomponents: [web]", [
-            ("20261120T100000Z-investigating-aaaa", "status: investigating\nat: 2026-11-20T10:00:00Z"),
-            ("20261120T103000Z-identified-bbbb", "status: identified\nat: 2026-11-20T10:30:00Z\ncomponents: {web: operational}"),
-            ("20261120T110000Z-monitoring-cccc", "status: monitoring\nat: 2026-11-20T11:00:00Z"),
-            ("20261120T113000Z-monitoring-dddd", "status: monitoring\nat: 2026-11-20T11:30:00Z\ncomponents: {web: degraded_performance}"),
-            ("20261120T120000Z-resolved-eeee", "status: resolved\nat: 2026-11-20T12:00:00Z"),
-        ])
+        try record(
+            web, "title: Website slow\nseverity: major\ncomponents: [web]",
+            [
+                ("20261120T100000Z-investigating-aaaa", "status: investigating\nat: 2026-11-20T10:00:00Z"),
+                ("20261120T103000Z-identified-bbbb", "status: identified\nat: 2026-11-20T10:30:00Z\ncomponents: {web: operational}"),
+                ("20261120T110000Z-monitoring-cccc", "status: monitoring\nat: 2026-11-20T11:00:00Z"),
+                ("20261120T113000Z-monitoring-dddd", "status: monitoring\nat: 2026-11-20T11:30:00Z\ncomponents: {web: degraded_performance}"),
+                ("20261120T120000Z-resolved-eeee", "status: resolved\nat: 2026-11-20T12:00:00Z")
+            ])
         let api = "content/incidents/2026-11-21-api"
-        try record(api, "title: API errors\nseverity: critical\ncomponents: [api]", [
-            ("20261121T100000Z-investigating-aaaa", "status: investigating\nat: 2026-11-21T10:00:00Z\ncomponents: {api: degraded_performance}"),
-            ("20261121T110000Z-resolved-bbbb", "status: resolved\nat: 2026-11-21T11:00:00Z"),
-            ("20261121T120000Z-investigating-cccc", "status: investigating\nat: 2026-11-21T12:00:00Z"),
-        ])
+        try record(
+            api, "title: API errors\nseverity: critical\ncomponents: [api]",
+            [
+                ("20261121T100000Z-investigating-aaaa", "status: investigating\nat: 2026-11-21T10:00:00Z\ncomponents: {api: degraded_performance}"),
+                ("20261121T110000Z-resolved-bbbb", "status: resolved\nat: 2026-11-21T11:00:00Z"),
+                ("20261121T120000Z-investigating-cccc", "status: investigating\nat: 2026-11-21T12:00:00Z")
+            ])
         let result = try site.herald("build", "--now", now)
         #expect(result.status == 0, "\(result.stderr)")
 
@@ -185,7 +201,9 @@ struct BuildOutputTests {
         let statuses = Dictionary(uniqueKeysWithValues: (components["components"] as! [[String: Any]]).map { ($0["name"] as! String, $0["status"] as! String) })
         #expect(statuses["API"] == "major_outage")
         #expect(statuses["Website"] == "operational")
-        #expect(try site.read("public/index.html").contains("<li class=\"component s-major_outage\">\n<div class=\"component-head\"><span class=\"name\">API</span>"))
+        #expect(
+            try site.read("public/index.html").contains(
+                "<li class=\"component s-major_outage\">\n<div class=\"component-head\"><span class=\"name\">API</span>"))
 
         // Each update's old and new status in the API.
         let incidents = try JSONSerialization.jsonObject(with: Data(site.read("public/api/v2/incidents.json").utf8)) as! [String: Any]

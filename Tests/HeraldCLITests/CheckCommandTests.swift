@@ -20,7 +20,9 @@ struct CheckCommandTests {
     /// A site whose only incident has a fresh first update naming support.
     func cleanSite() throws -> TemporarySite {
         let site = try TemporarySite()
-        try site.write("\(folder)/20261122T140500Z-investigating-ab12.md", "---\nstatus: investigating\nat: 2026-11-22T14:05:00Z\n---\nSearch requests fail. Contact help@status.test.\n")
+        try site.write(
+            "\(folder)/20261122T140500Z-investigating-ab12.md",
+            "---\nstatus: investigating\nat: 2026-11-22T14:05:00Z\n---\nSearch requests fail. Contact help@status.test.\n")
         try site.write("\(folder)/20261122T145000Z-identified-cd34.md", "---\nstatus: identified\nat: 2026-11-22T14:50:00Z\n---\nWe found the cause.\n")
         return site
     }
@@ -66,7 +68,8 @@ struct CheckCommandTests {
 
     @Test(arguments: [
         ("We expect a fix this morning.", true), ("Back at 10am, or 3 p.m.", true), ("Resolved by 09:00 PST.", true), ("Since yesterday.", true),
-        ("Fixed at 14:05 UTC on 2026-11-22.", false), ("The ESTABLISHED connections are fine.", false), ("`tonight` is a job name", false), ("Seen in logs:\n\n> ERROR tonight batch\n", false),
+        ("Fixed at 14:05 UTC on 2026-11-22.", false), ("The ESTABLISHED connections are fine.", false), ("`tonight` is a job name", false),
+        ("Seen in logs:\n\n> ERROR tonight batch\n", false)
     ])
     func localTime(text: String, flagged: Bool) throws {
         let site = try cleanSite()
@@ -79,7 +82,9 @@ struct CheckCommandTests {
     @Test func firstContactAndLength() throws {
         let site = try cleanSite()
         try site.write("\(folder)/20261122T140500Z-investigating-ab12.md", "---\nstatus: investigating\nat: 2026-11-22T14:05:00Z\n---\nSearch requests fail.\n")
-        try site.write("\(folder)/20261122T145000Z-identified-cd34.md", "---\nstatus: identified\nat: 2026-11-22T14:50:00Z\n---\n" + String(repeating: "word ", count: 130) + "\n")
+        try site.write(
+            "\(folder)/20261122T145000Z-identified-cd34.md",
+            "---\nstatus: identified\nat: 2026-11-22T14:50:00Z\n---\n" + String(repeating: "word ", count: 130) + "\n")
         let result = try check(site)
         #expect(Set(codes(result)) == ["first-contact", "length"])
         #expect(result.stdout.contains("update is 649 characters (limit 600)"))
@@ -125,7 +130,8 @@ struct CheckCommandTests {
 
     @Test func order() throws {
         let site = try cleanSite()
-        try site.write("\(folder)/incident.md", "---\ntitle: Search is unavailable\nseverity: major\ncomponents: [search]\nimpact_started: 2026-11-22T14:30:00Z\n---\n")
+        try site.write(
+            "\(folder)/incident.md", "---\ntitle: Search is unavailable\nseverity: major\ncomponents: [search]\nimpact_started: 2026-11-22T14:30:00Z\n---\n")
         try site.write("\(folder)/20261122T142000Z-note-gh78.md", "---\nkind: note\nat: 2026-11-22T14:20:00Z\nmilestone: detected\n---\nAlert.\n")
         let result = try check(site)
         #expect(codes(result).contains("order"))
@@ -140,7 +146,7 @@ struct CheckCommandTests {
         ("It was human error.", true), ("Bob failed to restart the cache.", true), ("The on-call engineer should have noticed.", true),
         ("This was Jane's fault.", true), ("If only we had tested it.", true), ("Jane Doe forgot the flag.", true), ("A careless change.", true),
         ("The service failed to start.", false), ("The default config was faulty.", false), ("An issue which should have been addressed earlier.", false),
-        ("We should have at least one item per type.", false), ("Entries are skipped (if only CI is updated).", false), ("`human error` is a log string", false),
+        ("We should have at least one item per type.", false), ("Entries are skipped (if only CI is updated).", false), ("`human error` is a log string", false)
     ])
     func blame(text: String, flagged: Bool) throws {
         let site = try cleanSite()

@@ -56,8 +56,10 @@ import Testing
         let site = try TemporarySite(files: [:])
         let generator = Process()
         generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        generator.arguments = ["python3", repositoryRoot.appendingPathComponent("bench/generate_store.py").path,
-                               "--incidents", "300", "--postmortems", "30", "--maintenance", "12", "--seed", "7", "--out", site.root.path]
+        generator.arguments = [
+            "python3", repositoryRoot.appendingPathComponent("bench/generate_store.py").path,
+            "--incidents", "300", "--postmortems", "30", "--maintenance", "12", "--seed", "7", "--out", site.root.path
+        ]
         try generator.run()
         generator.waitUntilExit()
         #expect(generator.terminationStatus == 0)
@@ -83,7 +85,10 @@ import Testing
     @Test func aSiteHeaderAndFooterGiveTheSameSiteEitherWay() throws {
         let site = try TemporarySite(files: [:])
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: site.root.appendingPathComponent("content"))
-        try site.write("templates/header.mustache", "<!DOCTYPE html>\n<html lang=\"en\"><head><title>{{page.title}} · Acme</title></head>\n<body>{{#page}}<nav><a href=\"{{root}}index.html\">Acme status</a>{{#isHistory}} · history{{/isHistory}}</nav>{{/page}}<main id=\"main\">\n")
+        try site.write(
+            "templates/header.mustache",
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><title>{{page.title}} · Acme</title></head>\n<body>{{#page}}<nav><a href=\"{{root}}index.html\">Acme status</a>{{#isHistory}} · history{{/isHistory}}</nav>{{/page}}<main id=\"main\">\n"
+        )
         try site.write("templates/footer.mustache", "</main><footer>{{page.support}}</footer></body></html>\n")
         #expect(try differences(site) == [])
         let page = try site.read("public-compiled/history/index.html")

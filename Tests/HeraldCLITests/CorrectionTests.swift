@@ -89,16 +89,21 @@ struct CorrectionTests {
         _ = try post(wrong, "incident", "update", id, "--status", "identified", "--message", "We found the cause.", "--at", "14:20")
         // The same records (same file names, so the same API ids), without the wrong update.
         let clean = try TemporarySite(copying: wrong.root)
-        let name = try post(wrong, "incident", "update", id, "--status", "identified", "--component", "search=major_outage", "--component", "api=major_outage", "--message", "Everything is down.", "--at", "14:25")
+        let name = try post(
+            wrong, "incident", "update", id, "--status", "identified", "--component", "search=major_outage", "--component", "api=major_outage", "--message",
+            "Everything is down.", "--at", "14:25")
         #expect(try wrong.herald("build", "--now", now).status == 0)
         #expect(try component(wrong, "API") == "major_outage")
         let reasonless = try wrong.herald("incident", "retract", id, name, "--now", now)
         #expect(reasonless.status == 1)
         #expect(reasonless.stderr.contains("no reason for the retraction (internal) given"), "\(reasonless.stderr)")
-        _ = try post(wrong, "incident", "retract", id, String(name.dropLast(3).split(separator: "-").last!), "--reason", "Posted to the wrong incident by SECRET-REASON.", "--at", "14:30")
+        _ = try post(
+            wrong, "incident", "retract", id, String(name.dropLast(3).split(separator: "-").last!), "--reason",
+            "Posted to the wrong incident by SECRET-REASON.", "--at", "14:30")
         #expect(try wrong.herald("build", "--now", now).status == 0)
         #expect(try clean.herald("build", "--now", now).status == 0)
-        let a = try outputs(wrong), b = try outputs(clean)
+        let a = try outputs(wrong)
+        let b = try outputs(clean)
         #expect(a.keys.sorted() == b.keys.sorted())
         for (path, bytes) in a where b[path] != bytes { Issue.record("public/\(path) differs from a site where the update was never posted") }
         for (path, bytes) in a { #expect(!String(decoding: bytes, as: UTF8.self).contains("SECRET-REASON"), "\(path)") }
@@ -111,7 +116,8 @@ struct CorrectionTests {
 
     @Test func editReplacesAnUpdatesComponentStatuses() throws {
         let site = try TemporarySite()
-        let name = try post(site, "incident", "update", id, "--status", "identified", "--component", "search=major_outage", "--message", "Search is down.", "--at", "14:20")
+        let name = try post(
+            site, "incident", "update", id, "--status", "identified", "--component", "search=major_outage", "--message", "Search is down.", "--at", "14:20")
         _ = try post(site, "incident", "edit", id, name, "--component", "search=degraded_performance", "--at", "14:30")
         #expect(try site.herald("build", "--now", now).status == 0)
         #expect(try component(site, "Search") == "degraded_performance")
@@ -132,9 +138,12 @@ struct CorrectionTests {
             (["incident", "edit", id, "zzzz", "--message", "x"], "no public update 'zzzz' in incident '\(id)' (expected one of ab12)"),
             (["incident", "edit", id, "ab13", "--message", "x"], "did you mean 'ab12'?"),
             (["incident", "retract", id, "ab12", "--reason", "x"], "is the incident's only public update; it cannot be retracted"),
-            (["incident", "edit", id, "ab12", "--message", "Search requests fail. We are investigating. Contact help@status.test."], "the same as the current one"),
+            (
+                ["incident", "edit", id, "ab12", "--message", "Search requests fail. We are investigating. Contact help@status.test."],
+                "the same as the current one"
+            ),
             (["incident", "follow-up", id, "--message", "Postmortem."], "is not resolved; post an update instead"),
-            (["incident", "edit", id, "ab12"], "no corrected message given"),
+            (["incident", "edit", id, "ab12"], "no corrected message given")
         ]
         for (arguments, message) in cases {
             let result = try HeraldRunner.run(arguments + ["--now", now], in: site.root)
@@ -144,15 +153,22 @@ struct CorrectionTests {
         #expect(site.files(under: "content") == before)
         // A hand-written correction of something that is not a public update: path:line error.
         try site.write("content/incidents/\(id)/20261122T141000Z-note-cd34.md", "---\nkind: note\nat: 2026-11-22T14:10:00Z\n---\nPaged.\n")
-        try site.write("content/incidents/\(id)/20261122T141500Z-edit-ef56.md", "---\nkind: edit\nat: 2026-11-22T14:15:00Z\ntarget: 20261122T141000Z-note-cd34.md\n---\nNew.\n")
+        try site.write(
+            "content/incidents/\(id)/20261122T141500Z-edit-ef56.md",
+            "---\nkind: edit\nat: 2026-11-22T14:15:00Z\ntarget: 20261122T141000Z-note-cd34.md\n---\nNew.\n")
         let build = try site.herald("build", "--now", now)
         #expect(build.status == 1)
-        #expect(build.stderr.contains("content/incidents/\(id)/20261122T141500Z-edit-ef56.md:4: error: edit target '20261122T141000Z-note-cd34.md': only public updates can be corrected"), "\(build.stderr)")
+        #expect(
+            build.stderr.contains(
+                "content/incidents/\(id)/20261122T141500Z-edit-ef56.md:4: error: edit target '20261122T141000Z-note-cd34.md': only public updates can be corrected"
+            ), "\(build.stderr)")
     }
 
     @Test func maintenanceUpdatesCanBeEditedAndRetracted() throws {
         let site = try TemporarySite()
-        let mid = try post(site, "maintenance", "new", "--title", "DB upgrade", "--component", "api", "--start", "2026-11-22T14:00:00Z", "--end", "2026-11-22T16:00:00Z", "--message", "Planned.", "--at", "2026-11-21T10:00:00Z")
+        let mid = try post(
+            site, "maintenance", "new", "--title", "DB upgrade", "--component", "api", "--start", "2026-11-22T14:00:00Z", "--end", "2026-11-22T16:00:00Z",
+            "--message", "Planned.", "--at", "2026-11-21T10:00:00Z")
         let started = try post(site, "maintenance", "update", mid, "--status", "in_progress", "--message", "Strated.", "--at", "14:00")
         let wrong = try post(site, "maintenance", "update", mid, "--status", "completed", "--message", "Done (wrong).", "--at", "14:30")
         _ = try post(site, "maintenance", "edit", mid, started, "--message", "Started.", "--at", "14:35")
@@ -205,10 +221,18 @@ struct CorrectionTests {
 
     @Test func maintenanceFollowsTheClockAfterItsAnnouncementAndCanBeCancelled() throws {
         let site = try TemporarySite()
-        let past = try post(site, "maintenance", "new", "--title", "Old window", "--component", "api", "--start", "2026-11-22T10:00:00Z", "--end", "2026-11-22T11:00:00Z", "--message", "Planned.", "--at", "2026-11-20T10:00:00Z")
-        let running = try post(site, "maintenance", "new", "--title", "Running window", "--component", "web", "--start", "2026-11-22T14:30:00Z", "--end", "2026-11-22T16:00:00Z", "--message", "Planned.", "--at", "2026-11-20T10:00:00Z")
-        let future = try post(site, "maintenance", "new", "--title", "Future window", "--component", "search", "--start", "2026-11-25T10:00:00Z", "--end", "2026-11-25T11:00:00Z", "--message", "Planned.")
-        let cancelled = try post(site, "maintenance", "new", "--title", "Called off", "--component", "search", "--start", "2026-11-26T10:00:00Z", "--end", "2026-11-26T11:00:00Z", "--message", "Planned.")
+        let past = try post(
+            site, "maintenance", "new", "--title", "Old window", "--component", "api", "--start", "2026-11-22T10:00:00Z", "--end", "2026-11-22T11:00:00Z",
+            "--message", "Planned.", "--at", "2026-11-20T10:00:00Z")
+        let running = try post(
+            site, "maintenance", "new", "--title", "Running window", "--component", "web", "--start", "2026-11-22T14:30:00Z", "--end", "2026-11-22T16:00:00Z",
+            "--message", "Planned.", "--at", "2026-11-20T10:00:00Z")
+        let future = try post(
+            site, "maintenance", "new", "--title", "Future window", "--component", "search", "--start", "2026-11-25T10:00:00Z", "--end", "2026-11-25T11:00:00Z",
+            "--message", "Planned.")
+        let cancelled = try post(
+            site, "maintenance", "new", "--title", "Called off", "--component", "search", "--start", "2026-11-26T10:00:00Z", "--end", "2026-11-26T11:00:00Z",
+            "--message", "Planned.")
         let cancel = try site.herald("maintenance", "cancel", cancelled, "--now", now)
         #expect(cancel.status == 0, "\(cancel.stderr)")
         let list = try site.herald("maintenance", "list", "--json", "--now", now)
@@ -230,7 +254,9 @@ struct CorrectionTests {
     @Test func maintenanceWindowsInHoursAndMinutesLieAhead() throws {
         let site = try TemporarySite()
         func window(_ start: String, _ end: String) throws -> (String?, String?) {
-            let result = try site.herald("maintenance", "new", "--title", "Window \(start)", "--component", "api", "--start", start, "--end", end, "--message", "Planned.", "--now", "2026-11-22T22:00:00Z")
+            let result = try site.herald(
+                "maintenance", "new", "--title", "Window \(start)", "--component", "api", "--start", start, "--end", end, "--message", "Planned.", "--now",
+                "2026-11-22T22:00:00Z")
             #expect(result.status == 0, "\(result.stderr)")
             let text = try site.read("content/maintenance/\(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))/maintenance.md")
             func value(_ key: String) -> String? {
@@ -246,7 +272,9 @@ struct CorrectionTests {
     /// overrun) holds until the next update.
     @Test func inProgressEndsWithTheWindowUnlessPostedAfterIt() throws {
         let site = try TemporarySite()
-        let mid = try post(site, "maintenance", "new", "--title", "Upgrade", "--component", "api", "--start", "2026-11-22T13:00:00Z", "--end", "2026-11-22T14:00:00Z", "--message", "Planned.", "--at", "2026-11-20T10:00:00Z")
+        let mid = try post(
+            site, "maintenance", "new", "--title", "Upgrade", "--component", "api", "--start", "2026-11-22T13:00:00Z", "--end", "2026-11-22T14:00:00Z",
+            "--message", "Planned.", "--at", "2026-11-20T10:00:00Z")
         _ = try post(site, "maintenance", "update", mid, "--status", "in_progress", "--message", "Started.", "--at", "13:00")
         func status() throws -> String? {
             let list = try site.herald("maintenance", "list", "--json", "--now", now)
@@ -276,7 +304,8 @@ struct CorrectionTests {
         process.executableURL = HeraldRunner.executable
         process.arguments = ["incident", "update", id, "--status", "monitoring", "--now", now]
         process.currentDirectoryURL = site.root
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -318,7 +347,8 @@ struct CorrectionTests {
         #expect(strict.status == 1)
         #expect(strict.stderr.contains("--strict: 1 warning; nothing was written"), "\(strict.stderr)")
         #expect(site.files(under: "content") == before)
-        let first = try site.herald("incident", "new", "--title", "API slow", "--severity", "minor", "--component", "api", "--message", "The API is slow.", "--now", now)
+        let first = try site.herald(
+            "incident", "new", "--title", "API slow", "--severity", "minor", "--component", "api", "--message", "The API is slow.", "--now", now)
         #expect(first.status == 0)
         #expect(first.stderr.contains("does not name the support address (help@status.test)"), "\(first.stderr)")
         #expect(first.stderr.contains("[first-contact]"))
@@ -341,7 +371,7 @@ struct CorrectionTests {
             (["incident", "new", "--title", "X", "--severity", "critcal", "--component", "api"], "did you mean 'critical'?"),
             (["incident", "update", id, "--severity", "majr", "--message", "x"], "did you mean 'major'?"),
             (["incident", "update", id, "--status", "identified", "--component", "api=major_outge", "--message", "x"], "did you mean 'major_outage'?"),
-            (["maintenance", "update", "2026-11-22-x", "--status", "in_progres", "--message", "x"], "did you mean 'in_progress'?"),
+            (["maintenance", "update", "2026-11-22-x", "--status", "in_progres", "--message", "x"], "did you mean 'in_progress'?")
         ]
         for (arguments, message) in typos {
             let result = try HeraldRunner.run(arguments + ["--now", now], in: site.root)
@@ -374,7 +404,9 @@ struct CorrectionTests {
 
     @Test func newTakesImpactStartedAndTheFirstUpdatesComponentStatuses() throws {
         let site = try TemporarySite()
-        let result = try site.herald("incident", "new", "--title", "Webhooks delayed", "--severity", "minor", "--component", "api=major_outage", "--component", "web", "--impact-started", "14:39", "--at", "14:52", "--message", "Webhooks are delayed. Contact help@status.test.", "--now", now)
+        let result = try site.herald(
+            "incident", "new", "--title", "Webhooks delayed", "--severity", "minor", "--component", "api=major_outage", "--component", "web",
+            "--impact-started", "14:39", "--at", "14:52", "--message", "Webhooks are delayed. Contact help@status.test.", "--now", now)
         #expect(result.status == 0, "\(result.stderr)")
         let newID = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try site.read("content/incidents/\(newID)/incident.md").contains("impact_started: 2026-11-22T14:39:00Z\n"))
@@ -386,7 +418,8 @@ struct CorrectionTests {
         #expect(affected.map { $0["new_status"] as? String } == ["major_outage"])
         #expect(try component(site, "API") == "major_outage")
         #expect(try component(site, "Website") == "degraded_performance")
-        let late = try site.herald("incident", "new", "--title", "X", "--severity", "minor", "--impact-started", "14:55", "--at", "14:52", "--message", "x", "--now", now)
+        let late = try site.herald(
+            "incident", "new", "--title", "X", "--severity", "minor", "--impact-started", "14:55", "--at", "14:52", "--message", "x", "--now", now)
         #expect(late.status == 1)
         #expect(late.stderr.contains("is after the first update"))
     }
@@ -398,8 +431,12 @@ struct CorrectionTests {
     /// parsed anew.
     @Test func theParseCacheKeepsCorrectionsAndNewFields() throws {
         let site = try TemporarySite()
-        let wrong = try post(site, "incident", "update", id, "--status", "identified", "--component", "api=major_outage", "--message", "Wrong.", "--at", "2026-11-22T14:10:00.125Z")
-        let typo = try post(site, "incident", "update", id, "--status", "identified", "--severity", "critical", "--component", "search=major_outage", "--message", "Tpyo.", "--at", "14:20")
+        let wrong = try post(
+            site, "incident", "update", id, "--status", "identified", "--component", "api=major_outage", "--message", "Wrong.", "--at",
+            "2026-11-22T14:10:00.125Z")
+        let typo = try post(
+            site, "incident", "update", id, "--status", "identified", "--severity", "critical", "--component", "search=major_outage", "--message", "Tpyo.",
+            "--at", "14:20")
         _ = try post(site, "incident", "retract", id, wrong, "--reason", "Wrong incident.", "--at", "14:30")
         _ = try post(site, "incident", "edit", id, typo, "--message", "Typo fixed.", "--component", "search=partial_outage", "--at", "14:31")
         _ = try post(site, "incident", "resolve", id, "--message", "Fixed.", "--at", "14:40")
@@ -438,8 +475,11 @@ struct CorrectionTests {
             return status == "operational" ? nil : "\(ids[c["name"] as! String]!)=\(status)"
         }
         let incident = try #require((real["incidents"] as? [[String: Any]])?.first)
-        var arguments = ["incident", "new", "--title", incident["name"] as! String, "--severity", incident["impact"] as! String,
-                         "--component", ids["Packages"]!, "--component", ids["Pages"]!, "--message", "Investigating. Contact help@status.test.", "--now", "2022-11-25T15:50:04Z"]
+        var arguments = [
+            "incident", "new", "--title", incident["name"] as! String, "--severity", incident["impact"] as! String,
+            "--component", ids["Packages"]!, "--component", ids["Pages"]!, "--message", "Investigating. Contact help@status.test.", "--now",
+            "2022-11-25T15:50:04Z"
+        ]
         for change in changes { arguments += ["--component", change] }
         arguments += ["--component", "\(ids["Pages"]!)=operational"]
         let new = try HeraldRunner.run(arguments, in: site.root)
@@ -456,7 +496,8 @@ struct CorrectionTests {
         #expect(try site.herald("build", "--now", now).status == 0)
         #expect(try json(site, "public/api/v2/status.json")["status"] as? [String: String] == ["indicator": "none", "description": "All Systems Operational"])
         // An open incident with no component: its severity is its impact.
-        let bare = try site.herald("incident", "new", "--title", "Logins fail", "--severity", "critical", "--message", "Logins fail. Contact help@status.test.", "--now", now)
+        let bare = try site.herald(
+            "incident", "new", "--title", "Logins fail", "--severity", "critical", "--message", "Logins fail. Contact help@status.test.", "--now", now)
         #expect(bare.status == 0, "\(bare.stderr)")
         #expect(try site.herald("build", "--now", now).status == 0)
         #expect(try json(site, "public/api/v2/status.json")["status"] as? [String: String] == ["indicator": "critical", "description": "Major System Outage"])

@@ -14,7 +14,9 @@ struct ForgottenNamesTests {
         ("etcd_v3.5-data-inconsistency.md", nil, ["serathius@"]),
         ("dfds_PM2019-009_kubernetes-ip-starvation.md", nil, []),
         // The sentences issue #23 quotes from real postmortems, with traps (places, products, CI).
-        (nil, """
+        (
+            nil,
+            """
             ## Timeline
 
             - 09:02 incident manager (Søren Iversen) appointed.
@@ -26,12 +28,15 @@ struct ForgottenNamesTests {
             - 10:05 Grafana showed the error rate falling; Chrome users were fine.
             - 10:10 Thanks to Priya for the quick fix.
             - 10:20 Dependabot opened a pull request; Travis ran the tests in May 2023 style.
-            """, ["Søren Iversen", "Jan", "John", "Sarika de Bruyn", "Tim", "Carol", "Marek Siarkowicz", "Priya"]),
+            """, ["Søren Iversen", "Jan", "John", "Sarika de Bruyn", "Tim", "Carol", "Marek Siarkowicz", "Priya"]
+        )
     ]
 
     func site(_ body: String, status: String = "draft") throws -> TemporarySite {
         let site = try TemporarySite()
-        try site.write("content/incidents/\(id)/20261122T145000Z-resolved-cd34.md", "---\nstatus: resolved\nat: 2026-11-22T14:50:00Z\n---\nFixed. Contact help@status.test.\n")
+        try site.write(
+            "content/incidents/\(id)/20261122T145000Z-resolved-cd34.md",
+            "---\nstatus: resolved\nat: 2026-11-22T14:50:00Z\n---\nFixed. Contact help@status.test.\n")
         try site.write("content/postmortems/\(id).md", "---\nincident: \(id)\nstatus: \(status)\n---\n\(body)\n")
         return site
     }
@@ -45,7 +50,8 @@ struct ForgottenNamesTests {
     }
 
     @Test func atLeastNineInTenForgottenPeopleAndAtMostOneFalseAlarmPerDocument() throws {
-        var people = 0, found = 0
+        var people = 0
+        var found = 0
         for document in Self.documents {
             let body = try document.text ?? String(contentsOf: realFixtures.appendingPathComponent("postmortems/\(document.file!)"), encoding: .utf8)
             let site = try site(body)
@@ -55,7 +61,8 @@ struct ForgottenNamesTests {
             found += document.people.filter(names.contains).count
             let falseAlarms = names.filter { !document.people.contains($0) }
             #expect(falseAlarms.count <= 1, "\(document.file ?? "issue sentences"): \(falseAlarms)")
-            #expect(document.people.allSatisfy(names.contains), "\(document.file ?? "issue sentences"): missed \(document.people.filter { !names.contains($0) })")
+            #expect(
+                document.people.allSatisfy(names.contains), "\(document.file ?? "issue sentences"): missed \(document.people.filter { !names.contains($0) })")
         }
         #expect(people >= 10)
         #expect(Double(found) >= 0.9 * Double(people), "\(found) of \(people)")
@@ -64,7 +71,8 @@ struct ForgottenNamesTests {
     @Test func pointsAtTheNameStrictFailsListedPeopleAndSuppressionSilence() throws {
         let site = try site("Intro line.\n\nThe rollout went on\nuntil Tim signs off.")
         let result = try site.herald("check", "--now", now)
-        #expect(result.stdout.contains("content/postmortems/\(id).md:8:7: warning: 'Tim' looks like a person's name but is not in people.yml"), "\(result.stdout)")
+        #expect(
+            result.stdout.contains("content/postmortems/\(id).md:8:7: warning: 'Tim' looks like a person's name but is not in people.yml"), "\(result.stdout)")
         #expect(result.status == 0)
         #expect(try site.herald("check", "--now", now, "--strict").status == 1)
         // Listed: not a forgotten name any more.

@@ -17,7 +17,7 @@ struct GoldenTests {
     /// (name of the snapshot, folders copied into the site)
     static let sites: [(String, [String])] = [
         ("example", ["content", "templates"]),
-        ("outputs-site", ["Tests/Fixtures/outputs-site/content"]),
+        ("outputs-site", ["Tests/Fixtures/outputs-site/content"])
     ]
 
     @Test(arguments: sites.map(\.0))
@@ -43,14 +43,20 @@ struct GoldenTests {
         let actualFiles = site.files(under: "public")
         let expectedFiles = Self.files(under: expected)
         #expect(!expectedFiles.isEmpty, "no snapshot in Tests/Golden/\(name): run scripts/record-golden")
-        #expect(actualFiles == expectedFiles, "files differ: only built \(Set(actualFiles).subtracting(expectedFiles).sorted()), only in the snapshot \(Set(expectedFiles).subtracting(actualFiles).sorted())")
+        #expect(
+            actualFiles == expectedFiles,
+            "files differ: only built \(Set(actualFiles).subtracting(expectedFiles).sorted()), only in the snapshot \(Set(expectedFiles).subtracting(actualFiles).sorted())"
+        )
         var changed: [String] = []
         for path in Set(actualFiles).intersection(expectedFiles).sorted() {
             let a = try Data(contentsOf: built.appendingPathComponent(path))
             let b = try Data(contentsOf: expected.appendingPathComponent(path))
             if a != b { changed.append(path) }
         }
-        #expect(changed.isEmpty, "\(changed.count) files differ from Tests/Golden/\(name) (run scripts/record-golden after an intended change and review the diff): \(changed.prefix(10))")
+        #expect(
+            changed.isEmpty,
+            "\(changed.count) files differ from Tests/Golden/\(name) (run scripts/record-golden after an intended change and review the diff): \(changed.prefix(10))"
+        )
     }
 
     static func files(under base: URL) -> [String] {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HeraldCore
 
 /// `herald import statuspage|cstate|slack`, run as a user would, on real Statuspage payloads
@@ -38,7 +39,8 @@ struct ImportCommandTests {
         let output = try json(site.root.appendingPathComponent("public/api/v2/incidents.json").path)
         let built = try #require(output["incidents"] as? [[String: Any]])
 
-        let githubJSON = try json(Self.github), cloudflareJSON = try json(Self.cloudflare)
+        let githubJSON = try json(Self.github)
+        let cloudflareJSON = try json(Self.cloudflare)
         var originals = [try #require(githubJSON["incident"] as? [String: Any])]
         originals += try #require(cloudflareJSON["incidents"] as? [[String: Any]])
         #expect(originals.count == 3)
@@ -105,18 +107,21 @@ struct ImportCommandTests {
         var payload = try json(Self.github)
         var incident = try #require(payload["incident"] as? [String: Any])
         var updates = try #require(incident["incident_updates"] as? [[String: Any]])
-        updates.insert([
-            "id": "pm0000000001", "status": "postmortem", "body": "We have published a postmortem of this incident.\r\nIt is linked below.",
-            "incident_id": "wdhkj70kynwk", "created_at": "2021-03-14T10:00:00.123Z", "updated_at": "2021-03-14T10:00:00.123Z",
-            "display_at": "2021-03-14T10:00:00.123Z", "affected_components": NSNull(),
-        ], at: 0)
+        updates.insert(
+            [
+                "id": "pm0000000001", "status": "postmortem", "body": "We have published a postmortem of this incident.\r\nIt is linked below.",
+                "incident_id": "wdhkj70kynwk", "created_at": "2021-03-14T10:00:00.123Z", "updated_at": "2021-03-14T10:00:00.123Z",
+                "display_at": "2021-03-14T10:00:00.123Z", "affected_components": NSNull()
+            ], at: 0)
         incident["incident_updates"] = updates
         incident["status"] = "postmortem"
         incident["postmortem_body"] = "## What happened\r\n\r\nA database primary failed over and Git operations queued behind it."
         incident["postmortem_published_at"] = "2021-03-15T09:00:00.000Z"
         payload["incident"] = incident
         try site.write("incident.json", String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self))
-        try site.write("maintenance.json", """
+        try site.write(
+            "maintenance.json",
+            """
             {"page": {"id": "p"}, "scheduled_maintenances": [{"id": "mnt000000001", "name": "Database upgrade", "status": "completed",
              "impact": "maintenance", "created_at": "2021-04-01T10:00:00.000Z", "scheduled_for": "2021-04-02T02:00:00.000Z",
              "scheduled_until": "2021-04-02T03:00:00.000Z", "components": [{"id": "4230lsnqdsld", "name": "Webhooks"}],
@@ -246,7 +251,11 @@ struct ImportCommandTests {
         #expect(lines.contains { $0.hasPrefix("truncated.json:\(truncatedLine): error: not valid JSON") && $0.contains("truncated") }, "\(result.stderr)")
         // The unknown status: file, line and JSON pointer.
         let statusLine = broken.components(separatedBy: "\"resolvd\"")[0].split(separator: "\n", omittingEmptySubsequences: false).count
-        #expect(lines.contains { $0.hasPrefix("unknown-status.json:\(statusLine): error: /incident/incident_updates/") && $0.contains("unknown status 'resolvd' (expected investigating, identified, monitoring, resolved, postmortem)") }, "\(result.stderr)")
+        #expect(
+            lines.contains {
+                $0.hasPrefix("unknown-status.json:\(statusLine): error: /incident/incident_updates/")
+                    && $0.contains("unknown status 'resolvd' (expected investigating, identified, monitoring, resolved, postmortem)")
+            }, "\(result.stderr)")
         #expect(lines.contains { $0.hasPrefix("missing-name.json:") && $0.contains(": error: /incidents/1: missing field 'name'") }, "\(result.stderr)")
         #expect(result.stderr.contains("nothing was written"))
         #expect(try snapshot(site) == before, "a refused import changed the store")
@@ -285,7 +294,8 @@ struct ImportCommandTests {
         for n in 0..<1000 {
             let id = String(format: "gen%09d", n)
             let minute = String(format: "%02d", n % 60)
-            incidents.append("""
+            incidents.append(
+                """
                 {"id":"\(id)","name":"Generated incident \(n)","status":"resolved","impact":"minor","created_at":"2024-01-01T10:\(minute):00.000Z","incident_updates":[{"id":"u\(id)","status":"resolved","body":"Fixed.","display_at":"2024-01-01T10:\(minute):00.250Z","created_at":"2024-01-01T10:\(minute):00.250Z","affected_components":null}],"components":[]}
                 """)
         }
@@ -342,7 +352,8 @@ struct ImportCommandTests {
     @Test func cstateBadIssuesAreRefusedWithFileAndLine() throws {
         let site = try TemporarySite()
         let cstate = try TemporarySite(copying: URL(fileURLWithPath: Self.cstate))
-        try cstate.write("content/issues/2021-01-01-bad.md", "---\ntitle: Bad\ndate: yesterday\nseverity: catastrophic\nresolved: maybe\n---\n*Investigating* - x\n")
+        try cstate.write(
+            "content/issues/2021-01-01-bad.md", "---\ntitle: Bad\ndate: yesterday\nseverity: catastrophic\nresolved: maybe\n---\n*Investigating* - x\n")
         try cstate.write("content/issues/2021-01-02-no-title.md", "---\ndate: 2021-01-02 10:00:00\n---\nbody\n")
         let before = try snapshot(site)
         let result = try site.herald("import", "cstate", cstate.root.path)
@@ -369,7 +380,8 @@ struct ImportCommandTests {
         let result = try site.herald("import", "slack", Self.slack, "--channel", "inc-checkout", "--incident", incidentID)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("6 events added to content/incidents/\(incidentID)"), "\(result.stdout)")
-        let incident = try ContentLoader(layout: SiteLayout(root: site.root)).loadIncident(id: incidentID, settings: try ContentLoader(layout: SiteLayout(root: site.root)).loadSettings())
+        let incident = try ContentLoader(layout: SiteLayout(root: site.root)).loadIncident(
+            id: incidentID, settings: try ContentLoader(layout: SiteLayout(root: site.root)).loadSettings())
         let notes = incident.events.filter { if case .note = $0.kind { true } else { false } }
         // Joins and the tombstone are skipped; the thread reply and the bot's alert are kept.
         #expect(notes.count == 6)
@@ -407,7 +419,9 @@ struct ImportCommandTests {
 
     @Test func slackFromToLimitTheMessages() throws {
         let site = try slackSite()
-        let result = try site.herald("import", "slack", Self.slack, "--channel", "inc-checkout", "--incident", incidentID, "--from", "2026-11-22T14:02:00Z", "--to", "2026-11-22T14:30:00Z")
+        let result = try site.herald(
+            "import", "slack", Self.slack, "--channel", "inc-checkout", "--incident", incidentID, "--from", "2026-11-22T14:02:00Z", "--to",
+            "2026-11-22T14:30:00Z")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(site.files(under: "content/incidents/\(incidentID)").filter { $0.contains("-note-") }.count == 3)
         // A wider range later adds only the rest.
@@ -418,7 +432,9 @@ struct ImportCommandTests {
     @Test func slackBadExportIsRefused() throws {
         let site = try slackSite()
         let export = try TemporarySite(copying: URL(fileURLWithPath: Self.slack))
-        try export.write("inc-checkout/2026-11-24.json", "[{\"type\": \"message\", \"user\": \"U01JANEDOE\", \"text\": \"no time\"}, {\"type\": \"message\", \"user\": \"U01JANEDOE\", \"ts\": \"soon\"}]")
+        try export.write(
+            "inc-checkout/2026-11-24.json",
+            "[{\"type\": \"message\", \"user\": \"U01JANEDOE\", \"text\": \"no time\"}, {\"type\": \"message\", \"user\": \"U01JANEDOE\", \"ts\": \"soon\"}]")
         try export.write("inc-checkout/2026-11-25.json", "[{\"type\": \"message\", ")
         let result = try site.herald("import", "slack", export.root.path, "--channel", "inc-checkout", "--incident", incidentID)
         #expect(result.status == 1)

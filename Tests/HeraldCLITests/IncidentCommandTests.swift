@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HeraldCore
 
 @Suite("herald incident and maintenance commands")
@@ -37,7 +38,9 @@ struct IncidentCommandTests {
 
     @Test func newUpdateResolveRoundTripThroughTheLoader() throws {
         let site = try TemporarySite()
-        let new = try site.herald("incident", "new", "--title", "Webhooks: delayed \"deliveries\"", "--severity", "major", "--component", "api", "--component", "search", "--at", "2026-11-22T15:50:00+01:00", "--now", now, "--by", "Jane Doe")
+        let new = try site.herald(
+            "incident", "new", "--title", "Webhooks: delayed \"deliveries\"", "--severity", "major", "--component", "api", "--component", "search", "--at",
+            "2026-11-22T15:50:00+01:00", "--now", now, "--by", "Jane Doe")
         #expect(new.status == 0, "\(new.stderr)")
         let newID = new.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(newID == "2026-11-22-webhooks-delayed-deliveries")
@@ -49,8 +52,14 @@ struct IncidentCommandTests {
         #expect(firstText.contains("API and Search"))
         #expect(firstText.contains("help@status.test"))
 
-        #expect(try site.herald("incident", "update", newID, "--status", "identified", "--component", "api=partial_outage", "--message", "Cause: a queue: stuck # really", "--at", "14:55", "--now", now).status == 0)
-        #expect(try site.herald("incident", "note", newID, "Paged the DB team", "--milestone", "detected", "--at", "-10m", "--now", now, "--by", "Bob Smith").status == 0)
+        #expect(
+            try site.herald(
+                "incident", "update", newID, "--status", "identified", "--component", "api=partial_outage", "--message", "Cause: a queue: stuck # really",
+                "--at", "14:55", "--now", now
+            ).status == 0)
+        #expect(
+            try site.herald("incident", "note", newID, "Paged the DB team", "--milestone", "detected", "--at", "-10m", "--now", now, "--by", "Bob Smith").status
+                == 0)
         #expect(try site.herald("incident", "assign", newID, "--role", "incident-lead", "--person", "Bob Smith", "--at", "14:58", "--now", now).status == 0)
         #expect(try site.herald("incident", "resolve", newID, "--message", "-", "--now", now, stdin: "Fixed.\nAll good.\n").status == 0)
 
@@ -80,18 +89,30 @@ struct IncidentCommandTests {
         let site = try TemporarySite()
         let before = site.files(under: "content")
         let cases: [([String], String)] = [
-            (["incident", "update", "2026-11-22-serch-down", "--status", "identified", "--message", "x"], "unknown incident '2026-11-22-serch-down' (closest: 2026-11-22-search-down)"),
-            (["incident", "update", id, "--status", "resolvd", "--message", "x"], "unknown status 'resolvd' (expected investigating, identified, monitoring, resolved)"),
+            (
+                ["incident", "update", "2026-11-22-serch-down", "--status", "identified", "--message", "x"],
+                "unknown incident '2026-11-22-serch-down' (closest: 2026-11-22-search-down)"
+            ),
+            (
+                ["incident", "update", id, "--status", "resolvd", "--message", "x"],
+                "unknown status 'resolvd' (expected investigating, identified, monitoring, resolved)"
+            ),
             (["incident", "update", id, "--status", "in_progress", "--message", "x"], "that is a maintenance status"),
-            (["incident", "update", id, "--status", "identified", "--component", "serch=major_outage", "--message", "x"], "unknown component 'serch' (expected one of api, search, web); did you mean 'search'?"),
+            (
+                ["incident", "update", id, "--status", "identified", "--component", "serch=major_outage", "--message", "x"],
+                "unknown component 'serch' (expected one of api, search, web); did you mean 'search'?"
+            ),
             (["incident", "update", id, "--status", "identified", "--component", "search=down", "--message", "x"], "unknown component status 'down'"),
-            (["incident", "update", id, "--status", "identified", "--at", "2026-11-22T14:00:00", "--message", "x"], "--at: time '2026-11-22T14:00:00' has no zone"),
+            (
+                ["incident", "update", id, "--status", "identified", "--at", "2026-11-22T14:00:00", "--message", "x"],
+                "--at: time '2026-11-22T14:00:00' has no zone"
+            ),
             (["incident", "update", "../../etc", "--status", "identified", "--message", "x"], "incident id '../../etc' may only hold lowercase"),
             (["incident", "update", id, "--status", "identified", "--message", "   "], "aborted: the message is empty; nothing was written"),
             (["incident", "new", "--title", "X", "--severity", "huge", "--component", "api"], "unknown severity 'huge' (expected critical, major, minor)"),
             (["incident", "note", id, "x", "--milestone", "found"], "unknown milestone 'found'"),
             (["incident", "assign", id, "--role", "boss", "--person", "Bob"], "unknown role 'boss'"),
-            (["maintenance", "update", "2026-11-22-nope", "--status", "completed", "--message", "x"], "unknown maintenance '2026-11-22-nope'"),
+            (["maintenance", "update", "2026-11-22-nope", "--status", "completed", "--message", "x"], "unknown maintenance '2026-11-22-nope'")
         ]
         for (arguments, message) in cases {
             let result = try HeraldRunner.run(arguments + ["--now", now], in: site.root)
@@ -112,7 +133,9 @@ struct IncidentCommandTests {
 
     @Test func maintenanceRefusesIncidentStatuses() throws {
         let site = try TemporarySite()
-        let new = try site.herald("maintenance", "new", "--title", "DB upgrade", "--component", "api", "--start", "2026-12-01T02:00:00Z", "--end", "2026-12-01T03:00:00Z", "--now", now)
+        let new = try site.herald(
+            "maintenance", "new", "--title", "DB upgrade", "--component", "api", "--start", "2026-12-01T02:00:00Z", "--end", "2026-12-01T03:00:00Z", "--now",
+            now)
         #expect(new.status == 0, "\(new.stderr)")
         let mid = new.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(mid == "2026-12-01-db-upgrade")
@@ -120,7 +143,10 @@ struct IncidentCommandTests {
         #expect(wrong.status == 1)
         #expect(wrong.stderr.contains("that is an incident status"))
         // The window is in the future: its update needs --force (events are not posted ahead of time).
-        #expect(try site.herald("maintenance", "update", mid, "--status", "in_progress", "--message", "Started.", "--at", "2026-12-01T02:00:00Z", "--force", "--now", now).status == 0)
+        #expect(
+            try site.herald(
+                "maintenance", "update", mid, "--status", "in_progress", "--message", "Started.", "--at", "2026-12-01T02:00:00Z", "--force", "--now", now
+            ).status == 0)
         let list = try site.herald("maintenance", "list", "--json", "--now", now)
         let rows = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
         #expect(rows?.first?["status"] as? String == "in_progress")
@@ -129,7 +155,8 @@ struct IncidentCommandTests {
     @Test func idsClashGetSuffixes() throws {
         let site = try TemporarySite()
         for expected in ["2026-11-22-search-is-slow", "2026-11-22-search-is-slow-2", "2026-11-22-search-is-slow-3"] {
-            let result = try site.herald("incident", "new", "--title", "Search is slow", "--severity", "minor", "--component", "search", "--message", "Slow.", "--now", now)
+            let result = try site.herald(
+                "incident", "new", "--title", "Search is slow", "--severity", "minor", "--component", "search", "--message", "Slow.", "--now", now)
             #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == expected)
         }
     }
@@ -169,7 +196,10 @@ struct IncidentCommandTests {
         let processes = try (0..<count).map { n -> Process in
             let process = Process()
             process.executableURL = HeraldRunner.executable
-            process.arguments = ["incident", "update", id, "--status", "identified", "--message", "Update number \(n)", "--at", "2026-11-22T14:30:00Z", "--by", n.isMultiple(of: 2) ? "Jane Doe" : "Bob Smith", "--now", now]
+            process.arguments = [
+                "incident", "update", id, "--status", "identified", "--message", "Update number \(n)", "--at", "2026-11-22T14:30:00Z", "--by",
+                n.isMultiple(of: 2) ? "Jane Doe" : "Bob Smith", "--now", now
+            ]
             process.currentDirectoryURL = site.root
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -194,7 +224,9 @@ struct IncidentCommandTests {
         let editor = site.root.appendingPathComponent("fake-editor.sh")
         try Data("#!/bin/sh\ncp \"$1\" \"$1.seen\"\nprintf 'Written in the editor.\\n# a comment line\\n' > \"$1\"\n".utf8).write(to: editor)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
-        let result = try site.herald("incident", "update", id, "--status", "monitoring", "--now", now, environment: ["HERALD_FORCE_EDITOR": "1", "EDITOR": editor.path, "TMPDIR": site.root.path])
+        let result = try site.herald(
+            "incident", "update", id, "--status", "monitoring", "--now", now,
+            environment: ["HERALD_FORCE_EDITOR": "1", "EDITOR": editor.path, "TMPDIR": site.root.path])
         #expect(result.status == 0, "\(result.stderr)")
         let monitoring = try #require(try eventFiles(site, id).first { $0.contains("-monitoring-") })
         let text = try site.read("content/incidents/\(id)/\(monitoring)")
@@ -204,7 +236,8 @@ struct IncidentCommandTests {
         try Data("#!/bin/sh\nprintf '# only comments\\n' > \"$1\"\n".utf8).write(to: empty)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: empty.path)
         let before = try eventFiles(site, id)
-        let aborted = try site.herald("incident", "update", id, "--status", "resolved", "--now", now, environment: ["HERALD_FORCE_EDITOR": "1", "EDITOR": empty.path])
+        let aborted = try site.herald(
+            "incident", "update", id, "--status", "resolved", "--now", now, environment: ["HERALD_FORCE_EDITOR": "1", "EDITOR": empty.path])
         #expect(aborted.status == 1)
         #expect(aborted.stderr.contains("aborted: the message is empty"))
         #expect(try eventFiles(site, id) == before)
@@ -216,7 +249,8 @@ struct IncidentCommandTests {
         try Data("#!/bin/sh\ncp \"$1\" \"\(site.root.path)/seen.txt\"\n".utf8).write(to: editor)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
         let before = try eventFiles(site, id)
-        let result = try site.herald("incident", "update", id, "--status", "monitoring", "--now", now, environment: ["HERALD_FORCE_EDITOR": "1", "EDITOR": editor.path])
+        let result = try site.herald(
+            "incident", "update", id, "--status", "monitoring", "--now", now, environment: ["HERALD_FORCE_EDITOR": "1", "EDITOR": editor.path])
         let seen = try site.read("seen.txt")
         #expect(seen.hasPrefix("A fix has been applied to Search. We are monitoring the results."))
         // Closing the editor without changing the canned text aborts: nothing is posted.
@@ -232,7 +266,9 @@ struct IncidentCommandTests {
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         let environment = ["HOME": home, "XDG_CONFIG_HOME": home, "GIT_CONFIG_NOSYSTEM": "1"]
         func post(_ message: String) throws -> String {
-            let new = try site.herald("incident", "new", "--title", message, "--severity", "minor", "--component", "api", "--message", "Looking.", "--now", now, environment: environment)
+            let new = try site.herald(
+                "incident", "new", "--title", message, "--severity", "minor", "--component", "api", "--message", "Looking.", "--now", now,
+                environment: environment)
             #expect(new.status == 0, "\(new.stderr)")
             let id = new.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             let files = try eventFiles(site, id).filter { $0 != "incident.md" }

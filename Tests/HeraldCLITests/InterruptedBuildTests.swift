@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Builds that are stopped half-way (killed, power lost) or run two at once: the next build
@@ -20,8 +20,10 @@ struct InterruptedBuildTests {
             try site.write("content/incidents/\(id)/incident.md", "---\ntitle: Outage number \(i)\nseverity: minor\ncomponents: [api]\n---\n")
             try site.write(
                 "content/incidents/\(id)/202610\(day)T100000Z-investigating-a\(i).md",
-                "---\nstatus: investigating\nat: 2026-10-\(day)T10:00:00Z\ncomponents: {api: partial_outage}\n---\nRequests to the API fail for some customers. Contact help@status.test.\n")
-            try site.write("content/incidents/\(id)/202610\(day)T110000Z-resolved-b\(i).md", "---\nstatus: resolved\nat: 2026-10-\(day)T11:00:00Z\n---\nFixed.\n")
+                "---\nstatus: investigating\nat: 2026-10-\(day)T10:00:00Z\ncomponents: {api: partial_outage}\n---\nRequests to the API fail for some customers. Contact help@status.test.\n"
+            )
+            try site.write(
+                "content/incidents/\(id)/202610\(day)T110000Z-resolved-b\(i).md", "---\nstatus: resolved\nat: 2026-10-\(day)T11:00:00Z\n---\nFixed.\n")
         }
         return site
     }
@@ -127,7 +129,7 @@ struct InterruptedBuildTests {
     /// makes exactly what a cold build makes. `builds` is how many builds ran before: with two, the
     /// stopped build fills a spare tree the last builds left; with one, a spare it makes itself.
     @Test(arguments: [
-        ("before-moving-staging", 0), ("mid-fill", 1), ("before-exchange", 1), ("mid-fill", 2), ("before-exchange", 2), ("after-exchange", 2),
+        ("before-moving-staging", 0), ("mid-fill", 1), ("before-exchange", 1), ("mid-fill", 2), ("before-exchange", 2), ("after-exchange", 2)
     ])
     func aBuildStoppedWhileWritingShowsOldOrNewAndIsRepairedByTheNext(point: String, builds: Int) throws {
         let site = try site(incidents: 40)

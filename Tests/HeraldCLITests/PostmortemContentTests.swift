@@ -19,17 +19,18 @@ struct PostmortemContentTests {
     }
 
     @Test func tablesTasksAutolinksAndStrikethroughInThePage() throws {
-        let site = try base.site(postmortem: """
-            # Search is unavailable
+        let site = try base.site(
+            postmortem: """
+                # Search is unavailable
 
-            | Time | Who | What |
-            |:-----|-----|-----:|
-            | 14:10 | Bob | paged @jane via https://chat.test/room |
-            | 14:20 | Søren | ~~restarted~~ rolled back |
+                | Time | Who | What |
+                |:-----|-----|-----:|
+                | 14:10 | Bob | paged @jane via https://chat.test/room |
+                | 14:20 | Søren | ~~restarted~~ rolled back |
 
-            - [x] Roll back
-            - [ ] Alert sooner, see www.tracker.test/1
-            """)
+                - [x] Roll back
+                - [ ] Alert sooner, see www.tracker.test/1
+                """)
         let build = try site.herald("build", "--now", now)
         #expect(build.status == 0, "\(build.stderr)")
         let page = try site.read("public/postmortems/\(id)/index.html")
@@ -47,7 +48,8 @@ struct PostmortemContentTests {
     }
 
     @Test func imagesAndFilesBesideThePostmortemAreCopied() throws {
-        let site = try base.site(postmortem: "![Pods over time](img/pods.png)\n\nSee [the log](files/api.log), ![shared](shared.png) and [the runbook](../../incidents/\(id)/).\n")
+        let site = try base.site(
+            postmortem: "![Pods over time](img/pods.png)\n\nSee [the log](files/api.log), ![shared](shared.png) and [the runbook](../../incidents/\(id)/).\n")
         try writeBytes(site, "content/postmortems/\(id)/img/pods.png", Self.png)
         try site.write("content/postmortems/\(id)/files/api.log", "14:10 error rate 40%\n")
         try writeBytes(site, "content/postmortems/shared.png", Self.png)
@@ -74,7 +76,9 @@ struct PostmortemContentTests {
         try site.write("content/postmortems/\(id)/files/api.log", "14:10 restarted by Bob Smith\n")
         let build = try site.herald("build", "--now", now)
         #expect(build.status == 1)
-        #expect(build.stderr.contains("postmortems/\(id)/files/api.log:1: error: output contains the name or an alias of the person at content/people.yml"), "\(build.stderr)")
+        #expect(
+            build.stderr.contains("postmortems/\(id)/files/api.log:1: error: output contains the name or an alias of the person at content/people.yml"),
+            "\(build.stderr)")
         #expect(!site.exists("public/index.html"))
     }
 
@@ -84,7 +88,10 @@ struct PostmortemContentTests {
         #expect(build.status == 1)
         // The body starts on line 18 of the file (17 lines of front matter with its fences).
         let path = "content/postmortems/\(id).md"
-        #expect(build.stderr.contains("\(path):20: error: image 'img/2022-01-27-pods.png' not found (expected content/postmortems/\(id)/img/2022-01-27-pods.png or content/postmortems/img/2022-01-27-pods.png)"), "\(build.stderr)")
+        #expect(
+            build.stderr.contains(
+                "\(path):20: error: image 'img/2022-01-27-pods.png' not found (expected content/postmortems/\(id)/img/2022-01-27-pods.png or content/postmortems/img/2022-01-27-pods.png)"
+            ), "\(build.stderr)")
         #expect(build.stderr.contains("\(path):24: error: file 'files/gone.txt' not found"), "\(build.stderr)")
         #expect(!site.exists("public/index.html"))
         let check = try site.herald("check", "--now", now)
@@ -93,7 +100,8 @@ struct PostmortemContentTests {
     }
 
     @Test func nothingOutsideContentIsEverRead() throws {
-        let site = try base.site(postmortem: "![a](../../secret.png) ![b](/etc/passwd.png) ![c](img/link.png) [d](page.html) ![e](img/x.svg) ![f](.hidden.png)\n")
+        let site = try base.site(
+            postmortem: "![a](../../secret.png) ![b](/etc/passwd.png) ![c](img/link.png) [d](page.html) ![e](img/x.svg) ![f](.hidden.png)\n")
         try writeBytes(site, "secret.png", Self.png)
         let outside = FileManager.default.temporaryDirectory.appendingPathComponent("herald-outside-\(UUID().uuidString).png")
         try Data(Self.png).write(to: outside)
@@ -117,7 +125,9 @@ struct PostmortemContentTests {
         #expect(build.status == 0, "\(build.stderr)")
         #expect(try site.read("public/postmortems/\(id)/index.html").contains("<img src=\"https://grafana.example.com/render/errors.png\" alt=\"errors\" />"))
         let check = try site.herald("check", "--now", now)
-        #expect(check.stdout.contains("content/postmortems/\(id).md:18: warning: image from another host: https://grafana.example.com/render/errors.png"), "\(check.stdout)")
+        #expect(
+            check.stdout.contains("content/postmortems/\(id).md:18: warning: image from another host: https://grafana.example.com/render/errors.png"),
+            "\(check.stdout)")
         #expect(check.stdout.contains("[remote-image]") || check.stdout.contains("remote-image"))
     }
 
@@ -125,7 +135,10 @@ struct PostmortemContentTests {
         let site = try base.site(postmortem: "---\nlayout: post\ntitle: \"Search outage\"\ndate: 2026-11-22\ntags: [search]\n---\n\n## Summary\n")
         let build = try site.herald("build", "--now", now)
         #expect(build.status == 1)
-        #expect(build.stderr.contains("content/postmortems/\(id).md:18: error: the body starts with a second front matter block (fields 'layout', 'title', 'date', 'tags')"), "\(build.stderr)")
+        #expect(
+            build.stderr.contains(
+                "content/postmortems/\(id).md:18: error: the body starts with a second front matter block (fields 'layout', 'title', 'date', 'tags')"),
+            "\(build.stderr)")
         // A thematic break that opens a body, or a rule over one `Label: text` heading, is no front matter.
         let fine = try base.site(postmortem: "---\n\nJust a rule, then text.\n")
         #expect(try fine.herald("build", "--now", now).status == 0)

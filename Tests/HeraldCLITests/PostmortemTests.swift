@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HeraldCore
 
 /// Real data written by others (published postmortems, Statuspage payloads), copied with their
@@ -27,17 +28,29 @@ struct PostmortemTests {
         """
 
     /// Every name and alias in the roster above.
-    static let rosterStrings = ["Jane Doe", "@jane", "jane@corp.test", "Jane", "Bob Smith", "Bob", "@bob", "Søren Kierkegaard", "Søren", "Tim Head", "Tim", "Carol Willing", "Carol", "Yuvi Panda", "Yuvi"]
+    static let rosterStrings = [
+        "Jane Doe", "@jane", "jane@corp.test", "Jane", "Bob Smith", "Bob", "@bob", "Søren Kierkegaard", "Søren", "Tim Head", "Tim", "Carol Willing", "Carol",
+        "Yuvi Panda", "Yuvi"
+    ]
 
     func site(postmortem: String, status: String = "published", extraEvents: [String: String] = [:]) throws -> TemporarySite {
         let site = try TemporarySite()
         try site.write("content/people.yml", Self.roster)
-        try site.write("content/incidents/\(id)/20261122T141000Z-note-aaaa.md", "---\nkind: note\nat: 2026-11-22T14:10:00Z\nby: Bob Smith\nmilestone: detected\n---\nBob saw the alert and paged @jane.\n")
-        try site.write("content/incidents/\(id)/20261122T142000Z-role-bbbb.md", "---\nkind: role\nat: 2026-11-22T14:20:00Z\nrole: incident-lead\nperson: Søren Kierkegaard\n---\n")
-        try site.write("content/incidents/\(id)/20261122T143000Z-monitoring-cccc.md", "---\nstatus: monitoring\nat: 2026-11-22T14:30:00Z\nby: Jane Doe\n---\nA fix is in place.\n")
-        try site.write("content/incidents/\(id)/20261122T145000Z-resolved-dddd.md", "---\nstatus: resolved\nat: 2026-11-22T14:50:00Z\nby: Jane Doe\n---\nResolved.\n")
+        try site.write(
+            "content/incidents/\(id)/20261122T141000Z-note-aaaa.md",
+            "---\nkind: note\nat: 2026-11-22T14:10:00Z\nby: Bob Smith\nmilestone: detected\n---\nBob saw the alert and paged @jane.\n")
+        try site.write(
+            "content/incidents/\(id)/20261122T142000Z-role-bbbb.md",
+            "---\nkind: role\nat: 2026-11-22T14:20:00Z\nrole: incident-lead\nperson: Søren Kierkegaard\n---\n")
+        try site.write(
+            "content/incidents/\(id)/20261122T143000Z-monitoring-cccc.md",
+            "---\nstatus: monitoring\nat: 2026-11-22T14:30:00Z\nby: Jane Doe\n---\nA fix is in place.\n")
+        try site.write(
+            "content/incidents/\(id)/20261122T145000Z-resolved-dddd.md", "---\nstatus: resolved\nat: 2026-11-22T14:50:00Z\nby: Jane Doe\n---\nResolved.\n")
         for (name, text) in extraEvents { try site.write("content/incidents/\(id)/\(name)", text) }
-        try site.write("content/postmortems/\(id).md", """
+        try site.write(
+            "content/postmortems/\(id).md",
+            """
             ---
             incident: \(id)
             status: \(status)
@@ -115,7 +128,9 @@ struct PostmortemTests {
 
     @Test func missingMilestonesSayNotRecordedAndContradictionsWarn() throws {
         let site = try TemporarySite()
-        try site.write("content/incidents/\(id)/incident.md", "---\ntitle: Search is unavailable\nseverity: major\ncomponents: [search]\nimpact_started: 2026-11-22T15:30:00Z\n---\n")
+        try site.write(
+            "content/incidents/\(id)/incident.md",
+            "---\ntitle: Search is unavailable\nseverity: major\ncomponents: [search]\nimpact_started: 2026-11-22T15:30:00Z\n---\n")
         try site.write("content/postmortems/\(id).md", "---\nincident: \(id)\nstatus: published\n---\nBody.\n")
         let build = try site.herald("build", "--now", now)
         #expect(build.status == 0, "\(build.stderr)")
@@ -123,7 +138,8 @@ struct PostmortemTests {
         #expect(page.contains("<th scope=\"row\">Time to detect</th><td>not recorded</td>"))
         #expect(page.contains("<th scope=\"row\">Time to resolve</th><td>not recorded</td>"))
         #expect(page.contains("<th scope=\"row\">Time to acknowledge</th><td>inconsistent records</td>"))
-        #expect(build.stderr.contains("content/postmortems/\(id).md: warning: acknowledged (2026-11-22 14:05 UTC) is before impact started (2026-11-22 15:30 UTC)"))
+        #expect(
+            build.stderr.contains("content/postmortems/\(id).md: warning: acknowledged (2026-11-22 14:05 UTC) is before impact started (2026-11-22 15:30 UTC)"))
     }
 
     @Test func postmortemNewPrefillsAndNeverOverwrites() throws {
@@ -135,7 +151,10 @@ struct PostmortemTests {
         #expect(draft.contains("status: draft"))
         #expect(draft.contains("- Time to detect: 5m (impact started 2026-11-22 14:05 UTC → detected 2026-11-22 14:10 UTC)."))
         #expect(draft.contains("2026-11-22 14:20 UTC  role incident-lead  Søren Kierkegaard"))
-        for section in ["## Summary", "## Impact", "## Timeline", "## Root causes and trigger", "## Detection", "## Response and recovery", "## What went well", "## What went wrong", "## Where we got lucky", "## Action items"] {
+        for section in [
+            "## Summary", "## Impact", "## Timeline", "## Root causes and trigger", "## Detection", "## Response and recovery", "## What went well",
+            "## What went wrong", "## Where we got lucky", "## Action items"
+        ] {
             #expect(draft.contains(section))
         }
         // The draft is valid content and, being a draft, publishes nothing.
@@ -152,7 +171,8 @@ struct PostmortemTests {
     @Test func siteTemplateForDrafts() throws {
         let site = try site(postmortem: "x")
         try FileManager.default.removeItem(at: site.root.appendingPathComponent("content/postmortems/\(id).md"))
-        try site.write("templates/postmortem.md", "{{% CONTENT_TYPE: TEXT}}\n---\nincident: {{incidentID}}\nstatus: draft\n---\nOur own template for {{incidentID}}.\n")
+        try site.write(
+            "templates/postmortem.md", "{{% CONTENT_TYPE: TEXT}}\n---\nincident: {{incidentID}}\nstatus: draft\n---\nOur own template for {{incidentID}}.\n")
         #expect(try site.herald("postmortem", "new", id, "--now", now).status == 0)
         #expect(try site.read("content/postmortems/\(id).md").contains("Our own template for \(id)."))
     }

@@ -33,7 +33,9 @@ struct RecordOrderTests {
 
     @Test func newThenUpdateInTheSameMillisecondKeepsThePostingOrder() throws {
         let site = try TemporarySite()
-        let new = try site.herald("incident", "new", "--title", "Checkout fails", "--severity", "major", "--component", "api", "--message", "Looking. Contact help@status.test.", "--now", now)
+        let new = try site.herald(
+            "incident", "new", "--title", "Checkout fails", "--severity", "major", "--component", "api", "--message", "Looking. Contact help@status.test.",
+            "--now", now)
         #expect(new.status == 0, "\(new.stderr)")
         let newID = new.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let update = try site.herald("incident", "update", newID, "--status", "identified", "--message", "Found it.", "--now", now)
@@ -77,7 +79,9 @@ struct RecordOrderTests {
 
     @Test func maintenanceInProgressThenCompletedInOneSecondIsCompleted() throws {
         let site = try TemporarySite()
-        let new = try site.herald("maintenance", "new", "--title", "DB upgrade", "--component", "api", "--start", "2026-11-22T14:00:00Z", "--end", "2026-11-22T15:00:00Z", "--at", "2026-11-21T10:00:00Z", "--message", "Planned.", "--now", now)
+        let new = try site.herald(
+            "maintenance", "new", "--title", "DB upgrade", "--component", "api", "--start", "2026-11-22T14:00:00Z", "--end", "2026-11-22T15:00:00Z", "--at",
+            "2026-11-21T10:00:00Z", "--message", "Planned.", "--now", now)
         #expect(new.status == 0, "\(new.stderr)")
         let mid = new.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try site.herald("maintenance", "update", mid, "--status", "in_progress", "--message", "Started.", "--now", now).status == 0)
@@ -89,7 +93,8 @@ struct RecordOrderTests {
 
     @Test func atKeepsMillisecondsIntoTheFileAndTheAPI() throws {
         let site = try TemporarySite()
-        let result = try site.herald("incident", "update", id, "--status", "identified", "--message", "Found it.", "--at", "2026-11-22T15:10:00.25+01:00", "--now", now)
+        let result = try site.herald(
+            "incident", "update", id, "--status", "identified", "--message", "Found it.", "--at", "2026-11-22T15:10:00.25+01:00", "--now", now)
         #expect(result.status == 0, "\(result.stderr)")
         let name = try #require(site.files(under: "content/incidents/\(id)").first { $0.contains("-identified-") })
         #expect(name.hasPrefix("20261122T141000.250Z-0001-identified-"), "\(name)")
@@ -127,16 +132,19 @@ struct RecordOrderTests {
         #expect(site.files(under: "content/incidents/\(id)").contains { $0.hasPrefix("20261121T160000.000Z-") })
         #expect(site.files(under: "content").count == before.count + 1)
         // Within a minute of clock skew is accepted.
-        #expect(try site.herald("incident", "update", id, "--status", "identified", "--message", "Skew.", "--at", "2026-11-22T14:20:59Z", "--now", now).status == 0)
+        #expect(
+            try site.herald("incident", "update", id, "--status", "identified", "--message", "Skew.", "--at", "2026-11-22T14:20:59Z", "--now", now).status == 0)
         // A maintenance window may lie ahead; its updates may not.
-        let maintenance = try site.herald("maintenance", "new", "--title", "Upgrade", "--component", "api", "--start", "+1d", "--end", "+1d2h", "--message", "Planned.", "--now", now)
+        let maintenance = try site.herald(
+            "maintenance", "new", "--title", "Upgrade", "--component", "api", "--start", "+1d", "--end", "+1d2h", "--message", "Planned.", "--now", now)
         #expect(maintenance.status == 0, "\(maintenance.stderr)")
         let mid = maintenance.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let early = try site.herald("maintenance", "update", mid, "--status", "in_progress", "--message", "Started.", "--at", "+1d", "--now", now)
         #expect(early.status == 1)
         #expect(early.stderr.contains("is in the future"))
 
-        let forced = try site.herald("incident", "update", id, "--status", "monitoring", "--message", "Later.", "--at", "2026-11-22T16:00:00Z", "--force", "--now", now)
+        let forced = try site.herald(
+            "incident", "update", id, "--status", "monitoring", "--message", "Later.", "--at", "2026-11-22T16:00:00Z", "--force", "--now", now)
         #expect(forced.status == 0, "\(forced.stderr)")
         let check = try site.herald("check", "--now", now)
         #expect(check.stdout.contains("warning: event at 2026-11-22T16:00:00Z is in the future (now 2026-11-22T14:20:00Z)"), "\(check.stdout)")
@@ -150,7 +158,8 @@ struct RecordOrderTests {
     /// and sort with new ones by time; a new event after them gets sequence 1.
     @Test func olderEventFilesLoadUnchanged() throws {
         let site = try TemporarySite()
-        try site.write("content/incidents/\(id)/20261122T141000Z-identified-zz01.md", "---\nstatus: identified\nat: 2026-11-22T14:10:00Z\n---\nOld identified.\n")
+        try site.write(
+            "content/incidents/\(id)/20261122T141000Z-identified-zz01.md", "---\nstatus: identified\nat: 2026-11-22T14:10:00Z\n---\nOld identified.\n")
         #expect(try site.herald("incident", "update", id, "--status", "monitoring", "--message", "New monitoring.", "--at", "14:10", "--now", now).status == 0)
         #expect(site.files(under: "content/incidents/\(id)").contains { $0.hasPrefix("20261122T141000.000Z-0001-monitoring-") })
         #expect(try site.herald("build", "--now", now).status == 0)
@@ -174,7 +183,10 @@ struct RecordOrderTests {
         process.arguments = ["sh", "-c", arguments]
         process.currentDirectoryURL = folder
         var env = ProcessInfo.processInfo.environment
-        for (key, value) in ["GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@test", "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@test", "GIT_CONFIG_NOSYSTEM": "1", "HOME": folder.path] {
+        for (key, value) in [
+            "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "t@test", "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "t@test", "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": folder.path
+        ] {
             env[key] = value
         }
         process.environment = env
@@ -193,13 +205,17 @@ struct RecordOrderTests {
     /// the same order (time, then sequence, then file name), as does a fresh clone.
     @Test func twoMachinesMergeWithoutConflictAndAgreeOnTheOrder() throws {
         let start = try TemporarySite()
-        try git("git init -q -b main && git add -A && git commit -q -m start && git clone -q --bare . ../origin-\(start.root.lastPathComponent).git", in: start.root)
+        try git(
+            "git init -q -b main && git add -A && git commit -q -m start && git clone -q --bare . ../origin-\(start.root.lastPathComponent).git", in: start.root
+        )
         let origin = start.root.deletingLastPathComponent().appendingPathComponent("origin-\(start.root.lastPathComponent).git")
         defer { try? FileManager.default.removeItem(at: origin) }
-        let a = try TemporarySite(files: [:]), b = try TemporarySite(files: [:])
+        let a = try TemporarySite(files: [:])
+        let b = try TemporarySite(files: [:])
         try git("git clone -q \(origin.path) m", in: a.root)
         try git("git clone -q \(origin.path) m", in: b.root)
-        let machineA = a.root.appendingPathComponent("m"), machineB = b.root.appendingPathComponent("m")
+        let machineA = a.root.appendingPathComponent("m")
+        let machineB = b.root.appendingPathComponent("m")
         func post(_ machine: URL, _ status: String, _ message: String) throws {
             let result = try HeraldRunner.run(["incident", "update", id, "--status", status, "--message", message, "--now", now], in: machine)
             #expect(result.status == 0, "\(result.stderr)")

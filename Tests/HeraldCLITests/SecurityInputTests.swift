@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Hostile content, configuration and requests (issue #29, docs/security.md "Content,
@@ -16,7 +16,9 @@ struct SecurityInputTests {
     static func postmortemSite(link: String) throws -> TemporarySite {
         let site = try TemporarySite()
         try site.write(incident + "/20261122T150000Z-resolved-cd34.md", "---\nstatus: resolved\nat: 2026-11-22T15:00:00Z\n---\nSearch works again.\n")
-        try site.write("content/postmortems/2026-11-22-search-down.md", """
+        try site.write(
+            "content/postmortems/2026-11-22-search-down.md",
+            """
             ---
             status: published
             published: 2026-11-24
@@ -36,7 +38,7 @@ struct SecurityInputTests {
 
     @Test(arguments: [
         "javascript:alert(1)", "\"JaVaScRiPt:alert(1)\"", "'data:text/html,<script>alert(1)</script>'", "vbscript:msgbox",
-        "file:///etc/passwd", "\"java\\tscript:alert(1)\"", "\"https://ok.test/\\nline\"",
+        "file:///etc/passwd", "\"java\\tscript:alert(1)\"", "\"https://ok.test/\\nline\""
     ])
     func actionItemLinksWithScriptsAreErrors(link: String) throws {
         let site = try Self.postmortemSite(link: link)
@@ -133,8 +135,10 @@ struct SecurityInputTests {
         case "keys":
             try site.write("content/site.yml", TemporarySite.minimalSiteYML + "\n" + Self.aliasKeys)
         default:
-            try site.write("content/people.yml", "- name: Jane Doe\n  aliases: &x [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
-                + (1...60).map { "- name: P\($0)\n  aliases: [*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x]\n" }.joined())
+            try site.write(
+                "content/people.yml",
+                "- name: Jane Doe\n  aliases: &x [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+                    + (1...60).map { "- name: P\($0)\n  aliases: [*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x,*x]\n" }.joined())
         }
         let started = Date()
         let result = try site.herald("check")
@@ -176,7 +180,10 @@ struct SecurityInputTests {
             let result = try site.herald(command)
             #expect(result.status == 1)
             let output = result.stdout + result.stderr
-            #expect(output.contains(Self.incident + "/20261122T143000Z-identified-zz11.md: error: file is 1280053 bytes, over the limit of 1 MiB for a file in content/"), "\(output)")
+            #expect(
+                output.contains(
+                    Self.incident + "/20261122T143000Z-identified-zz11.md: error: file is 1280053 bytes, over the limit of 1 MiB for a file in content/"),
+                "\(output)")
             #expect(output.contains("content/people.yml: error: file is 1260000 bytes, over the limit of 1 MiB"), "\(output)")
         }
     }
@@ -212,7 +219,9 @@ struct SecurityInputTests {
             let result = try HeraldRunner.run(arguments, in: site.root)
             // `incident list` reports content errors and lists what it could read (docs/cli.md).
             #expect(result.status == (arguments == ["incident", "list"] ? 0 : 1), "\(arguments)")
-            #expect((result.stdout + result.stderr).contains("content/site.yml:4: error: stale_after '9223372036854775808s' is out of range"), "\(arguments): \(result.stderr)")
+            #expect(
+                (result.stdout + result.stderr).contains("content/site.yml:4: error: stale_after '9223372036854775808s' is out of range"),
+                "\(arguments): \(result.stderr)")
         }
         try site.write("content/site.yml", TemporarySite.minimalSiteYML.replacingOccurrences(of: "stale_after: 30m", with: "stale_after: 106751991167301d"))
         #expect(try site.herald("check").stdout.contains("stale_after '106751991167301d' is out of range"))
@@ -259,10 +268,15 @@ struct SecurityInputTests {
 
     @Test func updatesFromTheFutureAreWarned() throws {
         let site = try TemporarySite()
-        try site.write(Self.incident + "/20991122T140500Z-identified-zz99.md", "---\nstatus: identified\nat: 2099-11-22T14:05:00Z\n---\nWe found it. Contact help@status.test.\n")
+        try site.write(
+            Self.incident + "/20991122T140500Z-identified-zz99.md",
+            "---\nstatus: identified\nat: 2099-11-22T14:05:00Z\n---\nWe found it. Contact help@status.test.\n")
         let check = try site.herald("check", "--now", "2026-11-22T18:00:00Z")
         // check names the event and its line; the build, which reads only each record's facts, the record.
-        #expect(check.stdout.contains("content/incidents/2026-11-22-search-down/20991122T140500Z-identified-zz99.md:3: warning: event at 2099-11-22T14:05:00Z is in the future (now 2026-11-22T18:00:00Z)"), "\(check.stdout)")
+        #expect(
+            check.stdout.contains(
+                "content/incidents/2026-11-22-search-down/20991122T140500Z-identified-zz99.md:3: warning: event at 2099-11-22T14:05:00Z is in the future (now 2026-11-22T18:00:00Z)"
+            ), "\(check.stdout)")
         #expect(check.stdout.contains("[future]"))
         let build = try site.herald("build", "--now", "2026-11-22T18:00:00Z")
         #expect(build.status == 0)
@@ -277,7 +291,9 @@ struct SecurityInputTests {
 
     @Test func conflictMarkersInABodyAreAnError() throws {
         let site = try TemporarySite()
-        try site.write(Self.event, """
+        try site.write(
+            Self.event,
+            """
             ---
             status: investigating
             at: 2026-11-22T14:05:00Z
@@ -298,7 +314,9 @@ struct SecurityInputTests {
 
     @Test func conflictMarkersInFrontMatterAndSiteYMLAreErrors() throws {
         let site = try TemporarySite()
-        try site.write(Self.incident + "/incident.md", "---\ntitle: Search is unavailable\n<<<<<<< HEAD\nseverity: major\n=======\nseverity: minor\n>>>>>>> theirs\ncomponents: [search]\n---\n")
+        try site.write(
+            Self.incident + "/incident.md",
+            "---\ntitle: Search is unavailable\n<<<<<<< HEAD\nseverity: major\n=======\nseverity: minor\n>>>>>>> theirs\ncomponents: [search]\n---\n")
         try site.write("content/people.yml", "- name: Jane Doe\n=======\n>>>>>>> b\n")
         let result = try site.herald("check")
         #expect(result.stdout.contains(Self.incident + "/incident.md:3: error: unresolved git merge conflict"), "\(result.stdout)")
@@ -362,7 +380,8 @@ struct SecurityInputTests {
 
     @Test func listAndShowPrintNoTerminalEscapes() throws {
         let site = try TemporarySite()
-        try site.write(Self.incident + "/incident.md", "---\ntitle: \"Search \\e[2J\\e]0;owned\\a is down \\x9b31m\"\nseverity: major\ncomponents: [search]\n---\n")
+        try site.write(
+            Self.incident + "/incident.md", "---\ntitle: \"Search \\e[2J\\e]0;owned\\a is down \\x9b31m\"\nseverity: major\ncomponents: [search]\n---\n")
         try site.write(Self.event, "---\nstatus: investigating\nat: 2026-11-22T14:05:00Z\nby: \"\\e[31mJane\"\n---\nSearch \u{1B}[5mfails\u{1B}[0m.\n")
         let list = try site.herald("incident", "list", "--now", "2026-11-22T14:10:00Z")
         let show = try site.herald("incident", "show", "2026-11-22-search-down", "--now", "2026-11-22T14:10:00Z")

@@ -4,7 +4,7 @@ import Testing
 @testable import HeraldCore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The output folder and the build state attacked as an adversary would (issue #29 points 1, 6, 7
@@ -221,7 +221,10 @@ struct SecurityOutputTests {
             ("cut in half", { bytes in bytes.removeLast(bytes.count / 2) }),
             ("last byte gone", { bytes in bytes.removeLast() }),
             ("empty", { bytes in bytes.removeAll() }),
-            ("another version", { bytes in bytes = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "herald-manifest 4", with: "herald-manifest 9").utf8) }),
+            (
+                "another version",
+                { bytes in bytes = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "herald-manifest 4", with: "herald-manifest 9").utf8) }
+            )
         ]
         for (name, damage) in damages {
             let url = site.root.appendingPathComponent(manifest())
@@ -245,7 +248,9 @@ struct SecurityOutputTests {
         for i in 0..<6 {
             let id = "2026-11-1\(i)-outage-\(i)"
             try site.write("content/incidents/\(id)/incident.md", "---\ntitle: Outage \(i)\nseverity: minor\ncomponents: [api]\n---\n")
-            try site.write("content/incidents/\(id)/2026111\(i)T100000Z-resolved-a\(i).md", "---\nstatus: resolved\nat: 2026-11-1\(i)T10:00:00Z\n---\nFixed. Contact help@status.test.\n")
+            try site.write(
+                "content/incidents/\(id)/2026111\(i)T100000Z-resolved-a\(i).md",
+                "---\nstatus: resolved\nat: 2026-11-1\(i)T10:00:00Z\n---\nFixed. Contact help@status.test.\n")
         }
         #expect(try site.herald("build", "--now", now, "--out", "reference").status == 0)
         let reference = try snapshot(site, "reference")
@@ -264,7 +269,7 @@ struct SecurityOutputTests {
         damages += [
             ("cut at a third", Array(good.prefix(good.count / 3))), ("last byte gone", Array(good.dropLast())), ("empty", []),
             ("another version", anotherVersion),
-            ("random bytes", (0..<good.count).map { _ in UInt8.random(in: 0...255) }),
+            ("random bytes", (0..<good.count).map { _ in UInt8.random(in: 0...255) })
         ]
         func expectAllSucceed(_ name: String) throws {
             let build = try site.herald("build", "--now", now)
@@ -305,11 +310,11 @@ struct SecurityOutputTests {
         let stale = [
             "\(folder)/.20261122T140000Z-update-ab12.md.\(gone).ab12.tmp",  // its process ended two minutes ago
             "\(folder)/.20261122T140000Z-update-cd34.md.1.cd34.tmp",  // process 1 lives, but two hours ago
-            "content/incidents/.new-2026-11-22-half-made-\(gone)-ef56/incident.md",
+            "content/incidents/.new-2026-11-22-half-made-\(gone)-ef56/incident.md"
         ]
         let kept = [
             "\(folder)/.20261122T150000Z-update-gh78.md.\(getpid()).gh78.tmp",  // being written by a live process
-            "\(folder)/.notes.tmp", "\(folder)/.draft.12.tmp", "content/incidents/.new-ideas/notes.md", "\(folder)/notes.tmp",
+            "\(folder)/.notes.tmp", "\(folder)/.draft.12.tmp", "content/incidents/.new-ideas/notes.md", "\(folder)/notes.tmp"
         ]
         for path in stale + kept { try site.write(path, "half") }
         func age(_ path: String, _ seconds: Double) {
@@ -375,7 +380,9 @@ struct SecurityOutputTests {
         let result = try HeraldRunner.runCapturing(["/usr/bin/unshare", "-rm", "sh", "-c", script], in: site.root)
         let said = result.stdout + result.stderr
         #expect(result.status == 0, "\(said)")
-        #expect(result.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("status") } == ["status 1", "status 1", "status 1", "status 1", "status 0"], "\(said)")
+        #expect(
+            result.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("status") } == ["status 1", "status 1", "status 1", "status 1", "status 0"],
+            "\(said)")
         #expect(!said.contains("NSCocoaErrorDomain") && !said.contains("Error Domain"), "\(said)")
         let errors = result.stderr.components(separatedBy: "\n").filter { !$0.isEmpty && !$0.hasPrefix("note: ") }
         #expect(errors.count == 4, "\(said)")
@@ -395,7 +402,8 @@ extension HeraldRunner {
         process.executableURL = URL(fileURLWithPath: arguments[0])
         process.arguments = Array(arguments.dropFirst())
         process.currentDirectoryURL = directory
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// `herald serve` with a real HTTP client: serves the site, reloads on change, survives bad content.
@@ -74,7 +74,9 @@ struct ServeCommandTests {
         let version = first["version"] as? Int ?? -1
 
         // A new update appears after a rebuild.
-        try site.write("content/incidents/2026-11-22-search-down/20261122T143000Z-identified-zz11.md", "---\nstatus: identified\nat: 2026-11-22T14:30:00Z\n---\nWe found a broken index.\n")
+        try site.write(
+            "content/incidents/2026-11-22-search-down/20261122T143000Z-identified-zz11.md",
+            "---\nstatus: identified\nat: 2026-11-22T14:30:00Z\n---\nWe found a broken index.\n")
         let rebuilt = try await server.waitFor { ($0["version"] as? Int ?? 0) > version }
         #expect((rebuilt["errors"] as? [String])?.isEmpty == true)
         #expect(try await server.get("/incidents/2026-11-22-search-down/").1.contains("We found a broken index."))
@@ -107,8 +109,10 @@ struct ServeCommandTests {
         #expect(try get("/", "localhost:\(server.port)") == 200)
         #expect(try get("/index.html", host) == 200)
         #expect(try get("/incidents/2026-11-22-search-down", host) == 301)
-        for hostile in ["/index.html%00.txt", "/../secret.txt", "/%2e%2e/%2e%2e/secret.txt", "/..%2fsecret.txt",
-                        "/.herald-output", "/assets/%2e%2e/index.html", "/a%0d%0aSet-Cookie:x", "/%ff%fe"] {
+        for hostile in [
+            "/index.html%00.txt", "/../secret.txt", "/%2e%2e/%2e%2e/secret.txt", "/..%2fsecret.txt",
+            "/.herald-output", "/assets/%2e%2e/index.html", "/a%0d%0aSet-Cookie:x", "/%ff%fe"
+        ] {
             let code = try get(hostile, host)
             #expect(code == 400 || code == 404, "\(hostile) answered \(code)")
         }

@@ -34,8 +34,10 @@ struct StaticFilesTests {
         #expect(lookup("/missing") == .notFound)
     }
 
-    @Test(arguments: ["/leak.txt", "/outside/secret.txt", "/../secret.txt", "/%2e%2e/secret.txt", "/index.html%00.txt",
-                      "/.herald-output", "/incidents/..%2F..%2Fsecret.txt", "/a\\b", "relative", "/%zz", "/x%0a"])
+    @Test(arguments: [
+        "/leak.txt", "/outside/secret.txt", "/../secret.txt", "/%2e%2e/secret.txt", "/index.html%00.txt",
+        "/.herald-output", "/incidents/..%2F..%2Fsecret.txt", "/a\\b", "relative", "/%zz", "/x%0a"
+    ])
     func refusesWhatIsNotAPageOfTheSite(path: String) {
         #expect(lookup(path) == .refused || lookup(path) == .notFound, "\(path)")
     }

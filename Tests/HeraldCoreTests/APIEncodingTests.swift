@@ -39,12 +39,15 @@ import Testing
         let open = Incident(
             id: "2026-11-22-tricky", title: tricky, severity: .major, components: ["api", "web"], impactStarted: nil, upstream: true,
             roles: [], summary: tricky, events: [update, A.update("identified", "2026-11-22T14:20:00Z", ["api": .partialOutage])])
-        let resolved = A.incident("2026-11-20-done", severity: .minor, components: ["search"], events: [
-            A.update("investigating", "2026-11-20T10:00:00Z"), A.update("monitoring", "2026-11-20T10:30:00Z"),
-            A.update("resolved", "2026-11-20T11:00:00Z"),
-        ])
+        let resolved = A.incident(
+            "2026-11-20-done", severity: .minor, components: ["search"],
+            events: [
+                A.update("investigating", "2026-11-20T10:00:00Z"), A.update("monitoring", "2026-11-20T10:30:00Z"),
+                A.update("resolved", "2026-11-20T11:00:00Z")
+            ])
         func maintenance(_ id: String, _ start: String, _ end: String, events: [Event] = []) -> Maintenance {
-            Maintenance(id: id, title: id + " \"window\"", components: ["web"], scheduledStart: A.t(start), scheduledEnd: A.t(end), summary: tricky, events: events)
+            Maintenance(
+                id: id, title: id + " \"window\"", components: ["web"], scheduledStart: A.t(start), scheduledEnd: A.t(end), summary: tricky, events: events)
         }
         var settings = A.settings
         settings.components[0].description = "The \"public\" API\n"
@@ -53,7 +56,7 @@ import Testing
             maintenances: [
                 maintenance("2026-11-01-past", "2026-11-01T01:00:00Z", "2026-11-01T02:00:00Z"),
                 maintenance("2026-11-22-now", "2026-11-22T14:30:00Z", "2026-11-22T16:00:00Z", events: [A.update("in_progress", "2026-11-22T14:30:00Z")]),
-                maintenance("2026-11-30-later", "2026-11-30T01:00:00Z", "2026-11-30T02:00:00Z"),
+                maintenance("2026-11-30-later", "2026-11-30T01:00:00Z", "2026-11-30T02:00:00Z")
             ],
             postmortems: [])
         let model = SiteAssembler().assemble(content, now: A.t("2026-11-22T15:00:00Z"))

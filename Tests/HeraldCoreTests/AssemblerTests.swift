@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HeraldCore
 
 @Suite struct AssemblerTests {
@@ -7,7 +8,7 @@ import Testing
         components: [
             Component(id: "api", name: "API", group: "Core", description: nil, position: 1),
             Component(id: "search", name: "Search", group: "Core", description: nil, position: 2),
-            Component(id: "web", name: "Web", group: nil, description: nil, position: 3),
+            Component(id: "web", name: "Web", group: nil, description: nil, position: 3)
         ],
         groups: [ComponentGroup(name: "Core", componentIDs: ["api", "search"])], roles: ["incident-lead"],
         messages: [:], check: CheckSettings())
@@ -34,11 +35,13 @@ import Testing
     @Test(arguments: [
         (Severity.critical, ComponentStatus.majorOutage, "major"),
         (.major, .partialOutage, "minor"),
-        (.minor, .degradedPerformance, "minor"),
+        (.minor, .degradedPerformance, "minor")
     ])
     func severityDefaultsWhileOpen(severity: Severity, expected: ComponentStatus, indicator: String) {
         let model = SiteAssembler().assemble(
-            Self.content(incidents: [Self.incident("2026-11-22-a", severity: severity, components: ["api"], events: [Self.update("investigating", "2026-11-22T14:00:00Z")])]),
+            Self.content(incidents: [
+                Self.incident("2026-11-22-a", severity: severity, components: ["api"], events: [Self.update("investigating", "2026-11-22T14:00:00Z")])
+            ]),
             now: Self.t("2026-11-22T15:00:00Z"))
         #expect(model.componentStatus["api"] == expected)
         #expect(model.componentStatus["search"] == .operational)
@@ -47,10 +50,12 @@ import Testing
     }
 
     @Test func updateOverridesDefaultAndWorstOfOpenIncidentsWins() {
-        let a = Self.incident("2026-11-22-a", severity: .minor, components: ["api"], events: [
-            Self.update("investigating", "2026-11-22T14:00:00Z", ["api": .majorOutage]),
-            Self.update("identified", "2026-11-22T14:10:00Z", ["api": .partialOutage]),
-        ])
+        let a = Self.incident(
+            "2026-11-22-a", severity: .minor, components: ["api"],
+            events: [
+                Self.update("investigating", "2026-11-22T14:00:00Z", ["api": .majorOutage]),
+                Self.update("identified", "2026-11-22T14:10:00Z", ["api": .partialOutage])
+            ])
         let b = Self.incident("2026-11-22-b", severity: .minor, components: ["api", "search"], events: [Self.update("investigating", "2026-11-22T14:05:00Z")])
         let model = SiteAssembler().assemble(Self.content(incidents: [a, b]), now: Self.t("2026-11-22T15:00:00Z"))
         #expect(model.componentStatus["api"] == .partialOutage)
@@ -60,10 +65,12 @@ import Testing
     }
 
     @Test func resolvedReturnsEverythingToOperational() {
-        let a = Self.incident("2026-11-22-a", severity: .critical, components: ["api"], events: [
-            Self.update("investigating", "2026-11-22T14:00:00Z", ["search": .majorOutage]),
-            Self.update("resolved", "2026-11-22T14:30:00Z"),
-        ])
+        let a = Self.incident(
+            "2026-11-22-a", severity: .critical, components: ["api"],
+            events: [
+                Self.update("investigating", "2026-11-22T14:00:00Z", ["search": .majorOutage]),
+                Self.update("resolved", "2026-11-22T14:30:00Z")
+            ])
         let model = SiteAssembler().assemble(Self.content(incidents: [a]), now: Self.t("2026-11-22T15:00:00Z"))
         #expect(model.componentStatus.values.allSatisfy { $0 == .operational })
         #expect(model.overall == OverallStatus(indicator: "none", description: "All Systems Operational"))
@@ -72,11 +79,13 @@ import Testing
     }
 
     @Test func laterUpdateReopens() {
-        let a = Self.incident("2026-11-22-a", severity: .major, components: ["api"], events: [
-            Self.update("investigating", "2026-11-22T14:00:00Z"),
-            Self.update("resolved", "2026-11-22T14:30:00Z"),
-            Self.update("investigating", "2026-11-22T14:40:00Z"),
-        ])
+        let a = Self.incident(
+            "2026-11-22-a", severity: .major, components: ["api"],
+            events: [
+                Self.update("investigating", "2026-11-22T14:00:00Z"),
+                Self.update("resolved", "2026-11-22T14:30:00Z"),
+                Self.update("investigating", "2026-11-22T14:40:00Z")
+            ])
         let state = SiteAssembler().assemble(Self.content(incidents: [a]), now: Self.t("2026-11-22T15:00:00Z")).incidents[0]
         #expect(state.isOpen)
         #expect(state.reopened)
@@ -84,11 +93,13 @@ import Testing
     }
 
     @Test func aComponentAnUpdateSetStaysSoUntilAnotherUpdateChangesIt() {
-        let a = Self.incident("2026-11-22-a", severity: .major, components: ["api"], events: [
-            Self.update("investigating", "2026-11-22T14:00:00Z"),
-            Self.update("identified", "2026-11-22T14:10:00Z", ["api": .operational, "web": .degradedPerformance]),
-            Self.update("monitoring", "2026-11-22T14:20:00Z"),
-        ])
+        let a = Self.incident(
+            "2026-11-22-a", severity: .major, components: ["api"],
+            events: [
+                Self.update("investigating", "2026-11-22T14:00:00Z"),
+                Self.update("identified", "2026-11-22T14:10:00Z", ["api": .operational, "web": .degradedPerformance]),
+                Self.update("monitoring", "2026-11-22T14:20:00Z")
+            ])
         let model = SiteAssembler().assemble(Self.content(incidents: [a]), now: Self.t("2026-11-22T15:00:00Z"))
         #expect(model.componentStatus["api"] == .operational)
         #expect(model.componentStatus["web"] == .degradedPerformance)
@@ -96,24 +107,28 @@ import Testing
     }
 
     @Test func aReopenedIncidentStartsAgainFromTheDefaults() {
-        let a = Self.incident("2026-11-22-a", severity: .critical, components: ["api"], events: [
-            Self.update("investigating", "2026-11-22T14:00:00Z", ["api": .degradedPerformance, "web": .partialOutage]),
-            Self.update("resolved", "2026-11-22T14:30:00Z"),
-            Self.update("investigating", "2026-11-22T14:40:00Z"),
-        ])
+        let a = Self.incident(
+            "2026-11-22-a", severity: .critical, components: ["api"],
+            events: [
+                Self.update("investigating", "2026-11-22T14:00:00Z", ["api": .degradedPerformance, "web": .partialOutage]),
+                Self.update("resolved", "2026-11-22T14:30:00Z"),
+                Self.update("investigating", "2026-11-22T14:40:00Z")
+            ])
         let model = SiteAssembler().assemble(Self.content(incidents: [a]), now: Self.t("2026-11-22T15:00:00Z"))
         #expect(model.componentStatus["api"] == .majorOutage)
         #expect(model.componentStatus["web"] == .operational)
     }
 
     static func maintenance(events: [Event]) -> Maintenance {
-        Maintenance(id: "2026-11-22-db", title: "DB", components: ["api"], scheduledStart: t("2026-11-22T14:00:00Z"), scheduledEnd: t("2026-11-22T16:00:00Z"), summary: "", events: events)
+        Maintenance(
+            id: "2026-11-22-db", title: "DB", components: ["api"], scheduledStart: t("2026-11-22T14:00:00Z"), scheduledEnd: t("2026-11-22T16:00:00Z"),
+            summary: "", events: events)
     }
 
     @Test(arguments: [
         ("2026-11-22T13:00:00Z", MaintenanceStatus.scheduled, ComponentStatus.operational, "none"),
         ("2026-11-22T15:00:00Z", .inProgress, .underMaintenance, "maintenance"),
-        ("2026-11-22T17:00:00Z", .completed, .operational, "none"),
+        ("2026-11-22T17:00:00Z", .completed, .operational, "none")
     ])
     func maintenanceFollowsTheClockWithoutUpdates(now: String, status: MaintenanceStatus, component: ComponentStatus, indicator: String) {
         let model = SiteAssembler().assemble(Self.content(incidents: [], maintenances: [Self.maintenance(events: [])]), now: Self.t(now))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HeraldCore
 
 /// The blame lint on a labelled corpus (Tests/Fixtures/blame/corpus.tsv): half sentences that
@@ -27,7 +28,9 @@ import Testing
 
     @Test func precisionAndRecall() {
         let rules = BlameRules(people: [])
-        var truePositives = 0, falsePositives = 0, falseNegatives = 0
+        var truePositives = 0
+        var falsePositives = 0
+        var falseNegatives = 0
         var wrong: [String] = []
         for entry in Self.corpus {
             // Code spans are hidden from the lint, as `herald check` does (Markdown.prose).
@@ -35,8 +38,12 @@ import Testing
             let flagged = !rules.findings(in: text).isEmpty
             switch (entry.blame, flagged) {
             case (true, true): truePositives += 1
-            case (false, true): falsePositives += 1; wrong.append("false alarm: \(entry.sentence)")
-            case (true, false): falseNegatives += 1; wrong.append("missed: \(entry.sentence)")
+            case (false, true):
+                falsePositives += 1
+                wrong.append("false alarm: \(entry.sentence)")
+            case (true, false):
+                falseNegatives += 1
+                wrong.append("missed: \(entry.sentence)")
             default: break
             }
         }

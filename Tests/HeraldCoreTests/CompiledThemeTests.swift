@@ -18,7 +18,8 @@ import Testing
         let interpreted = reference.render(name, view)
         let compiled = theme.render(name, view)
         if compiled == interpreted { return nil }
-        let a = Array(interpreted.utf8), b = Array(compiled.utf8)
+        let a = Array(interpreted.utf8)
+        let b = Array(compiled.utf8)
         let at = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
         func around(_ bytes: [UInt8]) -> String { String(decoding: bytes[max(0, at - 80)..<min(bytes.count, at + 80)], as: UTF8.self) }
         return "\(name): differs at byte \(at)\n swift-mustache: …\(around(a))…\n compiled:       …\(around(b))…"
@@ -37,7 +38,7 @@ import Testing
                 difference(theme, reference, "history", random.makeHistoryPageView()),
                 difference(theme, reference, "not-found", random.makeNotFoundPageView()),
                 difference(theme, reference, "postmortems", random.makePostmortemIndexView()),
-                difference(theme, reference, "postmortem", random.makePostmortemPageView()),
+                difference(theme, reference, "postmortem", random.makePostmortemPageView())
             ]
             pages += results.count
             problems += results.compactMap { $0 }
@@ -51,7 +52,7 @@ import Testing
         #expect(theme.compiledPages == Set(CompiledTheme.uses.keys))
         #expect(theme.mustachePartials.isEmpty)
         let reference = try Theme.load(overrides: nil, layout: nil, interpreted: true)
-        let (pages, problems) = Self.differences(theme, reference, seed: 20261124)
+        let (pages, problems) = Self.differences(theme, reference, seed: 20_261_124)
         #expect(pages == Self.rounds * 7)
         #expect(problems.isEmpty, "\(problems.prefix(5).joined(separator: "\n\n"))")
     }
@@ -64,12 +65,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         // Names the page views answer outward (title of a postmortem page, incident.title…),
         // sections, an inverted section, a dotted name and a partial of its own.
-        try Data("""
+        try Data(
+            """
             <header data-t="{{page.title}}">{{#page}}<a href="{{root}}">{{siteTitle}}</a>{{#isStatus}} (status){{/isStatus}}{{/page}}
             {{title}}|{{incident.title}}|{{#maintenance}}{{title}}{{/maintenance}}{{^page.support}}no support{{/page.support}}
             {{> brand}}</header>
 
-            """.utf8).write(to: folder.appendingPathComponent("header.mustache"))
+            """.utf8
+        ).write(to: folder.appendingPathComponent("header.mustache"))
         try Data("<b>{{page.siteTitle}}</b>\n".utf8).write(to: folder.appendingPathComponent("brand.mustache"))
         try Data("<footer>{{#page}}{{support}}{{/page}} {{heading}}</footer>\n".utf8).write(to: folder.appendingPathComponent("footer.mustache"))
         let theme = try Theme.load(overrides: folder, layout: nil)

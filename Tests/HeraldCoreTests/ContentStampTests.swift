@@ -118,18 +118,20 @@ final class ContentStampTests {
         try FileManager.default.createDirectory(atPath: "\(path)/folder.md", withIntermediateDirectories: false)
         let read = RecordFolder.read(record, in: folder.descriptor, reference: settled())
         #expect(read.listed)
-        #expect(read.markdown.map(\.name) == [
-            "20261122T140500Z-investigating-ab12.md", "20261122T141000Z-note-cd34.md", "20261122T141500Z-identified-ef56.md",
-            "folder.md", "incident.md",
-        ])
+        #expect(
+            read.markdown.map(\.name) == [
+                "20261122T140500Z-investigating-ab12.md", "20261122T141000Z-note-cd34.md", "20261122T141500Z-identified-ef56.md",
+                "folder.md", "incident.md"
+            ])
         #expect(read.file("incident.md")?.bytes == Array("---\ntitle: Search\n---\n".utf8))
         #expect(read.file("20261122T141500Z-identified-ef56.md")?.bytes == Array("---\nstatus: identified\n---\nLinked.\n".utf8))
         #expect(read.file("folder.md").map { $0.bytes == nil } == true)
         let stamp = try #require(read.stamp)
-        #expect(String(decoding: stamp.names, as: UTF8.self).split(separator: "\0") == [
-            ".draft.md", "20261122T140500Z-investigating-ab12.md", "20261122T141000Z-note-cd34.md",
-            "20261122T141500Z-identified-ef56.md", "folder.md", "incident.md", "notes.txt",
-        ])
+        #expect(
+            String(decoding: stamp.names, as: UTF8.self).split(separator: "\0") == [
+                ".draft.md", "20261122T140500Z-investigating-ab12.md", "20261122T141000Z-note-cd34.md",
+                "20261122T141500Z-identified-ef56.md", "folder.md", "incident.md", "notes.txt"
+            ])
         #expect(quick(stamp.names) == stamp.value)
         // Editing the file a link points to changes the stamp, as editing any entry does.
         Thread.sleep(forTimeInterval: 0.03)

@@ -1,5 +1,6 @@
 import Mustache
 import Testing
+
 @testable import HeraldCore
 
 /// The built-in theme escapes with Herald's byte-level escaper; it must write exactly what
@@ -47,8 +48,10 @@ import Testing
     }
 
     @Test func sameAsEscapingScalarByScalar() {
-        let pieces = ["a", "<p>", ">", "&", "\"", "'", "é", "🙂", "e\u{301}", "&amp;", " ", "\n", "\t", "\r", "\u{0}", "\u{1}",
-                      "\u{1F}", "\u{7F}", "\u{85}", "\u{D7FF}", "\u{E000}", "\u{FFFD}", "\u{FFFE}", "\u{FFFF}", "\u{10000}", "\u{EFBF}", "ï¿"]
+        let pieces = [
+            "a", "<p>", ">", "&", "\"", "'", "é", "🙂", "e\u{301}", "&amp;", " ", "\n", "\t", "\r", "\u{0}", "\u{1}",
+            "\u{1F}", "\u{7F}", "\u{85}", "\u{D7FF}", "\u{E000}", "\u{FFFD}", "\u{FFFE}", "\u{FFFF}", "\u{10000}", "\u{EFBF}", "ï¿"
+        ]
         var seed: UInt64 = 11
         for _ in 0..<2000 {
             var text = ""

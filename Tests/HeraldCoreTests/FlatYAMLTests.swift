@@ -1,5 +1,6 @@
 import Testing
 import Yams
+
 @testable import HeraldCore
 
 /// The fast front-matter reader must agree with the full YAML parser whenever it answers at all.
@@ -99,7 +100,7 @@ import Yams
         "list:  \n  - x",
         "list: # c\n  - x",
         "list:\r\n  - x\r\n",
-        "a:\n  - x\nb:\n  - y\n  - k: v\n    j: w\nc: z",
+        "a:\n  - x\nb:\n  - y\n  - k: v\n    j: w\nc: z"
     ]
 
     /// Random front matter built from the pieces that trip readers up; the fast reader must agree
@@ -111,7 +112,7 @@ import Yams
             "plain", "'q''uote'", "\"dq\\\"x\"", "[a, b]", "{a: b, c: d}", "[ 'x, y' , \"z\" ]", "-1", "- x", "#c", "a # c",
             "a#b", "\u{E9} \u{FC}", "a: b", "\"\"", "''", "[]", "{ }", "x\t", "@h", "~", "true", "[a, [b]]", "{a: [b]}",
             "'unclosed", "\"\\q\"", "x:", "[a,]", "{a}", "&x y", "*x", "!tag x", "|", ">", "%x", "`x`", "x  ", "[a, b] #c", "[a] b",
-            "", "", "",
+            "", "", ""
         ]
         var random = Seeded(42)
         func next(_ n: Int) -> Int { random.next(n) }
@@ -123,7 +124,10 @@ import Yams
                 case 0: lines.append("# comment")
                 case 1: lines.append("")
                 case 2:
-                    let items = ["  - item", "  - k: v", "    k: v", "    j: 'w'", "  - [a, b]", "  -", "   - x", "    - y", "  - k:", "      deep: x", "  - a: b: c", "\t- x", "  - x # c"]
+                    let items = [
+                        "  - item", "  - k: v", "    k: v", "    j: 'w'", "  - [a, b]", "  -", "   - x", "    - y", "  - k:", "      deep: x", "  - a: b: c",
+                        "\t- x", "  - x # c"
+                    ]
                     lines.append(items[next(items.count)])
                 default: lines.append(keys[next(keys.count)] + separators[next(separators.count)] + values[next(values.count)])
                 }
@@ -143,7 +147,7 @@ import Yams
         let items = [
             "  - plain", "  - at: 2026-11-22T14:05:00Z", "    text: Deployed.", "    milestone: impact-started", "    text: 'It''s: fine'",
             "    link: https://example.com/a?b=c#d", "  - [a, b]", "  - {k: v}", "  - k:", "    j:", "    j: w # c", "  - \"q\"",
-            "  -", "   - x", "    - y", "      deep: x", "  - a: b: c", "\t- x", "  - x # c", "  -  two", "   ", "    k2: v2",
+            "  -", "   - x", "    - y", "      deep: x", "  - a: b: c", "\t- x", "  - x # c", "  -  two", "   ", "    k2: v2"
         ]
         var random = Seeded(7)
         func next(_ n: Int) -> Int { random.next(n) }
@@ -183,7 +187,7 @@ import Yams
     @Test func declinesWhatItDoesNotFullyUnderstand() {
         for yaml in [
             "components:\n- api", "components:\n    - api", "list:\n  - a:\n      b: c", "list:\n  - a: 1\n    a: 2",
-            "title: |\n  block", "title: &a x", "title: a: b", "title: x\ntitle: y", "k: {a: [1, 2]}",
+            "title: |\n  block", "title: &a x", "title: a: b", "title: x\ntitle: y", "k: {a: [1, 2]}"
         ] {
             #expect(FlatYAML.parse(yaml) == nil, "\(yaml)")
         }

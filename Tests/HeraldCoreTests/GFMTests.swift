@@ -51,7 +51,10 @@ func specExamples() throws -> [SpecExample] {
         var html: [String] = []
         var inHTML = false
         while let next = lines.popFirst(), next != fence {
-            if next == "." && !inHTML { inHTML = true; continue }
+            if next == "." && !inHTML {
+                inHTML = true
+                continue
+            }
             if inHTML { html.append(next) } else { markdown.append(next) }
         }
         let source = markdown.map { $0 + "\n" }.joined().replacingOccurrences(of: "→", with: "\t")
@@ -112,7 +115,8 @@ func specExamples() throws -> [SpecExample] {
         #expect(html == expected)
         if html != expected {
             // Show where they part.
-            let a = Array(html), b = Array(expected)
+            let a = Array(html)
+            let b = Array(expected)
             var index = 0
             while index < min(a.count, b.count), a[index] == b[index] { index += 1 }
             let from = max(0, index - 80)
@@ -143,7 +147,7 @@ func specExamples() throws -> [SpecExample] {
         "| f\\|oo |\n| ------ |\n",
         "Table: | a | b |\n| - | - |\n| 1 | 2 |\n\nafter\n",
         "# ~~Title~~ www.title.test\n\n| h |\n|:-:|\n| `code ~~x~~` |\n| ~~y~~ |\n",
-        "user@mail.example.com/path, x@y, a@b.c., name+tag@sub.example.org!\n",
+        "user@mail.example.com/path, x@y, a@b.c., name+tag@sub.example.org!\n"
     ])
     func handWrittenAgreeWithCmarkGFM(_ markdown: String) throws {
         #expect(normalisedHTML(Markdown.html(markdown)) == normalisedHTML(try Self.cmarkGFM(markdown)), "\(markdown)")
@@ -154,7 +158,8 @@ func specExamples() throws -> [SpecExample] {
     @Test func tablesAreAccessibleAndScroll() {
         let html = Markdown.html("| Time | Event |\n|:--|--:|\n| 10:00 | *Deploy* |\n")
         #expect(html.contains("<div class=\"table-wrap\" role=\"region\" aria-label=\"Table\" tabindex=\"0\">"))
-        #expect(html.contains("<thead>\n<tr>\n<th scope=\"col\" style=\"text-align: left\">Time</th>\n<th scope=\"col\" style=\"text-align: right\">Event</th>"))
+        #expect(
+            html.contains("<thead>\n<tr>\n<th scope=\"col\" style=\"text-align: left\">Time</th>\n<th scope=\"col\" style=\"text-align: right\">Event</th>"))
         #expect(html.contains("<td style=\"text-align: right\"><em>Deploy</em></td>"))
         #expect(!html.contains("align="))
         #expect(!html.contains("|"))
@@ -170,7 +175,9 @@ func specExamples() throws -> [SpecExample] {
     }
 
     @Test func safeModeHoldsInsideExtensions() {
-        let html = Markdown.html("| a | b |\n|---|---|\n| [x](javascript:alert(1)) | <script>alert(1)</script> |\n| ![i](data:text/html;base64,xx) | <img src=x onerror=alert(1)> |\n\n- [ ] [y](vbscript:msgbox) ~~[z](javascript:z)~~\n")
+        let html = Markdown.html(
+            "| a | b |\n|---|---|\n| [x](javascript:alert(1)) | <script>alert(1)</script> |\n| ![i](data:text/html;base64,xx) | <img src=x onerror=alert(1)> |\n\n- [ ] [y](vbscript:msgbox) ~~[z](javascript:z)~~\n"
+        )
         #expect(!html.contains("javascript:"))
         #expect(!html.contains("vbscript:"))
         #expect(!html.contains("data:text/html"))
@@ -229,11 +236,12 @@ func specExamples() throws -> [SpecExample] {
 
     @Test func linksWithLines() {
         let links = Markdown.links("Text\n\n![pods](img/pods.png)\n\n| a |\n|---|\n| [log](files/x.txt) |\n\nsee https://x.test\n")
-        #expect(links == [
-            MarkdownLink(url: "img/pods.png", isImage: true, line: 3),
-            MarkdownLink(url: "files/x.txt", isImage: false, line: 7),
-            MarkdownLink(url: "https://x.test", isImage: false, isAutolink: true, line: 9),
-        ])
+        #expect(
+            links == [
+                MarkdownLink(url: "img/pods.png", isImage: true, line: 3),
+                MarkdownLink(url: "files/x.txt", isImage: false, line: 7),
+                MarkdownLink(url: "https://x.test", isImage: false, isAutolink: true, line: 9)
+            ])
     }
 
     @Test func headingRepeatingTheTitleIsLeftOut() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HeraldCore
 
 /// The rules behind SecurityInputTests, case by case (docs/security.md).
@@ -20,8 +21,10 @@ import Testing
         for good in ["https://x.test/a?b=c#d", "http://x.test", "mailto:help@x.test", "/about/", "#top", "notes.html", "//x.test/", "https://bücher.test/ü"] {
             #expect(InputRules.linkProblem(good) == nil, "\(good)")
         }
-        for bad in ["javascript:alert(1)", "JAVASCRIPT:x", "data:text/html,x", "vbscript:x", "file:///etc", "ftp://x.test", "https:x.test",
-                    "https:///x", "java\tscript:x", " https://x.test", "https://x.test/\u{202E}", "https://x.test/\u{00A0}", "x\"onmouseover=", ""] {
+        for bad in [
+            "javascript:alert(1)", "JAVASCRIPT:x", "data:text/html,x", "vbscript:x", "file:///etc", "ftp://x.test", "https:x.test",
+            "https:///x", "java\tscript:x", " https://x.test", "https://x.test/\u{202E}", "https://x.test/\u{00A0}", "x\"onmouseover=", ""
+        ] {
             #expect(InputRules.linkProblem(bad) != nil, "\(bad)")
         }
     }
@@ -55,7 +58,10 @@ import Testing
 
     @Test func yamlGuard() {
         #expect(YAMLGuard.check("a: &a [1, 2]\nb: *a\nc: *a\n") == nil)
-        #expect(YAMLGuard.check("a: &a [" + Array(repeating: "x", count: 200).joined(separator: ",") + "]\nb: [" + Array(repeating: "*a", count: 60).joined(separator: ",") + "]\n")?.line == 2)
+        #expect(
+            YAMLGuard.check(
+                "a: &a [" + Array(repeating: "x", count: 200).joined(separator: ",") + "]\nb: [" + Array(repeating: "*a", count: 60).joined(separator: ",")
+                    + "]\n")?.line == 2)
         #expect(YAMLGuard.check(String(repeating: "- ", count: 100) + "x\n")?.message.contains("nested") == true)
         #expect(YAMLGuard.check("a: [unclosed\n") == nil)  // syntax errors are Yams's to word
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HeraldCore
 
 @Suite struct LeakScannerTests {
@@ -7,7 +8,7 @@ import Testing
             Person(name: "Jane Doe", aliases: ["@jane", "jane@corp.test", "Jane"], line: 1),
             Person(name: "Søren Ås", aliases: ["O'Neil"], line: 3),
             Person(name: "May Lin", aliases: ["May", "Jan"], line: 5),
-            Person(name: "Ada Public", aliases: [], isPublic: true, line: 7),
+            Person(name: "Ada Public", aliases: [], isPublic: true, line: 7)
         ],
         support: "help@corp.test")
 
@@ -18,7 +19,7 @@ import Testing
     @Test(arguments: [
         "Hello Jane Doe.", "ping @JANE now", "mail JANE@corp.TEST", "by Jane", "Søren Ås said", "O&#39;Neil", "href=\"mailto:jane%40corp.test\"",
         "line1\nJane yes", "JANE DOE", "Soren As", "S&#248;ren &Aring;s", "Jane&nbsp;Doe", "Ja\u{200B}ne", "May said so", "Jan and John",
-        "Jane’s laptop", "“Jane”", "Jane—", "Søren\u{00A0}Ås",
+        "Jane’s laptop", "“Jane”", "Jane—", "Søren\u{00A0}Ås"
     ])
     func findsNamesInEveryForm(text: String) {
         #expect(!leaks(text).isEmpty, "\(text)")
@@ -31,7 +32,7 @@ import Testing
 
     @Test(arguments: [
         "Janet was here", "mary-jane", "Søren Åsa", "contact help@corp.test", "janedoe", "04 Jan 2022 10:00", "Tue, 04 Jan 2022",
-        "History: May 2023", "22 May 2026", "Ada Public reported it", "may cause", "january",
+        "History: May 2023", "22 May 2026", "Ada Public reported it", "may cause", "january"
     ])
     func leavesOtherWordsAlone(text: String) {
         #expect(leaks(text).isEmpty, "\(text)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import HeraldCore
 
 /// The lints the posting commands run before writing (`Linter.messageWarnings`): the same
@@ -11,7 +12,7 @@ import Testing
     @Test(arguments: [
         "Fixed this morning.", "Back this afternoon", "Done this evening.", "Tonight we deploy.", "Broken last night.",
         "Since yesterday.", "Tomorrow at noon.", "Overnight jobs fail.", "At 10am.", "At 3 p.m. we start.", "At 10:30 PM.",
-        "From 9AM.", "Starts 14:00 CET.", "Since 09:00 PST.", "Around 10 a.m.", "Until 7pm GMT.",
+        "From 9AM.", "Starts 14:00 CET.", "Since 09:00 PST.", "Around 10 a.m.", "Until 7pm GMT."
     ])
     func localTimeIsFound(_ message: String) {
         #expect(Linter.mayMentionLocalTime(message))

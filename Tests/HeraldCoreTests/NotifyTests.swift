@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HeraldCore
 
 /// The parts of `herald notify` that are plain functions; deliveries, payloads and the servers are
@@ -83,7 +84,9 @@ import Testing
     }
 
     @Test func jsonStringsAreEscapedAndParse() throws {
-        let value = JSONValue.object([("text", .string("<!channel> \"quoted\" \\ tab\t line\n é 🚨 \u{1}")), ("n", .number(-3)), ("ok", .bool(true)), ("none", .null)])
+        let value = JSONValue.object([
+            ("text", .string("<!channel> \"quoted\" \\ tab\t line\n é 🚨 \u{1}")), ("n", .number(-3)), ("ok", .bool(true)), ("none", .null)
+        ])
         let parsed = try JSONSerialization.jsonObject(with: Data(value.bytes)) as? [String: Any]
         #expect(parsed?["text"] as? String == "<!channel> \"quoted\" \\ tab\t line\n é 🚨 \u{1}")
         #expect(parsed?["n"] as? Int == -3)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HeraldCore
 
 /// An incident read back from the parse cache must be the incident that was written: its header at
@@ -39,9 +40,10 @@ import Testing
                 }
                 kind = .update(status: status, components: changes)
             }
-            events.append(Event(
-                fileName: "\(n)-event.md", at: at, by: random.bool() ? random.text() : nil, kind: kind, body: random.text(),
-                bodyLine: random.int(1...9)))
+            events.append(
+                Event(
+                    fileName: "\(n)-event.md", at: at, by: random.bool() ? random.text() : nil, kind: kind, body: random.text(),
+                    bodyLine: random.int(1...9)))
         }
         return Incident(
             id: "2026-11-\(index)-incident", title: random.text(), severity: random.pick(Severity.allCases),
@@ -89,7 +91,9 @@ import Testing
     /// The incidents that take the paths the facts must get right.
     @Test func theGeneratorCoversReopenedAndOpenIncidents() {
         var random = Random(state: 42)
-        var reopened = 0, open = 0, withOpenStatuses = 0
+        var reopened = 0
+        var open = 0
+        var withOpenStatuses = 0
         for index in 0..<2_000 {
             guard let facts = IncidentFacts(replaying: Self.incident(&random, index: index)) else { continue }
             if facts.reopened { reopened += 1 }
@@ -136,9 +140,12 @@ import Testing
                 }
             }
         }
-        var ab = StableHasher(), a = StableHasher()
-        ab.combine("ab"); ab.combine("c")
-        a.combine("a"); a.combine("bc")
+        var ab = StableHasher()
+        var a = StableHasher()
+        ab.combine("ab")
+        ab.combine("c")
+        a.combine("a")
+        a.combine("bc")
         #expect(ab.value != a.value)
     }
 
@@ -201,7 +208,13 @@ import Testing
         for index in 0..<500 {
             let path = "incidents/2026-11-\(index)-x\(random.int(0...9))/index.html"
             let key: UInt64? = random.bool() ? random.next() : nil
-            entries.append((path, SiteWriter.Manifest.Entry(size: random.int(0...1_000_000), mtime: Int64(random.int(0...Int(Int32.max))) * 1_000_000_007, inode: random.next() >> 20, hash: random.next(), key: key)))
+            entries.append(
+                (
+                    path,
+                    SiteWriter.Manifest.Entry(
+                        size: random.int(0...1_000_000), mtime: Int64(random.int(0...Int(Int32.max))) * 1_000_000_007, inode: random.next() >> 20,
+                        hash: random.next(), key: key)
+                ))
         }
         let formatted = SiteWriter.manifestBytes(entries)
         let parsed = SiteWriter.parseManifest(formatted)!
@@ -218,7 +231,10 @@ import Testing
         }
         let reused = SiteWriter.manifestBytes(next, source: parsed.bytes)
         // Compared as one Bool: a failed comparison of the bytes would print all 60 KB of them.
-        let same = reused == SiteWriter.manifestBytes(next.map { ($0.0, SiteWriter.Manifest.Entry(size: $0.1.size, mtime: $0.1.mtime, inode: $0.1.inode, hash: $0.1.hash, key: $0.1.key)) })
+        let same =
+            reused
+            == SiteWriter.manifestBytes(
+                next.map { ($0.0, SiteWriter.Manifest.Entry(size: $0.1.size, mtime: $0.1.mtime, inode: $0.1.inode, hash: $0.1.hash, key: $0.1.key)) })
         #expect(same)
         // A line that does not belong to the path is not copied.
         var wrong = parsed.entries[entries[0].0]!

@@ -12,7 +12,7 @@ struct RecordIDTests {
 
     @Test(arguments: [
         "2026-11-22-search--down", "2026-11-22-search-", "2026-11-22-", "2026-11-22", "2026-11-2200-x", "2026-13-40-bad-date",
-        "search-down", "2026-11-22--x",
+        "search-down", "2026-11-22--x"
     ])
     func malformedIDsAreNamed(_ id: String) {
         #expect(RecordID.problem(id) == "id '\(id)' is not of the form YYYY-MM-DD-words")

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldMarkdown
 import Testing
+
 @testable import HeraldCore
 
 @Suite struct RedactorTests {
@@ -13,7 +14,7 @@ import Testing
         Person(name: "Kwame Mensah", aliases: []),
         Person(name: "Lee Chen", aliases: [], label: "a community member"),
         Person(name: "Ada Reporter", aliases: ["ada@research.test"], isPublic: true),
-        Person(name: "May Tanaka", aliases: ["May"]),
+        Person(name: "May Tanaka", aliases: ["May"])
     ]
     static let base = Redactor(people: people, support: "support@acme.test", publicAddresses: ["dev@lists.acme.test"])
     static func t(_ s: String) -> Timestamp { try! Timestamp.parse(rfc3339: s) }
@@ -21,14 +22,18 @@ import Testing
 
     func record(texts: [String] = RedactorTests.texts) -> RecordRedactor {
         Self.base.forRecord(
-            roles: [("incident-lead", "Priya Raman", nil), ("messenger", "Dana Kim", Self.t("2026-11-17T09:19:00Z")), ("incident-lead", "Søren Østergaard", Self.t("2026-11-17T10:30:00Z"))],
+            roles: [
+                ("incident-lead", "Priya Raman", nil), ("messenger", "Dana Kim", Self.t("2026-11-17T09:19:00Z")),
+                ("incident-lead", "Søren Østergaard", Self.t("2026-11-17T10:30:00Z"))
+            ],
             texts: texts)
     }
 
     @Test func rolesHandoffsAndResponders() {
         let r = record()
-        #expect(r.redact("Paged by Priya Raman, then Søren took over; Bob and @bob helped, then Bob again.") ==
-            "Paged by the incident lead, then the second incident lead took over; Responder 1 and Responder 1 helped, then Responder 1 again.")
+        #expect(
+            r.redact("Paged by Priya Raman, then Søren took over; Bob and @bob helped, then Bob again.")
+                == "Paged by the incident lead, then the second incident lead took over; Responder 1 and Responder 1 helped, then Responder 1 again.")
         #expect(r.redact("Dana Kim posted.") == "The messenger posted.")
         #expect(r.redact("Priya's update") == "The incident lead's update")
         #expect(r.redact("Priya’s update") == "The incident lead’s update")
@@ -67,7 +72,7 @@ import Testing
         "“Priya”", "Priya…", "Priya—then", "Priya\u{00A0}Raman", "Priya\u{2009}Raman", "Priya 🚀", "Priya™", "Priya。",
         "S\u{006F}\u{0308}ren".replacingOccurrences(of: "o\u{0308}", with: "ø"), "So\u{0338}ren", "Soren", "SØREN", "Sø\u{200B}ren",
         "Sø\u{00AD}ren", "Kwame  Mensah", "Kwame\tMensah", "Kwame\nMensah", "Kwame-Mensah", "Kwame_Mensah", "Kw*a*me Mensah",
-        "Ｐｒｉｙａ", "Priya&nbsp;Raman", "Pri&#121;a", "S%C3%B8ren", "Dan\u{0301}a Kim",
+        "Ｐｒｉｙａ", "Priya&nbsp;Raman", "Pri&#121;a", "S%C3%B8ren", "Dan\u{0301}a Kim"
     ])
     func unicodeForms(text: String) {
         let out = record().redact(text)
@@ -94,7 +99,10 @@ import Testing
 
     @Test func markdownEverywhere() {
         let r = record()
-        let html = Markdown.html(r.prepareMarkdown("## Priya Raman\n\n> Bob said hi\n\n**Søren** fixed it, Kw*a*me Mensah too. [mail Bob](mailto:bob@x.test) [@bob](https://chat.test/@bob) [profile](https://git.test/priya) `Dana Kim`\n\n- Priya Raman led"), rewriter: r)
+        let html = Markdown.html(
+            r.prepareMarkdown(
+                "## Priya Raman\n\n> Bob said hi\n\n**Søren** fixed it, Kw*a*me Mensah too. [mail Bob](mailto:bob@x.test) [@bob](https://chat.test/@bob) [profile](https://git.test/priya) `Dana Kim`\n\n- Priya Raman led"
+            ), rewriter: r)
         for name in ["Priya", "priya", "Bob", "Søren", "Dana", "bob@", "Kw"] { #expect(!html.contains(name), "\(name) in \(html)") }
         #expect(html.contains("<h2>The incident lead</h2>"))
         #expect(html.contains("<strong>The second incident lead</strong> fixed it"))
@@ -129,4 +137,3 @@ import Testing
         #expect(seconds < 20, "470 KB took \(seconds) s")
     }
 }
-

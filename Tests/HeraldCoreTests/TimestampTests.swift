@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import HeraldCore
 
 @Suite struct TimestampTests {
@@ -13,7 +14,7 @@ import Testing
         ("2026-11-22T14:05:00.000Z", "2026-11-22T14:05:00Z"),
         ("1969-12-31T23:59:59.250Z", "1969-12-31T23:59:59.250Z"),
         ("2024-02-29T00:00:00Z", "2024-02-29T00:00:00Z"),
-        ("2026-01-01T00:30:00+01:00", "2025-12-31T23:30:00Z"),
+        ("2026-01-01T00:30:00+01:00", "2025-12-31T23:30:00Z")
     ])
     func parsesAndNormalisesToUTC(input: String, expected: String) throws {
         #expect(try Timestamp.parse(rfc3339: input).rfc3339 == expected)

@@ -65,7 +65,7 @@ import Testing
     @Test func dynamicPartialsGetStrings() throws {
         let templates = [
             "main": "{{>*kind}}|{{#children}}{{> *kind}}{{/children}}|{{<*child.kind}}{{/*child.kind}}",
-            "resolved": "R:{{name}}", "minor": "m:{{name}}", "major": "M:{{title}}",
+            "resolved": "R:{{name}}", "minor": "m:{{name}}", "major": "M:{{title}}"
         ]
         let scope = ViewScope(sources: templates.values)
         #expect(scope.wrapsText)

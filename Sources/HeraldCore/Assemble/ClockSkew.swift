@@ -25,7 +25,8 @@ package enum ClockSkew {
     static func warning(_ path: String, _ time: Timestamp, now: Timestamp, what: String) -> Diagnostic {
         Diagnostic(
             path: path, line: 0, severity: .warning,
-            message: "\(what) is dated \(time.display), after now (\(now.display)); a clock set wrong, a mistyped year or --now too early? An update from the future keeps an incident from going stale",
+            message:
+                "\(what) is dated \(time.display), after now (\(now.display)); a clock set wrong, a mistyped year or --now too early? An update from the future keeps an incident from going stale",
             code: "future")
     }
 }

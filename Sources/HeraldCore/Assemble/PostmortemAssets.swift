@@ -61,10 +61,11 @@ package enum PostmortemAssets {
             if url.hasPrefix("//") || hasScheme(url) {
                 let lower = url.lowercased()
                 if link.isImage, lower.hasPrefix("http:") || lower.hasPrefix("https:") || url.hasPrefix("//") {
-                    result.remoteImages.append(Diagnostic(
-                        path: postmortem.path, line: line, severity: .warning,
-                        message: "image from another host: \(url) (a status page should not depend on another host; copy it beside the postmortem)",
-                        code: "remote-image"))
+                    result.remoteImages.append(
+                        Diagnostic(
+                            path: postmortem.path, line: line, severity: .warning,
+                            message: "image from another host: \(url) (a status page should not depend on another host; copy it beside the postmortem)",
+                            code: "remote-image"))
                 }
                 continue
             }
@@ -74,12 +75,16 @@ package enum PostmortemAssets {
             let type = fileType(path)
             if !link.isImage, !fileTypes.contains(type), !imageTypes.contains(type), !activeTypes.contains(type) { continue }
             if path.hasPrefix("/") {
-                if link.isImage { problem("\(kind) '\(url)' is an absolute path (expected a path relative to the postmortem, such as img/\(lastComponent(path)))") }
+                if link.isImage {
+                    problem("\(kind) '\(url)' is an absolute path (expected a path relative to the postmortem, such as img/\(lastComponent(path)))")
+                }
                 continue
             }
             let segments = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }.map(String.init)
             if segments.contains("..") {
-                problem("\(kind) '\(url)' leads out of the postmortem's folder (expected a path below content/postmortems/\(id)/ or content/postmortems/, without '..')")
+                problem(
+                    "\(kind) '\(url)' leads out of the postmortem's folder (expected a path below content/postmortems/\(id)/ or content/postmortems/, without '..')"
+                )
                 continue
             }
             guard !segments.isEmpty else { continue }

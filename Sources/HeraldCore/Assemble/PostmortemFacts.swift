@@ -67,7 +67,7 @@ package struct PostmortemFacts: Sendable {
             Duration(label: "Time to detect", fromName: "impact started", from: start, toName: "detected", to: marks[.detected]),
             Duration(label: "Time to acknowledge", fromName: "impact started", from: start, toName: "acknowledged", to: acknowledged),
             Duration(label: "Time to mitigate", fromName: "impact started", from: start, toName: "mitigated", to: mitigated),
-            Duration(label: "Time to resolve", fromName: "impact started", from: start, toName: "resolved", to: resolved),
+            Duration(label: "Time to resolve", fromName: "impact started", from: start, toName: "resolved", to: resolved)
         ]
 
         var items: [TimelineItem] = []
@@ -89,14 +89,20 @@ package struct PostmortemFacts: Sendable {
         let path = postmortem.path
         for duration in durations {
             if let seconds = duration.seconds, seconds < 0 {
-                warnings.append(Diagnostic(
-                    path: path, line: 0, severity: .warning,
-                    message: "\(duration.toName) (\(duration.to!.display)) is before \(duration.fromName) (\(duration.from.display)); check the records' times",
-                    code: "order"))
+                warnings.append(
+                    Diagnostic(
+                        path: path, line: 0, severity: .warning,
+                        message:
+                            "\(duration.toName) (\(duration.to!.display)) is before \(duration.fromName) (\(duration.from.display)); check the records' times",
+                        code: "order"))
             }
         }
         for (previous, entry) in zip(postmortem.timeline, postmortem.timeline.dropFirst()) where entry.at < previous.at {
-            warnings.append(Diagnostic(path: path, line: entry.line, severity: .warning, message: "timeline entry at \(entry.at.display) is listed after a later one (\(previous.at.display)); the page sorts them by time", code: "order"))
+            warnings.append(
+                Diagnostic(
+                    path: path, line: entry.line, severity: .warning,
+                    message: "timeline entry at \(entry.at.display) is listed after a later one (\(previous.at.display)); the page sorts them by time",
+                    code: "order"))
         }
         self.warnings = warnings
     }

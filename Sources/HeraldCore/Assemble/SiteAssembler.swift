@@ -58,7 +58,8 @@ package struct SiteAssembler: Sendable {
         let updates = maintenance.updates
         let status: MaintenanceStatus
         let latest = updates.last.flatMap { MaintenanceStatus(rawValue: $0.status ?? "") }
-        let overran = (latest == .inProgress || latest == .verifying) && now >= maintenance.scheduledEnd
+        let overran =
+            (latest == .inProgress || latest == .verifying) && now >= maintenance.scheduledEnd
             && updates.last!.at < maintenance.scheduledEnd
         if let latest, latest != .scheduled, !overran {
             status = latest
@@ -70,9 +71,13 @@ package struct SiteAssembler: Sendable {
             status = .completed
         }
         let cancelled = status == .completed && updates.last?.cancelled == true
-        let started = cancelled ? nil : updates.first { $0.status == MaintenanceStatus.inProgress.rawValue }?.at
-            ?? (status != .scheduled ? maintenance.scheduledStart : nil)
-        let completed = status == .completed
+        let started =
+            cancelled
+            ? nil
+            : updates.first { $0.status == MaintenanceStatus.inProgress.rawValue }?.at
+                ?? (status != .scheduled ? maintenance.scheduledStart : nil)
+        let completed =
+            status == .completed
             ? (updates.last { $0.status == MaintenanceStatus.completed.rawValue }?.at ?? maintenance.scheduledEnd) : nil
         var state = MaintenanceState(
             maintenance: maintenance, updates: updates, status: status,

@@ -23,7 +23,8 @@ package struct PostmortemDraft: Sendable {
         guard let state = SiteAssembler.state(of: incident, postmortem: nil) else {
             throw HeraldError("incident '\(incident.id)' has no public update yet")
         }
-        let empty = Postmortem(incidentID: incident.id, path: "", status: .draft, published: nil, summary: "", authors: [], timeline: [], actionItems: [], body: "", bodyLine: 0)
+        let empty = Postmortem(
+            incidentID: incident.id, path: "", status: .draft, published: nil, summary: "", authors: [], timeline: [], actionItems: [], body: "", bodyLine: 0)
         let facts = PostmortemFacts(incident: state, postmortem: empty)
         let durations = facts.durations.map { d in
             DurationLine(
@@ -46,7 +47,8 @@ package struct PostmortemDraft: Sendable {
         let view = View(
             incidentID: incident.id, today: now.date, summaryLine: RecordWriter.yamlScalar("One paragraph for lists and feeds: \(incident.title)."),
             authors: author.map(RecordWriter.yamlScalar) ?? "", impactStart: facts.milestones.impactStarted.rfc3339,
-            impactEnd: facts.milestones.resolved?.rfc3339 ?? "(not resolved)", componentNames: names.isEmpty ? "no specific component" : names.joined(separator: ", "),
+            impactEnd: facts.milestones.resolved?.rfc3339 ?? "(not resolved)",
+            componentNames: names.isEmpty ? "no specific component" : names.joined(separator: ", "),
             severity: state.severity.rawValue, upstream: incident.upstream, durations: durations, records: records)
         let source = template ?? String(decoding: Theme.builtInTemplates["postmortem-draft"] ?? [], as: UTF8.self)
         let mustache: MustacheTemplate

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Writes new records and events without ever touching an existing file.
@@ -34,8 +34,11 @@ package struct RecordWriter: Sendable {
 
     /// A YAML scalar that reads back exactly as `value`: plain when that is safe, else double-quoted.
     package static func yamlScalar(_ value: String) -> String {
-        let reserved: Set<String> = ["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "no", "on", "off", "Yes", "No", "On", "Off"]
-        let safe = !reserved.contains(value) && value.first.map { !"-?:,[]{}#&*!|>'\"%@` \t".contains($0) } == true
+        let reserved: Set<String> = [
+            "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "no", "on", "off", "Yes", "No", "On", "Off"
+        ]
+        let safe =
+            !reserved.contains(value) && value.first.map { !"-?:,[]{}#&*!|>'\"%@` \t".contains($0) } == true
             && value.last != " " && !value.contains(": ") && !value.contains(" #") && !value.hasSuffix(":")
             && value.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && $0 != "," && $0 != "[" && $0 != "]" && $0 != "{" && $0 != "}" }
             && Double(value) == nil
@@ -154,7 +157,9 @@ package struct RecordWriter: Sendable {
     /// Creates a record folder (`incidents/<id>`) with its main file and first event, all at once:
     /// everything is written into a hidden folder that is then renamed into place. Returns the id,
     /// which gets `-2`, `-3`… when taken.
-    package func createRecord(in parent: URL, id base: String, mainFile: String, mainText: String, firstEvent: (at: Timestamp, kind: String, text: String)?) throws -> String {
+    package func createRecord(in parent: URL, id base: String, mainFile: String, mainText: String, firstEvent: (at: Timestamp, kind: String, text: String)?)
+        throws -> String
+    {
         try createRecord(in: parent, id: base, mainFile: mainFile, mainText: mainText) { staging in
             if let event = firstEvent {
                 try createEvent(inFolder: staging, at: event.at, kind: event.kind, text: event.text)
@@ -164,7 +169,10 @@ package struct RecordWriter: Sendable {
 
     /// Creates a record folder with its main file and its first event (sequence 1), as
     /// `createEvent(inFolder:at:kind:fields:body:)` writes events. Returns the id.
-    package func createRecord(in parent: URL, id base: String, mainFile: String, mainText: String, firstUpdate: (at: Timestamp, kind: String, fields: [(String, String)], body: String)) throws -> String {
+    package func createRecord(
+        in parent: URL, id base: String, mainFile: String, mainText: String,
+        firstUpdate: (at: Timestamp, kind: String, fields: [(String, String)], body: String)
+    ) throws -> String {
         try createRecord(in: parent, id: base, mainFile: mainFile, mainText: mainText) { staging in
             try createEvent(inFolder: staging, at: firstUpdate.at, seq: 1, kind: firstUpdate.kind, fields: firstUpdate.fields, body: firstUpdate.body)
         }
@@ -210,7 +218,11 @@ package struct RecordWriter: Sendable {
             let age = now.timeIntervalSince1970 - Double(info.st_mtim.tv_sec)
             let gone = kill(pid, 0) != 0 && errno == ESRCH
             guard age > 3600 || (age > 60 && gone) else { continue }
-            if isFolder { (try? FileManager.default.removeItem(atPath: entry)).map { removed.append(name) } } else if unlink(entry) == 0 { removed.append(name) }
+            if isFolder {
+                (try? FileManager.default.removeItem(atPath: entry)).map { removed.append(name) }
+            } else if unlink(entry) == 0 {
+                removed.append(name)
+            }
         }
         return removed
     }

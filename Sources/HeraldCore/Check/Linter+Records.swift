@@ -4,7 +4,7 @@ import HeraldMarkdown
 /// `herald check` rules about the records themselves (issue #24): events dated in the future.
 extension Linter {
     static let recordRules: [Rule] = [
-        Rule(code: "future", summary: "an event is dated more than a minute after now"),
+        Rule(code: "future", summary: "an event is dated more than a minute after now")
     ]
 
     /// One warning per event of a record more than a minute (clock skew) after `now`: it would show
@@ -12,7 +12,9 @@ extension Linter {
     func futureProblems(_ events: [Event], folder: String) -> [Diagnostic] {
         events.filter { $0.at > now.adding(seconds: 60) }.map { event in
             let path = "\(folder)/\(event.fileName)"
-            return warning(path, lineOf("at", in: path), "future", "event at \(event.at.rfc3339) is in the future (now \(now.rfc3339)); it shows as the latest update before it happened")
+            return warning(
+                path, lineOf("at", in: path), "future",
+                "event at \(event.at.rfc3339) is in the future (now \(now.rfc3339)); it shows as the latest update before it happened")
         }
     }
 }
@@ -48,7 +50,10 @@ extension Linter {
         let words = ["morning", "afternoon", "evening", "tonight", "night", "yesterday", "tomorrow", "a.m.", "p.m."]
         if words.contains(where: lower.contains) { return true }
         if lower.contains(where: \.isNumber), lower.contains("am") || lower.contains("pm") { return true }
-        let zones = ["EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "HST", "CET", "CEST", "EET", "EEST", "WET", "WEST", "BST", "IST", "JST", "KST", "AEST", "AEDT", "ACST", "AWST", "NZST", "NZDT", "GMT"]
+        let zones = [
+            "EST", "EDT", "CST", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "HST", "CET", "CEST", "EET", "EEST", "WET", "WEST", "BST", "IST", "JST", "KST",
+            "AEST", "AEDT", "ACST", "AWST", "NZST", "NZDT", "GMT"
+        ]
         return zones.contains(where: message.contains)
     }
 }

@@ -10,17 +10,20 @@ package struct Linter: Sendable {
     }
 
     /// Every warning rule, in the order they are documented.
-    package static let rules: [Rule] = [
-        Rule(code: "stale", summary: "an open incident has had no public update for longer than stale_after"),
-        Rule(code: "local-time", summary: "public text assumes the reader's place or time zone instead of UTC"),
-        Rule(code: "first-contact", summary: "an incident's first public update does not say how to reach support"),
-        Rule(code: "length", summary: "a public update is longer than check.max_update_length"),
-        Rule(code: "order", summary: "records' times contradict each other"),
-        Rule(code: "blame", summary: "a postmortem judges a person, makes a person the subject of a mistake, or judges with hindsight (counterfactuals)"),
-        Rule(code: "missing-postmortem", summary: "a resolved critical or major incident has no published postmortem after check.postmortem_due_days"),
-        Rule(code: "unredacted", summary: "a probable person's name or handle that people.yml does not list appears in public text (it would be published as written)"),
-        Rule(code: "remote-image", summary: "a published postmortem shows an image from another host"),
-    ] + recordRules
+    package static let rules: [Rule] =
+        [
+            Rule(code: "stale", summary: "an open incident has had no public update for longer than stale_after"),
+            Rule(code: "local-time", summary: "public text assumes the reader's place or time zone instead of UTC"),
+            Rule(code: "first-contact", summary: "an incident's first public update does not say how to reach support"),
+            Rule(code: "length", summary: "a public update is longer than check.max_update_length"),
+            Rule(code: "order", summary: "records' times contradict each other"),
+            Rule(code: "blame", summary: "a postmortem judges a person, makes a person the subject of a mistake, or judges with hindsight (counterfactuals)"),
+            Rule(code: "missing-postmortem", summary: "a resolved critical or major incident has no published postmortem after check.postmortem_due_days"),
+            Rule(
+                code: "unredacted",
+                summary: "a probable person's name or handle that people.yml does not list appears in public text (it would be published as written)"),
+            Rule(code: "remote-image", summary: "a published postmortem shows an image from another host")
+        ] + recordRules
 
     package var layout: SiteLayout
     package var now: Timestamp
@@ -63,7 +66,9 @@ package struct Linter: Sendable {
                 found += text.localTimeMarkdown(update.body, path: path, bodyLine: update.bodyLine)
                 let length = Markdown.plainText(update.body).count
                 if length > settings.check.maxUpdateLength {
-                    found.append(warning(path, update.bodyLine, "length", "update is \(length) characters (limit \(settings.check.maxUpdateLength)); keep updates short"))
+                    found.append(
+                        warning(path, update.bodyLine, "length", "update is \(length) characters (limit \(settings.check.maxUpdateLength)); keep updates short")
+                    )
                 }
             }
         }
@@ -108,13 +113,20 @@ package struct Linter: Sendable {
         let folder = "content/incidents/\(incident.id)"
         let mainPath = folder + "/incident.md"
         if state.isStale(at: now, limit: settings.staleAfter) {
-            found.append(warning(mainPath, 0, "stale", "no public update for \(DurationText.format(now.seconds - state.updatedAt.seconds)) (last \(state.updatedAt.display)); post at least every \(DurationText.format(settings.staleAfter)) while an incident is open, even if nothing changed"))
+            found.append(
+                warning(
+                    mainPath, 0, "stale",
+                    "no public update for \(DurationText.format(now.seconds - state.updatedAt.seconds)) (last \(state.updatedAt.display)); post at least every \(DurationText.format(settings.staleAfter)) while an incident is open, even if nothing changed"
+                ))
         }
         found += withLine(lineOf("title", in: mainPath)) { text.localTime(incident.title, path: mainPath, line: $0) }
         found += withLine(bodyLine(mainPath)) { text.localTimeMarkdown(incident.summary, path: mainPath, bodyLine: $0) }
         found += withLine(bodyLine(mainPath)) { text.unredacted(incident.summary, path: mainPath, bodyLine: $0) }
         if let first = state.updates.first, !first.body.lowercased().contains(settings.support.lowercased()) {
-            found.append(warning("\(folder)/\(first.messageFileName)", first.bodyLine, "first-contact", "the first public update does not name the support address (\(settings.support)); tell readers how to reach you"))
+            found.append(
+                warning(
+                    "\(folder)/\(first.messageFileName)", first.bodyLine, "first-contact",
+                    "the first public update does not name the support address (\(settings.support)); tell readers how to reach you"))
         }
         for update in state.updates {
             let path = "\(folder)/\(update.messageFileName)"
@@ -122,7 +134,11 @@ package struct Linter: Sendable {
             found += text.unredacted(update.body, path: path, bodyLine: update.bodyLine)
             let length = Markdown.plainText(update.body).count
             if length > settings.check.maxUpdateLength {
-                found.append(warning(path, update.bodyLine, "length", "update is \(length) characters (limit \(settings.check.maxUpdateLength)); keep updates short: what is affected, what we know, when the next update comes"))
+                found.append(
+                    warning(
+                        path, update.bodyLine, "length",
+                        "update is \(length) characters (limit \(settings.check.maxUpdateLength)); keep updates short: what is affected, what we know, when the next update comes"
+                    ))
             }
         }
         found += orderProblems(state, folder: folder)
@@ -130,7 +146,11 @@ package struct Linter: Sendable {
         if state.severity != .minor, let resolved = state.resolvedAt, state.postmortem == nil,
             now.seconds - resolved.seconds > Int64(settings.check.postmortemDueDays) * 86_400
         {
-            found.append(warning(mainPath, 0, "missing-postmortem", "\(state.severity.rawValue) incident resolved \(resolved.date) has no published postmortem after \(settings.check.postmortemDueDays) days (run: herald postmortem new \(incident.id))"))
+            found.append(
+                warning(
+                    mainPath, 0, "missing-postmortem",
+                    "\(state.severity.rawValue) incident resolved \(resolved.date) has no published postmortem after \(settings.check.postmortemDueDays) days (run: herald postmortem new \(incident.id))"
+                ))
         }
         return found
     }
@@ -233,17 +253,20 @@ struct TextRules: Sendable {
 
     static let subjectWords: Set<String> = [
         "he", "she", "i", "engineer", "engineers", "operator", "operators", "developer", "developers", "admin", "administrator",
-        "on-call", "oncall", "responder", "lead", "someone", "somebody", "person", "employee", "staff", "sre", "messenger", "his", "her",
+        "on-call", "oncall", "responder", "lead", "someone", "somebody", "person", "employee", "staff", "sre", "messenger", "his", "her"
     ]
 
     init(people: [Person], support: String) {
         self.people = people
         self.support = support
         localTimePattern = try! NSRegularExpression(
-            pattern: #"(?<![\p{L}\p{N}])(this morning|this afternoon|this evening|tonight|last night|yesterday|tomorrow|overnight|\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|a\.m\.|p\.m\.)(?![\p{L}\p{N}])"#,
+            pattern:
+                #"(?<![\p{L}\p{N}])(this morning|this afternoon|this evening|tonight|last night|yesterday|tomorrow|overnight|\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|a\.m\.|p\.m\.)(?![\p{L}\p{N}])"#,
             options: [.caseInsensitive])
         zonePattern = try! NSRegularExpression(
-            pattern: #"(?<![\p{L}\p{N}])(EST|EDT|CST|CDT|MST|MDT|PST|PDT|AKST|HST|CET|CEST|EET|EEST|WET|WEST|BST|IST|JST|KST|AEST|AEDT|ACST|AWST|NZST|NZDT|GMT)(?![\p{L}\p{N}])"#)
+            pattern:
+                #"(?<![\p{L}\p{N}])(EST|EDT|CST|CDT|MST|MDT|PST|PDT|AKST|HST|CET|CEST|EET|EEST|WET|WEST|BST|IST|JST|KST|AEST|AEDT|ACST|AWST|NZST|NZDT|GMT)(?![\p{L}\p{N}])"#
+        )
         var words = Self.subjectWords
         var names: [String] = []
         for person in people {
@@ -270,7 +293,10 @@ struct TextRules: Sendable {
     func localTime(_ text: String, path: String, line: Int) -> [Diagnostic] {
         var found: [Diagnostic] = []
         for (word, _) in matches(localTimePattern, text) + matches(zonePattern, text) {
-            found.append(Diagnostic(path: path, line: line, severity: .warning, message: "'\(word)' depends on where the reader is; give the time in UTC (e.g. 14:05 UTC) and a date", code: "local-time"))
+            found.append(
+                Diagnostic(
+                    path: path, line: line, severity: .warning,
+                    message: "'\(word)' depends on where the reader is; give the time in UTC (e.g. 14:05 UTC) and a date", code: "local-time"))
         }
         return found
     }
@@ -286,9 +312,10 @@ struct TextRules: Sendable {
         for (sentence, line) in runs {
             for finding in blameRules.findings(in: sentence) {
                 let (at, column) = markdown ? Self.locate(finding, in: sentence, lines: sourceLines, from: line - bodyLine) : (line, nil)
-                found.append(Diagnostic(
-                    path: path, line: markdown ? bodyLine + at : at, severity: .warning, message: finding.message, code: "blame", hint: finding.hint,
-                    column: column))
+                found.append(
+                    Diagnostic(
+                        path: path, line: markdown ? bodyLine + at : at, severity: .warning, message: finding.message, code: "blame", hint: finding.hint,
+                        column: column))
             }
         }
         return found
@@ -326,13 +353,16 @@ struct TextRules: Sendable {
             for finding in forgotten.findings(in: sentence) where seen.insert(finding.name).inserted {
                 let spot = BlameRules.Finding(location: finding.location, length: finding.name.utf16.count, phrase: finding.name, message: "", hint: "")
                 let (at, column) = markdown ? Self.locate(spot, in: sentence, lines: sourceLines, from: line - bodyLine) : (line, nil)
-                let message = finding.name.hasPrefix("@") || finding.name.hasSuffix("@")
+                let message =
+                    finding.name.hasPrefix("@") || finding.name.hasSuffix("@")
                     ? "handle '\(finding.name)' is not in people.yml; it is removed from public pages, but add it so it is shown as a role"
                     : "'\(finding.name)' looks like a person's name but is not in people.yml, so it would be published as is; add them to people.yml"
-                found.append(Diagnostic(
-                    path: path, line: markdown ? bodyLine + at : at, severity: .warning, message: message, code: "unredacted",
-                    hint: "list them in content/people.yml (with a label such as 'a community member' for outsiders); if it is not a person, add <!-- herald-ignore unredacted --> to the file",
-                    column: column))
+                found.append(
+                    Diagnostic(
+                        path: path, line: markdown ? bodyLine + at : at, severity: .warning, message: message, code: "unredacted",
+                        hint:
+                            "list them in content/people.yml (with a label such as 'a community member' for outsiders); if it is not a person, add <!-- herald-ignore unredacted --> to the file",
+                        column: column))
             }
         }
         return found

@@ -28,14 +28,19 @@ package struct CStateImporter {
 
         // config.yml (or config.yaml): the systems and their categories.
         var systems: [System] = []
-        let configName = ["config.yml", "config.yaml", "hugo.yml", "hugo.yaml"].first { FileManager.default.fileExists(atPath: site.appendingPathComponent($0).path) }
+        let configName = ["config.yml", "config.yaml", "hugo.yml", "hugo.yaml"].first {
+            FileManager.default.fileExists(atPath: site.appendingPathComponent($0).path)
+        }
         if let configName, let bytes = ImportFiles.read(site.appendingPathComponent(configName), shown: display(configName), problems: &problems) {
             let path = display(configName)
             switch YAMLValue.parse(String(decoding: bytes, as: UTF8.self)) {
             case .failure(let error): problems.error(path, line: error.line, error.message)
             case .success(let root):
                 if let zone = root?["timeZone"] ?? root?["timezone"], case .scalar(let value, _, let line) = zone, !["UTC", "Etc/UTC", "GMT"].contains(value) {
-                    problems.error(path, line: line, "timeZone '\(value)': times without an offset would be in that zone, which Herald cannot convert (expected UTC; give the issues' times with an offset)")
+                    problems.error(
+                        path, line: line,
+                        "timeZone '\(value)': times without an offset would be in that zone, which Herald cannot convert (expected UTC; give the issues' times with an offset)"
+                    )
                 }
                 if case .sequence(let list, _)? = root?["params"]?["systems"] {
                     for item in list {
@@ -60,7 +65,9 @@ package struct CStateImporter {
 
         // The issues.
         let issuesFolder = site.appendingPathComponent("content/issues", isDirectory: true)
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: issuesFolder.path)) ?? []).filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && !$0.hasPrefix("_") && $0.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F } }.sorted()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: issuesFolder.path)) ?? []).filter {
+            $0.hasSuffix(".md") && !$0.hasPrefix(".") && !$0.hasPrefix("_") && $0.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
+        }.sorted()
         if names.isEmpty && configName == nil {
             throw HeraldError("\(shown): not a cState site (expected config.yml and content/issues/*.md)")
         }
@@ -116,7 +123,9 @@ package struct CStateImporter {
             }
             var severity = "minor"
             if let s = scalar("severity") {
-                if let mapped = Self.severities[s.0] { severity = mapped } else {
+                if let mapped = Self.severities[s.0] {
+                    severity = mapped
+                } else {
                     problems.error(path, line: s.1, "unknown severity '\(s.0)' (expected down, disrupted, notice)")
                 }
             }
@@ -131,7 +140,9 @@ package struct CStateImporter {
             var resolvedWhen: ImportTime?
             if let r = scalar("resolvedWhen") {
                 resolvedWhen = Self.time(r.0)
-                if resolvedWhen == nil { problems.error(path, line: r.1, "resolvedWhen '\(r.0)' is not a time (expected YYYY-MM-DD HH:MM:SS in UTC, or RFC 3339)") }
+                if resolvedWhen == nil {
+                    problems.error(path, line: r.1, "resolvedWhen '\(r.0)' is not a time (expected YYYY-MM-DD HH:MM:SS in UTC, or RFC 3339)")
+                }
             }
             var affected: [String] = []
             switch fields["affected"] {
@@ -183,9 +194,13 @@ package struct CStateImporter {
             let id = ids.make(date: issue.date.timestamp, title: issue.title)
             let components = issue.affected.compactMap { idByName[$0] }
             let events = issue.updates.enumerated().map { index, update in
-                ImportPlan.PlannedEvent(at: update.at, kind: update.status, first: ("status", update.status), fields: [], body: update.body, source: "update:\(issue.file)#\(index + 1)")
+                ImportPlan.PlannedEvent(
+                    at: update.at, kind: update.status, first: ("status", update.status), fields: [], body: update.body,
+                    source: "update:\(issue.file)#\(index + 1)")
             }
-            var fields: [(String, String)] = [("title", RecordWriter.yamlScalar(issue.title)), ("severity", issue.severity), ("components", RecordWriter.yamlFlowList(components))]
+            var fields: [(String, String)] = [
+                ("title", RecordWriter.yamlScalar(issue.title)), ("severity", issue.severity), ("components", RecordWriter.yamlFlowList(components))
+            ]
             if let first = events.first, issue.date < first.at { fields.append(("impact_started", issue.date.rfc3339)) }
             plan.records.append(.init(kind: .incident, id: id, source: key, fields: fields, summary: "", events: events))
         }
@@ -206,7 +221,9 @@ package struct CStateImporter {
     /// The updates of an issue's body, oldest first. Each paragraph that starts with `*Word* -`
     /// begins an update; its time is the `{{< track "…" >}}` in it, else an `*(HH:MM UTC)*` marker
     /// on the issue's date (the next day when that would go back in time), else the issue's date.
-    static func updates(_ body: String, start: ImportTime, bodyLine: Int, path: String, problems: inout ImportProblems) -> [(at: ImportTime, status: String, body: String)] {
+    static func updates(_ body: String, start: ImportTime, bodyLine: Int, path: String, problems: inout ImportProblems) -> [(
+        at: ImportTime, status: String, body: String
+    )] {
         let lines = body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var blocks: [(word: String, text: [String], line: Int)] = []
         for (index, line) in lines.enumerated() {

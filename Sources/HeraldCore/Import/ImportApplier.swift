@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Applies an `ImportPlan` to a site, all or nothing.
@@ -39,7 +39,8 @@ package struct ImportApplier {
 
         // site.yml (with the new components) and people.yml.
         let oldSite = try Data(contentsOf: layout.siteFile)
-        let newSite = plan.components.isEmpty
+        let newSite =
+            plan.components.isEmpty
             ? oldSite : Data(try SiteYAMLEditor.adding(plan.components, to: String(decoding: oldSite, as: UTF8.self)).utf8)
         try newSite.write(to: staged.siteFile)
         if fm.fileExists(atPath: layout.peopleFile.path) { try fm.copyItem(at: layout.peopleFile, to: staged.peopleFile) }
@@ -181,7 +182,9 @@ package enum SiteYAMLEditor {
         }
         let rest = lines[start].dropFirst("components:".count).trimmingCharacters(in: .whitespaces)
         guard rest.isEmpty || rest.hasPrefix("#") else {
-            throw HeraldError("content/site.yml lists its components in flow style ('components: [...]'); write them as a block list ('- id: …' lines) so the import can add to it")
+            throw HeraldError(
+                "content/site.yml lists its components in flow style ('components: [...]'); write them as a block list ('- id: …' lines) so the import can add to it"
+            )
         }
         // The block: every following line that is indented, a list item, blank or a comment.
         var end = start + 1

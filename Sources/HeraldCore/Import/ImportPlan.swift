@@ -122,13 +122,16 @@ package struct ImportPlan: Sendable {
         func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
         let incidents = records.filter { $0.kind == .incident }.count
         let maintenances = records.filter { $0.kind == .maintenance }.count
-        if !components.isEmpty { lines.append(count(components.count, "component", "components") + " added to content/site.yml: " + components.map(\.id).joined(separator: ", ")) }
+        if !components.isEmpty {
+            lines.append(count(components.count, "component", "components") + " added to content/site.yml: " + components.map(\.id).joined(separator: ", "))
+        }
         if incidents > 0 { lines.append(count(incidents, "incident", "incidents")) }
         if maintenances > 0 { lines.append(count(maintenances, "maintenance", "maintenances")) }
         let newEvents = records.reduce(0) { $0 + $1.events.count }
         if newEvents > 0 { lines.append(count(newEvents, "event", "events") + " in them") }
         for group in added where !group.events.isEmpty {
-            lines.append(count(group.events.count, "event", "events") + " added to content/\(group.kind == .incident ? "incidents" : "maintenance")/\(group.id)")
+            lines.append(
+                count(group.events.count, "event", "events") + " added to content/\(group.kind == .incident ? "incidents" : "maintenance")/\(group.id)")
         }
         if !postmortems.isEmpty { lines.append(count(postmortems.count, "postmortem", "postmortems")) }
         if alreadyImported > 0 { lines.append(count(alreadyImported, "item", "items") + " already imported (left alone)") }

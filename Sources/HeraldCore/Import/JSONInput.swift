@@ -210,7 +210,11 @@ package struct JSONNode: Sendable {
                     return text
                 }
                 if byte == UInt8(ascii: "\\") { break }
-                if byte < 0x20 { throw fail(byte == 0x0A ? "a string runs past the end of its line (expected a closing '\"')" : "control character in a string (expected it escaped)") }
+                if byte < 0x20 {
+                    throw fail(
+                        byte == 0x0A
+                            ? "a string runs past the end of its line (expected a closing '\"')" : "control character in a string (expected it escaped)")
+                }
                 index += 1
             }
             var out = Array(bytes[begin..<index])
@@ -220,7 +224,11 @@ package struct JSONNode: Sendable {
                     index += 1
                     return String(decoding: out, as: UTF8.self)
                 }
-                if byte < 0x20 { throw fail(byte == 0x0A ? "a string runs past the end of its line (expected a closing '\"')" : "control character in a string (expected it escaped)") }
+                if byte < 0x20 {
+                    throw fail(
+                        byte == 0x0A
+                            ? "a string runs past the end of its line (expected a closing '\"')" : "control character in a string (expected it escaped)")
+                }
                 guard byte == UInt8(ascii: "\\") else {
                     out.append(byte)
                     index += 1

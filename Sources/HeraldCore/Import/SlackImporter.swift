@@ -71,7 +71,10 @@ package struct SlackImporter {
                     let handle = item["name"]?.stringValue ?? id
                     var names = [item["real_name"]?.stringValue, item["name"]?.stringValue.map { "@" + $0 }, item["name"]?.stringValue]
                     if let profile = item["profile"] {
-                        names += [profile["real_name"]?.stringValue, profile["display_name"]?.stringValue, profile["display_name"]?.stringValue.map { "@" + $0 }, profile["email"]?.stringValue]
+                        names += [
+                            profile["real_name"]?.stringValue, profile["display_name"]?.stringValue, profile["display_name"]?.stringValue.map { "@" + $0 },
+                            profile["email"]?.stringValue
+                        ]
                     }
                     users[id] = SlackUser(id: id, handle: handle, names: names.compactMap { $0 }.filter { !$0.isEmpty && $0 != "@" })
                 }
@@ -145,7 +148,10 @@ package struct SlackImporter {
             }
             let match = people.first { p in
                 user.names.contains { name in
-                    name == p.name || p.aliases.contains { alias in alias == name || (alias.lowercased() == name.lowercased() && (alias.hasPrefix("@") || alias.contains("@"))) }
+                    name == p.name
+                        || p.aliases.contains { alias in
+                            alias == name || (alias.lowercased() == name.lowercased() && (alias.hasPrefix("@") || alias.contains("@")))
+                        }
                 }
             }
             guard let match else {
@@ -163,7 +169,8 @@ package struct SlackImporter {
         if !unknown.isEmpty {
             let list = unknown.sorted().map { id in users[id].map { "\(id) (@\($0.handle))" } ?? "\(id) (not in users.json)" }
             throw HeraldError(
-                "Slack users not in content/people.yml: \(list.joined(separator: ", ")) (expected each as a person there: add the @handle to a person's aliases, or a new person; nothing was written)")
+                "Slack users not in content/people.yml: \(list.joined(separator: ", ")) (expected each as a person there: add the @handle to a person's aliases, or a new person; nothing was written)"
+            )
         }
 
         // The notes.

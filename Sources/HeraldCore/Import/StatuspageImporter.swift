@@ -114,7 +114,9 @@ package struct StatuspageImporter {
                     problems.error(path, node, "expected an array of \(maintenance == true ? "maintenances" : "incidents"), found \(node.kindName)")
                     continue
                 }
-                for item in list { if let i = readIncident(item, path: path, maintenance: maintenance, problems: &problems, add: addComponent) { addIncident(i) } }
+                for item in list {
+                    if let i = readIncident(item, path: path, maintenance: maintenance, problems: &problems, add: addComponent) { addIncident(i) }
+                }
             }
             if let node = root["components"] {
                 recognised = true
@@ -125,7 +127,10 @@ package struct StatuspageImporter {
                 }
             }
             if !recognised {
-                problems.error(path, root, "not a Statuspage export (expected an object with 'incident', 'incidents', 'scheduled_maintenances' or 'components', or an array of incidents)")
+                problems.error(
+                    path, root,
+                    "not a Statuspage export (expected an object with 'incident', 'incidents', 'scheduled_maintenances' or 'components', or an array of incidents)"
+                )
             }
         }
         try problems.throwIfAny()
@@ -168,7 +173,8 @@ package struct StatuspageImporter {
     func identifier(_ node: JSONNode, path: String, problems: inout ImportProblems, key: String = "id") -> String? {
         guard let id = requiredString(node, key, path: path, problems: &problems) else { return nil }
         guard id.count <= 128, id.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !$0.properties.isWhitespace }) else {
-            problems.error(path, node[key]!, "'\(key)' holds blank space or control characters, or is longer than 128 (expected a Statuspage id such as \"wdhkj70kynwk\")")
+            problems.error(
+                path, node[key]!, "'\(key)' holds blank space or control characters, or is longer than 128 (expected a Statuspage id such as \"wdhkj70kynwk\")")
             return nil
         }
         return id
@@ -237,7 +243,9 @@ package struct StatuspageImporter {
         if let list = node["incident_updates"] {
             if let items = list.arrayValue {
                 for (index, item) in items.enumerated() {
-                    guard let update = readUpdate(item, path: path, statuses: statuses, order: items.count - index, problems: &problems, add: add) else { continue }
+                    guard let update = readUpdate(item, path: path, statuses: statuses, order: items.count - index, problems: &problems, add: add) else {
+                        continue
+                    }
                     updates.append(update)
                 }
             } else {
@@ -271,11 +279,14 @@ package struct StatuspageImporter {
         let status = oneOf(node, "status", statuses, path: path, problems: &problems)
         var body = ""
         if let value = node["body"], !value.isNull {
-            if let text = value.stringValue { body = Self.keepingLineBreaks(ImportFiles.normalisedBody(text)) } else {
+            if let text = value.stringValue {
+                body = Self.keepingLineBreaks(ImportFiles.normalisedBody(text))
+            } else {
                 problems.error(path, value, "'body' must be a string, found \(value.kindName)")
             }
         }
-        let at = node["display_at"].flatMap { $0.isNull ? nil : $0 } != nil
+        let at =
+            node["display_at"].flatMap { $0.isNull ? nil : $0 } != nil
             ? time(node, "display_at", path: path, problems: &problems, required: true)
             : time(node, "created_at", path: path, problems: &problems, required: true)
         var changes: [(code: String, status: String)] = []
@@ -315,7 +326,8 @@ package struct StatuspageImporter {
             out += line
             guard index + 1 < lines.count else { break }
             let next = lines[index + 1].drop { $0 == " " }
-            let startsBlock = next.isEmpty || next.hasPrefix("- ") || next.hasPrefix("* ") || next.hasPrefix("+ ") || next.hasPrefix(">") || next.hasPrefix("#")
+            let startsBlock =
+                next.isEmpty || next.hasPrefix("- ") || next.hasPrefix("* ") || next.hasPrefix("+ ") || next.hasPrefix(">") || next.hasPrefix("#")
                 || (next.first?.isNumber == true && next.drop { $0.isNumber }.hasPrefix(". "))
             if !line.trimmingCharacters(in: .whitespaces).isEmpty, !startsBlock, !line.hasSuffix("\\") { out += "\\" }
             out += "\n"
@@ -381,13 +393,16 @@ package struct StatuspageImporter {
             if let existing = ledger.entries[recordKey] {
                 let id = String(existing.split(separator: "/").last ?? "")
                 guard RecordID.problem(id) == nil, existing == "\(kind == .incident ? "incidents" : "maintenance")/\(id)" else {
-                    throw HeraldError("content/imports/statuspage.tsv: '\(existing)' for \(recordKey) is not a record (expected incidents/<id> or maintenance/<id>)")
+                    throw HeraldError(
+                        "content/imports/statuspage.tsv: '\(existing)' for \(recordKey) is not a record (expected incidents/<id> or maintenance/<id>)")
                 }
                 let folder = kind == .incident ? layout.incidentFolder(id) : layout.maintenanceFolder(id)
                 let fresh = events.filter { ledger.entries[$0.source] == nil }
                 plan.alreadyImported += 1 + (events.count - fresh.count)
                 if !FileManager.default.fileExists(atPath: folder.path) {
-                    plan.notes.append("\(kind.rawValue) \(incident.id) was imported as \(existing) and is gone: left out (delete its line in content/imports/statuspage.tsv to import it again)")
+                    plan.notes.append(
+                        "\(kind.rawValue) \(incident.id) was imported as \(existing) and is gone: left out (delete its line in content/imports/statuspage.tsv to import it again)"
+                    )
                     continue
                 }
                 if !fresh.isEmpty { plan.added.append(.init(kind: kind, id: id, events: fresh)) }
@@ -396,14 +411,20 @@ package struct StatuspageImporter {
             }
             let components = incident.componentIDs.compactMap { heraldID[$0] }
             if incident.isMaintenance {
-                let start = incident.scheduledFor!, end = incident.scheduledUntil!
+                let start = incident.scheduledFor!
+                let end = incident.scheduledUntil!
                 let id = ids.make(date: start.timestamp, title: incident.name)
-                plan.records.append(.init(
-                    kind: .maintenance, id: id, source: recordKey,
-                    fields: [
-                        ("title", RecordWriter.yamlScalar(incident.name)), ("components", RecordWriter.yamlFlowList(unique(components + incident.updates.flatMap { $0.changes.compactMap { heraldID[$0.code] } }))),
-                        ("scheduled_start", start.rfc3339), ("scheduled_end", end.rfc3339),
-                    ], summary: "", events: events))
+                plan.records.append(
+                    .init(
+                        kind: .maintenance, id: id, source: recordKey,
+                        fields: [
+                            ("title", RecordWriter.yamlScalar(incident.name)),
+                            (
+                                "components",
+                                RecordWriter.yamlFlowList(unique(components + incident.updates.flatMap { $0.changes.compactMap { heraldID[$0.code] } }))
+                            ),
+                            ("scheduled_start", start.rfc3339), ("scheduled_end", end.rfc3339)
+                        ], summary: "", events: events))
             } else {
                 let severity: String
                 switch incident.impact {
@@ -414,7 +435,7 @@ package struct StatuspageImporter {
                 }
                 let id = ids.make(date: incident.createdAt.timestamp, title: incident.name)
                 var fields: [(String, String)] = [
-                    ("title", RecordWriter.yamlScalar(incident.name)), ("severity", severity), ("components", RecordWriter.yamlFlowList(components)),
+                    ("title", RecordWriter.yamlScalar(incident.name)), ("severity", severity), ("components", RecordWriter.yamlFlowList(components))
                 ]
                 if let started = incident.startedAt { fields.append(("impact_started", started.rfc3339)) }
                 plan.records.append(.init(kind: .incident, id: id, source: recordKey, fields: fields, summary: "", events: events))
@@ -448,7 +469,9 @@ package struct StatuspageImporter {
         if body.isEmpty {
             // Statuspage allows an update without text; Herald does not: the canned text, as the CLI would post.
             let template = settings.messages[update.status] ?? ContentLoader.defaultMessages[update.status] ?? update.status
-            let names = incident.componentIDs.compactMap { components[$0] }.compactMap { id in settings.component(id)?.name ?? plan.components.first { $0.id == id }?.name }
+            let names = incident.componentIDs.compactMap { components[$0] }.compactMap { id in
+                settings.component(id)?.name ?? plan.components.first { $0.id == id }?.name
+            }
             body = template.replacingOccurrences(of: "{components}", with: names.isEmpty ? "our services" : names.joined(separator: ", "))
                 .replacingOccurrences(of: "{support}", with: settings.support)
             plan.notes.append("update \(update.id) has no text: given the canned text for '\(update.status)'")

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension ContentLoader {
@@ -35,7 +35,10 @@ extension ContentLoader {
                 return skippable ? Diagnostic(path: path, line: 0, severity: .warning, message: "skipped: " + what) : .error(path, 0, what)
             }
             if Int(info.st_size) > InputRules.maxFileSize {
-                return .error(path, 0, "file is \(info.st_size) bytes, over the limit of \(InputRules.maxFileSizeText) for a file in content/ (expected a shorter record; split a long text into several updates)")
+                return .error(
+                    path, 0,
+                    "file is \(info.st_size) bytes, over the limit of \(InputRules.maxFileSizeText) for a file in content/ (expected a shorter record; split a long text into several updates)"
+                )
             }
         }
         return .error(path, 0, "cannot read file")

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A record the loader kept, with its stamp and encoded block when it may be cached.
@@ -68,7 +68,9 @@ extension ContentLoader {
     }
 
     /// The next cache's entries for what was loaded, and the folder's listing to keep with them.
-    static func cacheEntries<Value>(_ loaded: [Loaded<Value>], listed: RecordList) -> ([ContentCache.Entry], (stamp: UInt64, entries: [(name: String, entry: Int)])?) {
+    static func cacheEntries<Value>(_ loaded: [Loaded<Value>], listed: RecordList) -> (
+        [ContentCache.Entry], (stamp: UInt64, entries: [(name: String, entry: Int)])?
+    ) {
         var entries: [ContentCache.Entry] = []
         entries.reserveCapacity(loaded.count)
         // `loaded` follows `listed.names`, leaving out records that did not load.

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension ContentLoader {
@@ -87,10 +87,15 @@ extension ContentLoader {
         diagnostics += fields.problems
 
         var corrections: [Correction] = []
-        let events = loadEvents(in: folder, record, statuses: IncidentStatus.allCases.map(\.rawValue), otherKind: MaintenanceStatus.allCases.map(\.rawValue), recordKind: "incident", settings: settings, corrections: &corrections, into: &diagnostics)
+        let events = loadEvents(
+            in: folder, record, statuses: IncidentStatus.allCases.map(\.rawValue), otherKind: MaintenanceStatus.allCases.map(\.rawValue),
+            recordKind: "incident", settings: settings, corrections: &corrections, into: &diagnostics)
         if events.allSatisfy({ !$0.isPublic || $0.isFollowUp }) && !diagnostics.hasErrors {
             let retracted = corrections.contains { $0.action == .retract }
-            diagnostics.append(.error(mainPath, 0, "incident has no public update\(retracted ? " left after retractions" : "") (expected at least one event file with 'status:')"))
+            diagnostics.append(
+                .error(
+                    mainPath, 0, "incident has no public update\(retracted ? " left after retractions" : "") (expected at least one event file with 'status:')")
+            )
         }
         guard let title, let severity, !diagnostics.hasErrors else { return (nil, diagnostics) }
         var incident = Incident(
@@ -106,7 +111,8 @@ extension ContentLoader {
         let folder = "content/maintenance/" + id
         var diagnostics: [Diagnostic] = []
         let mainPath = folder + "/maintenance.md"
-        guard let file = mainFile(record, folder: folder, name: "maintenance.md", missing: "maintenance folder has no maintenance.md", into: &diagnostics) else {
+        guard let file = mainFile(record, folder: folder, name: "maintenance.md", missing: "maintenance folder has no maintenance.md", into: &diagnostics)
+        else {
             return (nil, diagnostics)
         }
         let fields = YAMLFields(yaml: file.yaml, path: mainPath, lineOffset: 1)
@@ -120,9 +126,15 @@ extension ContentLoader {
         fields.rejectUnknownKeys(expected: ["title", "components", "scheduled_start", "scheduled_end"])
         diagnostics += fields.problems
         var corrections: [Correction] = []
-        let events = loadEvents(in: folder, record, statuses: MaintenanceStatus.allCases.map(\.rawValue), otherKind: IncidentStatus.allCases.map(\.rawValue), recordKind: "maintenance", settings: settings, corrections: &corrections, into: &diagnostics)
+        let events = loadEvents(
+            in: folder, record, statuses: MaintenanceStatus.allCases.map(\.rawValue), otherKind: IncidentStatus.allCases.map(\.rawValue),
+            recordKind: "maintenance", settings: settings, corrections: &corrections, into: &diagnostics)
         guard let title, let start, let end, !diagnostics.hasErrors else { return (nil, diagnostics) }
-        return (Maintenance(id: id, title: title, components: components, scheduledStart: start, scheduledEnd: end, summary: file.body, events: events, corrections: corrections), diagnostics)
+        return (
+            Maintenance(
+                id: id, title: title, components: components, scheduledStart: start, scheduledEnd: end, summary: file.body, events: events,
+                corrections: corrections), diagnostics
+        )
     }
 
     func checkComponents(_ fields: YAMLFields, settings: SiteSettings) -> [String] {
@@ -156,7 +168,10 @@ extension ContentLoader {
                 continue
             }
             guard let value = ComponentStatus(rawValue: pair.value), ComponentStatus.writable.contains(value) else {
-                fields.error(pair.line, "unknown component status '\(pair.value)' (expected \(expected(ComponentStatus.writable.map(\.rawValue))))\(didYouMean(pair.value, in: ComponentStatus.writable.map(\.rawValue)))")
+                fields.error(
+                    pair.line,
+                    "unknown component status '\(pair.value)' (expected \(expected(ComponentStatus.writable.map(\.rawValue))))\(didYouMean(pair.value, in: ComponentStatus.writable.map(\.rawValue)))"
+                )
                 continue
             }
             changes.append(Event.ComponentChange(id: pair.key, status: value))
@@ -168,14 +183,22 @@ extension ContentLoader {
         closest(text, in: known).map { "; did you mean '\($0)'?" } ?? ""
     }
 
-    func loadEvents(in folder: String, _ record: RecordFolder, statuses: [String], otherKind: [String], recordKind: String, settings: SiteSettings, into diagnostics: inout [Diagnostic]) -> [Event] {
+    func loadEvents(
+        in folder: String, _ record: RecordFolder, statuses: [String], otherKind: [String], recordKind: String, settings: SiteSettings,
+        into diagnostics: inout [Diagnostic]
+    ) -> [Event] {
         var corrections: [Correction] = []
-        return loadEvents(in: folder, record, statuses: statuses, otherKind: otherKind, recordKind: recordKind, settings: settings, corrections: &corrections, into: &diagnostics)
+        return loadEvents(
+            in: folder, record, statuses: statuses, otherKind: otherKind, recordKind: recordKind, settings: settings, corrections: &corrections,
+            into: &diagnostics)
     }
 
     /// A record's events, in order (`Event.ordered`), with its corrections applied; the
     /// corrections themselves go to `corrections`.
-    func loadEvents(in folder: String, _ record: RecordFolder, statuses: [String], otherKind: [String], recordKind: String, settings: SiteSettings, corrections: inout [Correction], into diagnostics: inout [Diagnostic]) -> [Event] {
+    func loadEvents(
+        in folder: String, _ record: RecordFolder, statuses: [String], otherKind: [String], recordKind: String, settings: SiteSettings,
+        corrections: inout [Correction], into diagnostics: inout [Diagnostic]
+    ) -> [Event] {
         let mainName = recordKind == "incident" ? "incident.md" : "maintenance.md"
         var events: [Event] = []
         var severity: Severity?
@@ -222,7 +245,10 @@ extension ContentLoader {
                     } else if let value = Severity(rawValue: text) {
                         severity = value
                     } else {
-                        fields.error(fields.line("severity"), "unknown severity '\(text)' (expected \(expected(Severity.allCases.map(\.rawValue))))\(didYouMean(text, in: Severity.allCases.map(\.rawValue)))")
+                        fields.error(
+                            fields.line("severity"),
+                            "unknown severity '\(text)' (expected \(expected(Severity.allCases.map(\.rawValue))))\(didYouMean(text, in: Severity.allCases.map(\.rawValue)))"
+                        )
                     }
                 }
                 if let value = fields.bool("cancelled"), value {
@@ -287,7 +313,10 @@ extension ContentLoader {
             diagnostics += fields.problems
             if let at, !fields.problems.hasErrors {
                 if let kind {
-                    events.append(Event(fileName: fileName, at: at, seq: seq, by: by, kind: kind, body: file.body, bodyLine: file.bodyLine, severity: severity, cancelled: cancelled))
+                    events.append(
+                        Event(
+                            fileName: fileName, at: at, seq: seq, by: by, kind: kind, body: file.body, bodyLine: file.bodyLine, severity: severity,
+                            cancelled: cancelled))
                 } else if let correction {
                     var made = Correction(
                         action: correction.action, fileName: fileName, at: at, seq: seq, by: by, target: correction.target,
@@ -313,8 +342,14 @@ extension ContentLoader {
         for correction in corrections {
             guard let index = events.firstIndex(where: { $0.fileName == correction.target }), events[index].isPublic else {
                 let corrected = Set(corrections.map(\.fileName))
-                let why = corrected.contains(correction.target) ? "a correction cannot be corrected" : events.contains { $0.fileName == correction.target } ? "only public updates can be corrected" : "no such event in this folder"
-                diagnostics.append(.error(folder + "/" + correction.fileName, correction.targetLine, "\(correction.action.rawValue) target '\(correction.target)': \(why) (expected the file name of a public update of this record)"))
+                let why =
+                    corrected.contains(correction.target)
+                    ? "a correction cannot be corrected"
+                    : events.contains { $0.fileName == correction.target } ? "only public updates can be corrected" : "no such event in this folder"
+                diagnostics.append(
+                    .error(
+                        folder + "/" + correction.fileName, correction.targetLine,
+                        "\(correction.action.rawValue) target '\(correction.target)': \(why) (expected the file name of a public update of this record)"))
                 continue
             }
             switch correction.action {
@@ -384,14 +419,19 @@ extension ContentLoader {
             let title = entry.string("title", required: true)
             var type = Postmortem.ActionType.prevent
             if let t = entry.string("type", required: true) {
-                if let value = Postmortem.ActionType(rawValue: t) { type = value } else {
+                if let value = Postmortem.ActionType(rawValue: t) {
+                    type = value
+                } else {
                     entry.error(entry.line("type"), "unknown action item type '\(t)' (expected \(expected(Postmortem.ActionType.allCases.map(\.rawValue))))")
                 }
             }
             var itemStatus = Postmortem.ActionStatus.open
             if let s = entry.string("status") {
-                if let value = Postmortem.ActionStatus(rawValue: s) { itemStatus = value } else {
-                    entry.error(entry.line("status"), "unknown action item status '\(s)' (expected \(expected(Postmortem.ActionStatus.allCases.map(\.rawValue))))")
+                if let value = Postmortem.ActionStatus(rawValue: s) {
+                    itemStatus = value
+                } else {
+                    entry.error(
+                        entry.line("status"), "unknown action item status '\(s)' (expected \(expected(Postmortem.ActionStatus.allCases.map(\.rawValue))))")
                 }
             }
             let owner = entry.string("owner")
@@ -408,6 +448,10 @@ extension ContentLoader {
         diagnostics += fields.problems
         if let problem = ForeignFrontMatter.problem(in: file.body, path: path, bodyLine: file.bodyLine) { diagnostics.append(problem) }
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
-        return (Postmortem(incidentID: incident, path: path, status: status, published: published, summary: summary, authors: authors, timeline: timeline, actionItems: actions, body: file.body, bodyLine: file.bodyLine), diagnostics)
+        return (
+            Postmortem(
+                incidentID: incident, path: path, status: status, published: published, summary: summary, authors: authors, timeline: timeline,
+                actionItems: actions, body: file.body, bodyLine: file.bodyLine), diagnostics
+        )
     }
 }

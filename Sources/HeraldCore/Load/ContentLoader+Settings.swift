@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension ContentLoader {
@@ -22,12 +22,16 @@ extension ContentLoader {
             if !baseURL.hasSuffix("/") { baseURL += "/" }
         } else if fields.has("base_url") {
             let problem = InputRules.baseURLProblem(baseURL) ?? ""
-            fields.error(fields.line("base_url"), "base_url \(InputRules.quoted(baseURL)) must be an absolute http(s) URL, e.g. https://status.example.com/ (it \(problem))")
+            fields.error(
+                fields.line("base_url"),
+                "base_url \(InputRules.quoted(baseURL)) must be an absolute http(s) URL, e.g. https://status.example.com/ (it \(problem))")
             baseURL = "https://status.example.com/"
         }
         var support = fields.string("support", required: true) ?? ""
         if !support.isEmpty, let problem = InputRules.emailProblem(support) {
-            fields.error(fields.line("support"), "support \(InputRules.quoted(support)) \(problem) (expected the public support e-mail address, e.g. support@example.com)")
+            fields.error(
+                fields.line("support"),
+                "support \(InputRules.quoted(support)) \(problem) (expected the public support e-mail address, e.g. support@example.com)")
             support = ""
         }
         var staleAfter: Int64 = 30 * 60
@@ -100,7 +104,7 @@ extension ContentLoader {
         let publicAddresses = fields.strings("public_addresses") ?? []
         fields.rejectUnknownKeys(expected: [
             "title", "base_url", "support", "stale_after", "description", "components", "roles", "messages", "check", "public_addresses",
-            "notify", "publish",  // read by NotifySettings (herald notify, publish, check)
+            "notify", "publish"  // read by NotifySettings (herald notify, publish, check)
         ])
         var settings = SiteSettings(
             title: title, baseURL: baseURL, support: support, staleAfter: staleAfter, description: description,
@@ -124,7 +128,7 @@ extension ContentLoader {
         "scheduled": "Maintenance of {components} is scheduled.",
         "in_progress": "Scheduled maintenance of {components} is in progress.",
         "verifying": "Maintenance of {components} is complete; we are verifying the results.",
-        "completed": "The scheduled maintenance has been completed.",
+        "completed": "The scheduled maintenance has been completed."
     ]
 
     func loadPeople(into diagnostics: inout [Diagnostic]) -> [Person] {
@@ -154,7 +158,8 @@ extension ContentLoader {
         var seen: [String: Int] = [:]
         for item in list {
             guard case .mapping(let map, let line) = item else {
-                diagnostics.append(.error(path, item.line, "each person must be a mapping with 'name:' and optional 'aliases:', 'label:', 'public:', 'match_case:'"))
+                diagnostics.append(
+                    .error(path, item.line, "each person must be a mapping with 'name:' and optional 'aliases:', 'label:', 'public:', 'match_case:'"))
                 continue
             }
             var entry = PeopleFile.Entry(line: line)
@@ -164,7 +169,9 @@ extension ContentLoader {
                 case ("label", .scalar(let text, _, _)): entry.label = text
                 case ("aliases", .sequence(let items, _)):
                     for alias in items {
-                        if case .scalar(let text, _, _) = alias { entry.aliases.append(text) } else {
+                        if case .scalar(let text, _, _) = alias {
+                            entry.aliases.append(text)
+                        } else {
                             diagnostics.append(.error(path, alias.line, "each alias must be one text (expected a name, @handle or e-mail address)"))
                         }
                     }
@@ -192,14 +199,18 @@ extension ContentLoader {
             for text in [name] + entry.aliases where !text.isEmpty {
                 let key = ReaderText.key(text).lowercased()
                 if let other = seen[key], other != line {
-                    diagnostics.append(Diagnostic(path: path, line: line, severity: .warning, message: "a name or alias here is also listed at line \(other); the first entry's label is used"))
+                    diagnostics.append(
+                        Diagnostic(
+                            path: path, line: line, severity: .warning,
+                            message: "a name or alias here is also listed at line \(other); the first entry's label is used"))
                 } else {
                     seen[key] = line
                 }
             }
-            people.append(Person(
-                name: name, aliases: entry.aliases.filter { !$0.isEmpty }, label: entry.label, isPublic: entry.isPublic,
-                ignoresCase: entry.ignoresCase, line: line))
+            people.append(
+                Person(
+                    name: name, aliases: entry.aliases.filter { !$0.isEmpty }, label: entry.label, isPublic: entry.isPublic,
+                    ignoresCase: entry.ignoresCase, line: line))
         }
         return (people, diagnostics)
     }

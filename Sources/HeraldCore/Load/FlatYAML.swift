@@ -132,7 +132,8 @@ enum FlatYAML {
     }
 
     static func trimmed(_ b: Bytes, _ range: Range<Int>) -> Range<Int> {
-        var lower = range.lowerBound, upper = range.upperBound
+        var lower = range.lowerBound
+        var upper = range.upperBound
         while lower < upper, b[lower] == 32 { lower += 1 }
         while upper > lower, b[upper - 1] == 32 { upper -= 1 }
         return lower..<upper
@@ -200,7 +201,8 @@ enum FlatYAML {
     }
 
     static func scalar(_ b: Bytes, _ range: Range<Int>, line: Int, inFlow: Bool) -> YAMLValue? {
-        var lower = range.lowerBound, upper = range.upperBound
+        var lower = range.lowerBound
+        var upper = range.upperBound
         while upper > lower, b[upper - 1] == 32 || b[upper - 1] == 9 || b[upper - 1] == 13 { upper -= 1 }
         guard upper > lower else { return inFlow ? nil : .scalar("", plain: true, line: line) }
         let first = b[lower]
@@ -236,7 +238,12 @@ enum FlatYAML {
             var pendingQuote = false
             for i in (lower + 1)..<(upper - 1) {
                 if b[i] == UInt8(ascii: "'") {
-                    if pendingQuote { out.append(b[i]); pendingQuote = false } else { pendingQuote = true }
+                    if pendingQuote {
+                        out.append(b[i])
+                        pendingQuote = false
+                    } else {
+                        pendingQuote = true
+                    }
                 } else {
                     if pendingQuote { return nil }
                     out.append(b[i])

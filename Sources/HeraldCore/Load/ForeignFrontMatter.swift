@@ -31,7 +31,8 @@ enum ForeignFrontMatter {
                 let list = fields.prefix(8).map { "'\($0)'" }.joined(separator: ", ") + (fields.count > 8 ? ", …" : "")
                 return .error(
                     path, bodyLine + start,
-                    "the body starts with a second front matter block (fields \(list)), probably from another tool (expected Markdown: move what Herald knows — summary, authors, published — into the front matter above and delete this block)")
+                    "the body starts with a second front matter block (fields \(list)), probably from another tool (expected Markdown: move what Herald knows — summary, authors, published — into the front matter above and delete this block)"
+                )
             }
             // Top-level fields only: `name:` / `name =` at the start of the line.
             if let first = line.first, first != " ", first != "\t", first != "#", first != "-", first != "[" {

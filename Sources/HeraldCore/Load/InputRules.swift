@@ -56,7 +56,8 @@ package enum InputRules {
     package static func emailProblem(_ address: String) -> String? {
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return "is not an e-mail address" }
-        let local = parts[0].utf8, domain = parts[1].utf8
+        let local = parts[0].utf8
+        let domain = parts[1].utf8
         func isAlphanumeric(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) }
         guard local.allSatisfy({ isAlphanumeric($0) || $0 == 46 || $0 == 95 || $0 == 43 || $0 == 45 }),
             local.first != 46, local.last != 46

@@ -82,7 +82,12 @@ package struct KnownPeople: Sendable {
 
     func idProblem(_ id: String, path: String) -> [Diagnostic] {
         guard !idMatcher.isEmpty, let match = idMatcher.matches(in: id).first else { return [] }
-        return [.error(path, 0, "the id holds the name or an alias of the person at content/people.yml:\(people[match.owner].line); ids appear in every URL, feed and the sitemap (expected an id without names: rename the folder)")]
+        return [
+            .error(
+                path, 0,
+                "the id holds the name or an alias of the person at content/people.yml:\(people[match.owner].line); ids appear in every URL, feed and the sitemap (expected an id without names: rename the folder)"
+            )
+        ]
     }
 
     func unknown(_ path: String, _ line: Int, field: String) -> Diagnostic {

@@ -44,7 +44,8 @@ enum YAMLGuard {
             guard yaml_parser_parse(&parser, &event) == 1 else {
                 // libyaml stops at its own nesting limit while scanning ahead; worded as ours.
                 if let problem = parser.problem, String(cString: problem).contains("nesting level") {
-                    return YAMLParseError(line: Int(parser.problem_mark.line) + 1, message: "YAML nested more than \(maxDepth) levels deep (expected Herald's flat format)")
+                    return YAMLParseError(
+                        line: Int(parser.problem_mark.line) + 1, message: "YAML nested more than \(maxDepth) levels deep (expected Herald's flat format)")
                 }
                 return nil
             }

@@ -91,7 +91,10 @@ package struct YAMLParseError: Error, Sendable {
         for (index, line) in yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where index + 1 >= start {
             var rest = Substring(line)
             var indent = 0
-            while let first = rest.first, first == " " || first == "-" { rest = rest.dropFirst(); indent += 1 }
+            while let first = rest.first, first == " " || first == "-" {
+                rest = rest.dropFirst()
+                indent += 1
+            }
             for quoted in [key, "\"\(key)\"", "'\(key)'"] where rest.hasPrefix(quoted + ":") {
                 if !seen.insert(indent).inserted { return index + 1 }
             }

@@ -48,7 +48,10 @@ package struct Event: Sendable, Hashable {
     /// The file that holds `body`: for warnings about the message, which point at its line.
     package var messageFileName: String { bodyFileName ?? fileName }
 
-    package init(fileName: String, at: Timestamp, seq: Int = 0, by: String?, kind: Kind, body: String, bodyLine: Int, severity: Severity? = nil, cancelled: Bool = false, editedAt: Timestamp? = nil) {
+    package init(
+        fileName: String, at: Timestamp, seq: Int = 0, by: String?, kind: Kind, body: String, bodyLine: Int, severity: Severity? = nil, cancelled: Bool = false,
+        editedAt: Timestamp? = nil
+    ) {
         self.fileName = fileName
         self.at = at
         self.seq = seq
@@ -108,7 +111,10 @@ package struct Correction: Sendable, Hashable {
     /// The file line of `target:`, for errors.
     var targetLine = 0
 
-    package init(action: Action, fileName: String, at: Timestamp, seq: Int, by: String?, target: String, components: [Event.ComponentChange]?, body: String, bodyLine: Int) {
+    package init(
+        action: Action, fileName: String, at: Timestamp, seq: Int, by: String?, target: String, components: [Event.ComponentChange]?, body: String,
+        bodyLine: Int
+    ) {
         self.action = action
         self.fileName = fileName
         self.at = at
@@ -153,7 +159,10 @@ package struct Incident: Sendable {
             details: Deferred(IncidentDetails(title: title, roles: roles, summary: summary, events: events, corrections: corrections)))
     }
 
-    init(id: String, severity: Severity, components: [String], impactStarted: Timestamp?, upstream: Bool, details: Deferred<IncidentDetails>, facts: IncidentFacts? = nil) {
+    init(
+        id: String, severity: Severity, components: [String], impactStarted: Timestamp?, upstream: Bool, details: Deferred<IncidentDetails>,
+        facts: IncidentFacts? = nil
+    ) {
         self.id = id
         self.severity = severity
         self.components = components
@@ -210,7 +219,9 @@ package struct Maintenance: Sendable {
 }
 
 package enum PostmortemStatus: String, CaseIterable, Sendable {
-    case draft, inReview = "in-review", published
+    case draft
+    case inReview = "in-review"
+    case published
 }
 
 package struct Postmortem: Sendable {

@@ -249,7 +249,7 @@ package struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringC
 
     package static let monthNames = [
         "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "October", "November", "December"
     ]
     static let weekdayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 

@@ -25,7 +25,9 @@ package enum IncidentStatus: String, CaseIterable, Sendable, Codable {
 }
 
 package enum MaintenanceStatus: String, CaseIterable, Sendable, Codable {
-    case scheduled, inProgress = "in_progress", verifying, completed
+    case scheduled
+    case inProgress = "in_progress"
+    case verifying, completed
     package var label: String {
         switch self {
         case .scheduled: "Scheduled"
@@ -69,5 +71,6 @@ package enum ComponentStatus: String, CaseIterable, Sendable, Codable {
 }
 
 package enum Milestone: String, CaseIterable, Sendable, Codable {
-    case impactStarted = "impact-started", detected, acknowledged, mitigated, resolved
+    case impactStarted = "impact-started"
+    case detected, acknowledged, mitigated, resolved
 }

@@ -99,8 +99,10 @@ final class CurlSession {
     enum MailSecurity { case startTLS, tls, none }
 
     /// Sends one message over SMTP to every address in `to`.
-    func mail(host: String, port: Int, security: MailSecurity, username: String?, password: String?, caFile: String?,
-              from: String, to: [String], message: [UInt8], timeout: Double) -> DeliveryOutcome {
+    func mail(
+        host: String, port: Int, security: MailSecurity, username: String?, password: String?, caFile: String?,
+        from: String, to: [String], message: [UInt8], timeout: Double
+    ) -> DeliveryOutcome {
         guard let handle else { return .unavailable("libcurl could not start") }
         curl_easy_reset(handle)
         let hostPart = host.contains(":") ? "[\(host)]" : host

@@ -47,8 +47,10 @@ package struct Notifier: Sendable {
 
     /// Sends everything pending; `say` gets one line per delivery, retry and problem, `show` (dry
     /// runs) each message that would be sent. Channels are served at once, each on its own thread.
-    package func run(_ options: Options, state: NotifyState, say: @escaping @Sendable (String) -> Void,
-                    show: @escaping @Sendable (String) -> Void) -> [ChannelReport] {
+    package func run(
+        _ options: Options, state: NotifyState, say: @escaping @Sendable (String) -> Void,
+        show: @escaping @Sendable (String) -> Void
+    ) -> [ChannelReport] {
         let now = options.now
         if !options.dryRun {
             for channel in settings.channels {
@@ -80,8 +82,10 @@ package struct Notifier: Sendable {
         return reports.values
     }
 
-    func deliver(_ events: [NotifyEvent], settle: Set<String>, to channel: NotifyChannel, options: Options, state: NotifyState, scanner: LeakScanner,
-                 say: @Sendable (String) -> Void, show: @Sendable (String) -> Void) -> ChannelReport {
+    func deliver(
+        _ events: [NotifyEvent], settle: Set<String>, to channel: NotifyChannel, options: Options, state: NotifyState, scanner: LeakScanner,
+        say: @Sendable (String) -> Void, show: @Sendable (String) -> Void
+    ) -> ChannelReport {
         var report = ChannelReport(name: channel.name, kind: channel.kind)
         let session = CurlSession()
         for (index, event) in events.enumerated() {
@@ -100,10 +104,12 @@ package struct Notifier: Sendable {
             }
             let payload = NotifyMessages.payload(event, channel: channel, site: model.settings, overall: model.overall, now: options.now)
             // The site's own guard: no name from people.yml leaves, however it got into a text.
-            let leaks = scanner.scan([OutputFile(path: "payload", bytes: payload.bytes), OutputFile(path: "texts", text: payload.texts.joined(separator: "\n"))])
+            let leaks = scanner.scan([OutputFile(path: "payload", bytes: payload.bytes), OutputFile(path: "texts", text: payload.texts.joined(separator: "\n"))]
+            )
             if !leaks.isEmpty {
                 report.pending = events.count - index
-                report.problem = "\(event.key) would carry a name from people.yml; nothing more was sent to this channel (fix the record, or people.yml, and run again)"
+                report.problem =
+                    "\(event.key) would carry a name from people.yml; nothing more was sent to this channel (fix the record, or people.yml, and run again)"
                 return report
             }
             if options.dryRun {
@@ -135,7 +141,8 @@ package struct Notifier: Sendable {
                         continue
                     }
                     report.pending = events.count - index
-                    report.problem = "unavailable after \(attempt) attempt\(attempt == 1 ? "" : "s") (\(reason)); \(report.pending) event\(report.pending == 1 ? "" : "s") left for the next run"
+                    report.problem =
+                        "unavailable after \(attempt) attempt\(attempt == 1 ? "" : "s") (\(reason)); \(report.pending) event\(report.pending == 1 ? "" : "s") left for the next run"
                     return report
                 case .rejected(let answer):
                     report.pending = events.count - index
@@ -150,11 +157,12 @@ package struct Notifier: Sendable {
 
     func send(_ payload: NotifyPayload, to channel: NotifyChannel, session: CurlSession, timeout: Double) -> DeliveryOutcome {
         if let mail = channel.mail {
-            let security: CurlSession.MailSecurity = switch mail.security {
-            case .starttls: .startTLS
-            case .tls: .tls
-            case .none: .none
-            }
+            let security: CurlSession.MailSecurity =
+                switch mail.security {
+                case .starttls: .startTLS
+                case .tls: .tls
+                case .none: .none
+                }
             return session.mail(
                 host: mail.host, port: mail.port, security: security, username: mail.username, password: mail.password, caFile: mail.caFile,
                 from: mail.from, to: mail.to, message: payload.bytes, timeout: timeout)

@@ -66,7 +66,8 @@ package enum NotifyFeed {
         for state in model.incidents where state.updatedAt >= cutoff || state.incident.corrections.contains(where: { $0.at >= cutoff }) {
             add(incidentEvents(state, settings: settings, redactor: redactor, pageID: pageID, cutoff: cutoff), "incidents/" + state.id)
         }
-        for state in model.maintenances where state.updates.contains(where: { $0.at >= cutoff }) || state.maintenance.corrections.contains(where: { $0.at >= cutoff }) {
+        for state in model.maintenances
+        where state.updates.contains(where: { $0.at >= cutoff }) || state.maintenance.corrections.contains(where: { $0.at >= cutoff }) {
             add(maintenanceEvents(state, settings: settings, redactor: redactor, pageID: pageID, cutoff: cutoff), "maintenance/" + state.id)
         }
         events.sort { a, b in
@@ -89,7 +90,7 @@ package enum NotifyFeed {
             ("created_at", .string(time(at))), ("updated_at", .string(time(at))),
             ("position", .number(component?.position ?? 0)), ("description", component?.description.map(JSONValue.string) ?? .null),
             ("showcase", .bool(true)), ("id", .string(StableID.make("component:" + id))), ("page_id", .string(pageID)),
-            ("group_id", component?.group.map { .string(StableID.make("group:" + $0)) } ?? .null),
+            ("group_id", component?.group.map { .string(StableID.make("group:" + $0)) } ?? .null)
         ])
     }
 
@@ -115,7 +116,9 @@ package enum NotifyFeed {
 
     /// A correction as channels are told it: an edit's new message (redacted), or that an update
     /// was withdrawn — never a retraction's reason, which is internal.
-    static func correctionTexts(_ correction: Correction, events: [Event], render: (String) -> (html: String, text: String)) -> (label: String, text: String, html: String) {
+    static func correctionTexts(_ correction: Correction, events: [Event], render: (String) -> (html: String, text: String)) -> (
+        label: String, text: String, html: String
+    ) {
         let when = events.first { $0.fileName == correction.target }.map { " of \($0.at.display)" } ?? ""
         switch correction.action {
         case .retract:
@@ -166,9 +169,13 @@ package enum NotifyFeed {
                 ("scheduled_reminded_at", .null), ("impact_override", .null), ("scheduled_auto_in_progress", .bool(false)),
                 ("scheduled_auto_completed", .bool(false)), ("id", .string(incidentID)), ("page_id", .string(pageID)),
                 ("incident_updates", .array(updates.reversed())),
-                ("components", .array(affected.filter { settings.component($0) != nil }.map {
-                    componentJSON($0, status: replay.status(of: $0), at: at, settings: settings, pageID: pageID)
-                })),
+                (
+                    "components",
+                    .array(
+                        affected.filter { settings.component($0) != nil }.map {
+                            componentJSON($0, status: replay.status(of: $0), at: at, settings: settings, pageID: pageID)
+                        })
+                )
             ])
         }
         func statuses() -> [(name: String, status: ComponentStatus)] { affected.map { (name: name($0, settings), status: replay.status(of: $0)) } }
@@ -177,11 +184,12 @@ package enum NotifyFeed {
             guard case .update(let update) = step else {
                 guard case .correction(let correction) = step, correction.at >= cutoff else { continue }
                 let texts = correctionTexts(correction, events: incident.events) { Markdown.render($0, rewriter: rewriter(for: $0)) }
-                events.append(NotifyEvent(
-                    key: "incidents/\(incident.id)/\(correction.fileName)", kind: .incident, at: correction.at, recordID: incident.id, title: title,
-                    status: current, statusLabel: texts.label, text: texts.text, html: texts.html, link: link, components: affected,
-                    componentStatus: statuses(), window: nil, change: nil, statuspage: statuspage(correction.at),
-                    corrects: "incidents/\(incident.id)/\(correction.target)"))
+                events.append(
+                    NotifyEvent(
+                        key: "incidents/\(incident.id)/\(correction.fileName)", kind: .incident, at: correction.at, recordID: incident.id, title: title,
+                        status: current, statusLabel: texts.label, text: texts.text, html: texts.html, link: link, components: affected,
+                        componentStatus: statuses(), window: nil, change: nil, statuspage: statuspage(correction.at),
+                        corrects: "incidents/\(incident.id)/\(correction.target)"))
                 continue
             }
             guard case .update(let status, let changes) = update.kind else { continue }
@@ -199,47 +207,53 @@ package enum NotifyFeed {
             let listed = changes.filter { settings.component($0.id) != nil }.map { change -> JSONValue in
                 .object([
                     ("code", .string(StableID.make("component:" + change.id))), ("name", .string(name(change.id, settings))),
-                    ("old_status", .string(before.status(of: change.id).rawValue)), ("new_status", .string(replay.status(of: change.id).rawValue)),
+                    ("old_status", .string(before.status(of: change.id).rawValue)), ("new_status", .string(replay.status(of: change.id).rawValue))
                 ])
             }
             let at = time(update.at)
-            updates.append(.object([
-                // A follow-up is Statuspage's `postmortem` update, as in the site's API.
-                ("status", .string(followUp ? "postmortem" : status)), ("body", .string(text)), ("created_at", .string(at)),
-                ("wants_twitter_update", .bool(false)), ("twitter_updated_at", .null), ("updated_at", .string(update.editedAt.map(time) ?? at)),
-                ("display_at", .string(at)), ("affected_components", .array(listed)), ("custom_tweet", .null),
-                ("deliver_notifications", .bool(true)), ("id", .string(StableID.make("update:\(incident.id)/\(update.fileName)"))),
-                ("incident_id", .string(incidentID)),
-            ]))
+            updates.append(
+                .object([
+                    // A follow-up is Statuspage's `postmortem` update, as in the site's API.
+                    ("status", .string(followUp ? "postmortem" : status)), ("body", .string(text)), ("created_at", .string(at)),
+                    ("wants_twitter_update", .bool(false)), ("twitter_updated_at", .null), ("updated_at", .string(update.editedAt.map(time) ?? at)),
+                    ("display_at", .string(at)), ("affected_components", .array(listed)), ("custom_tweet", .null),
+                    ("deliver_notifications", .bool(true)), ("id", .string(StableID.make("update:\(incident.id)/\(update.fileName)"))),
+                    ("incident_id", .string(incidentID))
+                ]))
             guard update.at >= cutoff else { continue }
             var label = followUp ? "Follow-up" : IncidentStatus(rawValue: status)?.label ?? status
             if let escalated = update.severity, !followUp { label += " · severity \(escalated.rawValue)" }
-            events.append(NotifyEvent(
-                key: "incidents/\(incident.id)/\(update.fileName)", kind: .incident, at: update.at, recordID: incident.id, title: title,
-                status: followUp ? Event.followUp : status, statusLabel: label, text: text, html: html, link: link, components: affected,
-                componentStatus: statuses(), window: nil, change: nil, statuspage: statuspage(update.at)))
+            events.append(
+                NotifyEvent(
+                    key: "incidents/\(incident.id)/\(update.fileName)", kind: .incident, at: update.at, recordID: incident.id, title: title,
+                    status: followUp ? Event.followUp : status, statusLabel: label, text: text, html: html, link: link, components: affected,
+                    componentStatus: statuses(), window: nil, change: nil, statuspage: statuspage(update.at)))
             // Each component whose status this update changed (the first update opens the incident,
             // resolving returns every component to operational).
             var ids = before.statuses.map(\.id)
             for entry in replay.statuses where !ids.contains(entry.id) { ids.append(entry.id) }
             for id in ids where settings.component(id) != nil {
-                let old = before.status(of: id), new = replay.status(of: id)
+                let old = before.status(of: id)
+                let new = replay.status(of: id)
                 guard old != new else { continue }
-                events.append(componentEvent(
-                    id: id, old: old, new: new, at: update.at, key: "incidents/\(incident.id)/\(update.fileName)#\(id)", recordID: incident.id,
-                    title: title, link: link, settings: settings, pageID: pageID))
+                events.append(
+                    componentEvent(
+                        id: id, old: old, new: new, at: update.at, key: "incidents/\(incident.id)/\(update.fileName)#\(id)", recordID: incident.id,
+                        title: title, link: link, settings: settings, pageID: pageID))
             }
         }
         return events
     }
 
-    static func componentEvent(id: String, old: ComponentStatus, new: ComponentStatus, at: Timestamp, key: String, recordID: String,
-                               title: String, link: String, settings: SiteSettings, pageID: String) -> NotifyEvent {
+    static func componentEvent(
+        id: String, old: ComponentStatus, new: ComponentStatus, at: Timestamp, key: String, recordID: String,
+        title: String, link: String, settings: SiteSettings, pageID: String
+    ) -> NotifyEvent {
         let componentName = name(id, settings)
         let update = JSONValue.object([
             ("old_status", .string(old.rawValue)), ("new_status", .string(new.rawValue)), ("created_at", .string(time(at))),
             ("component_type", .string("Component")), ("id", .string(StableID.make("component-update:" + key))),
-            ("component_id", .string(StableID.make("component:" + id))),
+            ("component_id", .string(StableID.make("component:" + id)))
         ])
         let text = "\(componentName): \(old.label) → \(new.label) (\(title))."
         return NotifyEvent(
@@ -279,9 +293,13 @@ package enum NotifyFeed {
                 ("scheduled_remind_prior", .bool(false)), ("scheduled_reminded_at", .null), ("impact_override", .null),
                 ("scheduled_auto_in_progress", .bool(false)), ("scheduled_auto_completed", .bool(false)), ("id", .string(id)),
                 ("page_id", .string(pageID)), ("incident_updates", .array(updates.reversed())),
-                ("components", .array(m.components.filter { settings.component($0) != nil }.map {
-                    componentJSON($0, status: componentStatus, at: at, settings: settings, pageID: pageID)
-                })),
+                (
+                    "components",
+                    .array(
+                        m.components.filter { settings.component($0) != nil }.map {
+                            componentJSON($0, status: componentStatus, at: at, settings: settings, pageID: pageID)
+                        })
+                )
             ])
         }
 
@@ -289,11 +307,12 @@ package enum NotifyFeed {
             guard case .update(let update) = step else {
                 guard case .correction(let correction) = step, correction.at >= cutoff else { continue }
                 let texts = correctionTexts(correction, events: m.events) { Markdown.render($0, rewriter: rewriter(for: $0)) }
-                events.append(NotifyEvent(
-                    key: "maintenance/\(m.id)/\(correction.fileName)", kind: .maintenance, at: correction.at, recordID: m.id, title: title,
-                    status: current, statusLabel: texts.label, text: texts.text, html: texts.html, link: link, components: m.components,
-                    componentStatus: m.components.map { (name($0, settings), componentStatus) }, window: (m.scheduledStart, m.scheduledEnd),
-                    change: nil, statuspage: statuspage(correction.at), corrects: "maintenance/\(m.id)/\(correction.target)"))
+                events.append(
+                    NotifyEvent(
+                        key: "maintenance/\(m.id)/\(correction.fileName)", kind: .maintenance, at: correction.at, recordID: m.id, title: title,
+                        status: current, statusLabel: texts.label, text: texts.text, html: texts.html, link: link, components: m.components,
+                        componentStatus: m.components.map { (name($0, settings), componentStatus) }, window: (m.scheduledStart, m.scheduledEnd),
+                        change: nil, statuspage: statuspage(correction.at), corrects: "maintenance/\(m.id)/\(correction.target)"))
                 continue
             }
             guard let status = update.status else { continue }
@@ -305,24 +324,27 @@ package enum NotifyFeed {
             componentStatus = active ? .underMaintenance : .operational
             current = status
             completedAt = status == MaintenanceStatus.completed.rawValue ? update.at : nil
-            updates.append(.object([
-                ("status", .string(status)), ("body", .string(text)), ("created_at", .string(at)), ("wants_twitter_update", .bool(false)),
-                ("twitter_updated_at", .null), ("updated_at", .string(update.editedAt.map(time) ?? at)), ("display_at", .string(at)),
-                ("affected_components", .array([])), ("custom_tweet", .null), ("deliver_notifications", .bool(true)),
-                ("id", .string(StableID.make("update:\(m.id)/\(update.fileName)"))), ("incident_id", .string(id)),
-            ]))
+            updates.append(
+                .object([
+                    ("status", .string(status)), ("body", .string(text)), ("created_at", .string(at)), ("wants_twitter_update", .bool(false)),
+                    ("twitter_updated_at", .null), ("updated_at", .string(update.editedAt.map(time) ?? at)), ("display_at", .string(at)),
+                    ("affected_components", .array([])), ("custom_tweet", .null), ("deliver_notifications", .bool(true)),
+                    ("id", .string(StableID.make("update:\(m.id)/\(update.fileName)"))), ("incident_id", .string(id))
+                ]))
             guard update.at >= cutoff else { continue }
             let label = update.cancelled ? "Cancelled" : MaintenanceStatus(rawValue: status)?.label ?? status
-            events.append(NotifyEvent(
-                key: "maintenance/\(m.id)/\(update.fileName)", kind: .maintenance, at: update.at, recordID: m.id, title: title,
-                status: status, statusLabel: label, text: text, html: html, link: link,
-                components: m.components, componentStatus: m.components.map { (name($0, settings), componentStatus) },
-                window: (m.scheduledStart, m.scheduledEnd), change: nil, statuspage: statuspage(update.at)))
+            events.append(
+                NotifyEvent(
+                    key: "maintenance/\(m.id)/\(update.fileName)", kind: .maintenance, at: update.at, recordID: m.id, title: title,
+                    status: status, statusLabel: label, text: text, html: html, link: link,
+                    components: m.components, componentStatus: m.components.map { (name($0, settings), componentStatus) },
+                    window: (m.scheduledStart, m.scheduledEnd), change: nil, statuspage: statuspage(update.at)))
             if componentStatus != previous {
                 for component in m.components where settings.component(component) != nil {
-                    events.append(componentEvent(
-                        id: component, old: previous, new: componentStatus, at: update.at, key: "maintenance/\(m.id)/\(update.fileName)#\(component)",
-                        recordID: m.id, title: title, link: link, settings: settings, pageID: pageID))
+                    events.append(
+                        componentEvent(
+                            id: component, old: previous, new: componentStatus, at: update.at, key: "maintenance/\(m.id)/\(update.fileName)#\(component)",
+                            recordID: m.id, title: title, link: link, settings: settings, pageID: pageID))
                 }
             }
         }
@@ -333,7 +355,10 @@ package enum NotifyFeed {
 /// A JSON value written with its keys in the order given (payloads are small; Foundation's
 /// JSONSerialization would need `Any`, which is not Sendable).
 indirect enum JSONValue: Sendable {
-    case string(String), number(Int), bool(Bool), null
+    case string(String)
+    case number(Int)
+    case bool(Bool)
+    case null
     case array([JSONValue])
     case object([(String, JSONValue)])
 

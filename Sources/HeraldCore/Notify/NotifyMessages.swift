@@ -19,7 +19,8 @@ enum NotifyMessages {
         case .webhook: return NotifyPayload(bytes: webhook(event, site: site, overall: overall, now: now).bytes, contentType: "application/json", texts: texts)
         case .email:
             let mail = channel.mail!
-            return NotifyPayload(bytes: MailMessage.make(event, mail: mail, site: site, channel: channel.name, now: now), contentType: "message/rfc822", texts: texts)
+            return NotifyPayload(
+                bytes: MailMessage.make(event, mail: mail, site: site, channel: channel.name, now: now), contentType: "message/rfc822", texts: texts)
         }
     }
 
@@ -66,23 +67,30 @@ enum NotifyMessages {
         let message = event.text.trimmingCharacters(in: .whitespacesAndNewlines)
         let heading = "*\(mrkdwn(event.statusLabel))* · \(mrkdwn(event.at.display))"
         var blocks: [JSONValue] = [
-            .object([("type", .string("header")), ("text", .object([("type", .string("plain_text")), ("text", .string(cut(event.title, 150))), ("emoji", .bool(false))]))]),
-            .object([("type", .string("section")), ("text", .object([("type", .string("mrkdwn")), ("text", .string(cut(heading + "\n" + mrkdwn(message), 3000)))]))]),
+            .object([
+                ("type", .string("header")),
+                ("text", .object([("type", .string("plain_text")), ("text", .string(cut(event.title, 150))), ("emoji", .bool(false))]))
+            ]),
+            .object([
+                ("type", .string("section")), ("text", .object([("type", .string("mrkdwn")), ("text", .string(cut(heading + "\n" + mrkdwn(message), 3000)))]))
+            ])
         ]
         var context: [String] = []
         if let window = event.window { context.append("Window: \(window.start.display) – \(window.end.display)") }
         if let affected = affectedLine(event) { context.append(affected) }
         if !context.isEmpty {
-            blocks.append(.object([
-                ("type", .string("context")),
-                ("elements", .array(context.map { .object([("type", .string("mrkdwn")), ("text", .string(cut(mrkdwn($0), 2000)))]) })),
-            ]))
+            blocks.append(
+                .object([
+                    ("type", .string("context")),
+                    ("elements", .array(context.map { .object([("type", .string("mrkdwn")), ("text", .string(cut(mrkdwn($0), 2000)))]) }))
+                ]))
         }
         let link = event.link.replacingOccurrences(of: "|", with: "%7C").replacingOccurrences(of: ">", with: "%3E")
-        blocks.append(.object([
-            ("type", .string("section")),
-            ("text", .object([("type", .string("mrkdwn")), ("text", .string("<\(link)|View on \(cut(mrkdwn(site.title), 200))>"))])),
-        ]))
+        blocks.append(
+            .object([
+                ("type", .string("section")),
+                ("text", .object([("type", .string("mrkdwn")), ("text", .string("<\(link)|View on \(cut(mrkdwn(site.title), 200))>"))]))
+            ]))
         let fallback = cut("\(event.title) — \(event.statusLabel): \(message)", 3000)
         return .object([("text", .string(mrkdwn(fallback))), ("blocks", .array(blocks)), ("unfurl_links", .bool(false)), ("unfurl_media", .bool(false))])
     }
@@ -104,17 +112,21 @@ enum NotifyMessages {
     static func discord(_ event: NotifyEvent, site: SiteSettings) -> JSONValue {
         var fields: [JSONValue] = [.object([("name", .string("Status")), ("value", .string(cut(event.statusLabel, 1024))), ("inline", .bool(true))])]
         if let window = event.window {
-            fields.append(.object([("name", .string("Window")), ("value", .string("\(window.start.display) – \(window.end.display)")), ("inline", .bool(true))]))
+            fields.append(
+                .object([("name", .string("Window")), ("value", .string("\(window.start.display) – \(window.end.display)")), ("inline", .bool(true))]))
         }
         if let affected = affectedLine(event) {
             let parts = affected.split(separator: ":", maxSplits: 1)
-            fields.append(.object([("name", .string(String(parts[0]))), ("value", .string(cut(parts[1].trimmingCharacters(in: .whitespaces), 1024))), ("inline", .bool(false))]))
+            fields.append(
+                .object([
+                    ("name", .string(String(parts[0]))), ("value", .string(cut(parts[1].trimmingCharacters(in: .whitespaces), 1024))), ("inline", .bool(false))
+                ]))
         }
         let embed = JSONValue.object([
             ("title", .string(cut(event.title, 256))), ("url", .string(event.link)),
             ("description", .string(cut(event.text.trimmingCharacters(in: .whitespacesAndNewlines), 3000))),
             ("color", .number(colour(event))), ("timestamp", .string(event.at.rfc3339)), ("fields", .array(fields)),
-            ("footer", .object([("text", .string(cut(site.title, 200)))])),
+            ("footer", .object([("text", .string(cut(site.title, 200)))]))
         ])
         return .object([("content", .string("")), ("embeds", .array([embed])), ("allowed_mentions", .object([("parse", .array([]))]))])
     }
@@ -123,22 +135,32 @@ enum NotifyMessages {
 
     static func teams(_ event: NotifyEvent, site: SiteSettings) -> JSONValue {
         var body: [JSONValue] = [
-            .object([("type", .string("TextBlock")), ("text", .string(event.title)), ("weight", .string("Bolder")), ("size", .string("Medium")), ("wrap", .bool(true))]),
-            .object([("type", .string("TextBlock")), ("text", .string(statusLine(event))), ("isSubtle", .bool(true)), ("spacing", .string("None")), ("wrap", .bool(true))]),
-            .object([("type", .string("TextBlock")), ("text", .string(event.text.trimmingCharacters(in: .whitespacesAndNewlines))), ("wrap", .bool(true))]),
+            .object([
+                ("type", .string("TextBlock")), ("text", .string(event.title)), ("weight", .string("Bolder")), ("size", .string("Medium")),
+                ("wrap", .bool(true))
+            ]),
+            .object([
+                ("type", .string("TextBlock")), ("text", .string(statusLine(event))), ("isSubtle", .bool(true)), ("spacing", .string("None")),
+                ("wrap", .bool(true))
+            ]),
+            .object([("type", .string("TextBlock")), ("text", .string(event.text.trimmingCharacters(in: .whitespacesAndNewlines))), ("wrap", .bool(true))])
         ]
         if let affected = affectedLine(event) {
             let parts = affected.split(separator: ":", maxSplits: 1)
-            body.append(.object([("type", .string("FactSet")), ("facts", .array([.object([("title", .string(String(parts[0]))), ("value", .string(parts[1].trimmingCharacters(in: .whitespaces)))])]))]))
+            body.append(
+                .object([
+                    ("type", .string("FactSet")),
+                    ("facts", .array([.object([("title", .string(String(parts[0]))), ("value", .string(parts[1].trimmingCharacters(in: .whitespaces)))])]))
+                ]))
         }
         let card = JSONValue.object([
             ("$schema", .string("http://adaptivecards.io/schemas/adaptive-card.json")), ("type", .string("AdaptiveCard")), ("version", .string("1.4")),
             ("body", .array(body)),
-            ("actions", .array([.object([("type", .string("Action.OpenUrl")), ("title", .string("View on \(site.title)")), ("url", .string(event.link))])])),
+            ("actions", .array([.object([("type", .string("Action.OpenUrl")), ("title", .string("View on \(site.title)")), ("url", .string(event.link))])]))
         ])
         return .object([
             ("type", .string("message")),
-            ("attachments", .array([.object([("contentType", .string("application/vnd.microsoft.card.adaptive")), ("contentUrl", .null), ("content", card)])])),
+            ("attachments", .array([.object([("contentType", .string("application/vnd.microsoft.card.adaptive")), ("contentUrl", .null), ("content", card)])]))
         ])
     }
 
@@ -148,11 +170,11 @@ enum NotifyMessages {
         let meta = JSONValue.object([
             ("unsubscribe", .string(site.baseURL)),
             ("documentation", .string("https://support.atlassian.com/statuspage/docs/enable-webhook-notifications/")),
-            ("generated_at", .string(NotifyFeed.time(now))),
+            ("generated_at", .string(NotifyFeed.time(now)))
         ])
         let page = JSONValue.object([
             ("id", .string(StableID.make("page:" + site.baseURL))), ("status_indicator", .string(overall.indicator)),
-            ("status_description", .string(overall.description)),
+            ("status_description", .string(overall.description))
         ])
         if let update = event.componentUpdate {
             return .object([("meta", meta), ("page", page), ("component_update", update), ("component", event.statuspage)])
@@ -179,7 +201,7 @@ enum MailMessage {
             "Message-ID: <\(unique).\(StableID.make(event.key))@\(domain)>",
             "MIME-Version: 1.0",
             "Auto-Submitted: auto-generated",
-            "Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"",
+            "Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\""
         ]
         headers.append("")
         var text = headers.joined(separator: "\r\n") + "\r\n"
@@ -192,13 +214,17 @@ enum MailMessage {
     }
 
     static func html(_ event: NotifyEvent, site: SiteSettings) -> String {
-        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>\(FastHTMLContentType.escape(event.title))</title></head>\n<body>\n"
+        var out =
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>\(FastHTMLContentType.escape(event.title))</title></head>\n<body>\n"
         out += "<h1>\(FastHTMLContentType.escape(event.title))</h1>\n"
-        out += "<p><strong>\(FastHTMLContentType.escape(event.statusLabel))</strong> · \(FastHTMLContentType.escape(NotifyMessages.statusLine(event).components(separatedBy: " · ").dropFirst().joined(separator: " · ")))</p>\n"
+        out +=
+            "<p><strong>\(FastHTMLContentType.escape(event.statusLabel))</strong> · \(FastHTMLContentType.escape(NotifyMessages.statusLine(event).components(separatedBy: " · ").dropFirst().joined(separator: " · ")))</p>\n"
         out += event.html
         if !event.componentStatus.isEmpty, event.kind != .component {
             out += "<p>\(event.kind == .maintenance ? "Components" : "Affected"):</p>\n<ul>\n"
-            for entry in event.componentStatus { out += "<li>\(FastHTMLContentType.escape(entry.name)): \(FastHTMLContentType.escape(entry.status.label))</li>\n" }
+            for entry in event.componentStatus {
+                out += "<li>\(FastHTMLContentType.escape(entry.name)): \(FastHTMLContentType.escape(entry.status.label))</li>\n"
+            }
             out += "</ul>\n"
         }
         out += "<p><a href=\"\(FastHTMLContentType.escape(event.link))\">View on \(FastHTMLContentType.escape(site.title))</a></p>\n</body>\n</html>"

@@ -110,7 +110,8 @@ package struct NotifyChannel: Sendable {
             return nil
         }
         if kinds.count > 1 {
-            entry.error(entry.line(kinds[1].rawValue), "one channel per entry: '\(kinds[0].rawValue)' and '\(kinds[1].rawValue)' (start another entry with '- ')")
+            entry.error(
+                entry.line(kinds[1].rawValue), "one channel per entry: '\(kinds[0].rawValue)' and '\(kinds[1].rawValue)' (start another entry with '- ')")
         }
         entry.rejectUnknownKeys(expected: commonKeys + [kind.rawValue])
         let line = entry.line(kind.rawValue)
@@ -212,7 +213,8 @@ package struct NotifyChannel: Sendable {
                 section.error(section.line("security"), "unknown security '\(text)' (expected starttls, tls, none)")
             }
         }
-        var host = "", port = 0
+        var host = ""
+        var port = 0
         if let smtp = section.string("smtp", required: true) {
             if let (h, p) = hostAndPort(smtp) {
                 host = h
@@ -222,15 +224,25 @@ package struct NotifyChannel: Sendable {
             }
         }
         if security == .none, !host.isEmpty, !isLoopback(host) {
-            section.error(section.line("security"), "security 'none' sends mail and passwords in the clear: only allowed for a loopback host (127.0.0.1, ::1, localhost), not '\(host)' (expected starttls or tls)")
+            section.error(
+                section.line("security"),
+                "security 'none' sends mail and passwords in the clear: only allowed for a loopback host (127.0.0.1, ::1, localhost), not '\(host)' (expected starttls or tls)"
+            )
         }
-        var username: String?, password: String?
+        var username: String?
+        var password: String?
         if section.has("username_env") || section.has("password_env") {
-            if let name = section.string("username_env", required: true) { username = credential(name, key: "username_env", in: section, environment: environment) }
-            if let name = section.string("password_env", required: true) { password = credential(name, key: "password_env", in: section, environment: environment) }
+            if let name = section.string("username_env", required: true) {
+                username = credential(name, key: "username_env", in: section, environment: environment)
+            }
+            if let name = section.string("password_env", required: true) {
+                password = credential(name, key: "password_env", in: section, environment: environment)
+            }
         }
         for secret in ["username", "password"] where section.has(secret) {
-            section.error(section.line(secret), "'\(secret)' must not be written in site.yml (expected '\(secret)_env: VARIABLE', the name of an environment variable holding it)")
+            section.error(
+                section.line(secret),
+                "'\(secret)' must not be written in site.yml (expected '\(secret)_env: VARIABLE', the name of an environment variable holding it)")
         }
         var caFile: String?
         if let path = section.string("ca_file") {
@@ -249,7 +261,8 @@ package struct NotifyChannel: Sendable {
     /// The value of the environment variable `name`; an error (naming the variable, never a value)
     /// when it is unset or empty.
     static func credential(_ name: String, key: String, in section: YAMLFields, environment: [String: String]) -> String? {
-        let valid = !name.isEmpty && name.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
+        let valid =
+            !name.isEmpty && name.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }
             && !(name.utf8.first.map { $0 >= 48 && $0 <= 57 } ?? true)
         guard valid else {
             section.error(section.line(key), "'\(key)' must be the name of an environment variable (A-Z, 0-9, _), e.g. SMTP_PASSWORD")
@@ -283,7 +296,8 @@ package struct NotifyChannel: Sendable {
 
     /// `host`, `host:port`, `[::1]:port`.
     static func hostAndPort(_ text: String) -> (String, Int?)? {
-        var host = text, port: Int?
+        var host = text
+        var port: Int?
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]") else { return nil }
             host = String(text[text.index(after: text.startIndex)..<close])
@@ -298,7 +312,9 @@ package struct NotifyChannel: Sendable {
             port = p
         }
         if let port, !(1...65535).contains(port) { return nil }
-        guard !host.isEmpty, host.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ".-:".unicodeScalars.contains($0)) }) else { return nil }
+        guard !host.isEmpty,
+            host.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ".-:".unicodeScalars.contains($0)) })
+        else { return nil }
         return (host, port)
     }
 

@@ -37,17 +37,22 @@ struct ForgottenNames: Sendable {
         "mentioned", "mentions", "helped", "helps", "restarted", "deployed", "rolled", "investigated", "investigates", "checked",
         "checks", "thinks", "thought", "believes", "proposed", "proposes", "approved", "reviewed", "merged", "arrives", "arrived",
         "responded", "responds", "escalated", "acknowledged", "acked", "appointed", "volunteered", "handed", "hands", "starts",
-        "started", "finished", "logs", "logged", "is", "was", "will", "has", "had", "and", "who", "'s", "’s",
+        "started", "finished", "logs", "logged", "is", "was", "will", "has", "had", "and", "who", "'s", "’s"
     ]
 
     static let personBefore: Set<String> = [
         "from", "by", "thanks", "thank", "paged", "pinged", "asked", "ask", "ping", "page", "told", "tell", "cc", "with", "and",
-        "manager", "lead", "commander", "engineer", "responder", "messenger", "contact", "contacted", "to", "via",
+        "manager", "lead", "commander", "engineer", "responder", "messenger", "contact", "contacted", "to", "via"
     ]
 
-    static let strongBefore: Set<String> = ["thanks", "thank", "paged", "pinged", "asked", "told", "cc", "ping", "page", "contacted", "credit", "kudos", "shoutout"]
+    static let strongBefore: Set<String> = [
+        "thanks", "thank", "paged", "pinged", "asked", "told", "cc", "ping", "page", "contacted", "credit", "kudos", "shoutout"
+    ]
 
-    static let roleWords: Set<String> = ["manager", "lead", "commander", "engineer", "responder", "messenger", "on-call", "oncall", "sre", "coordinator", "scribe", "liaison", "owner", "reporter"]
+    static let roleWords: Set<String> = [
+        "manager", "lead", "commander", "engineer", "responder", "messenger", "on-call", "oncall", "sre", "coordinator", "scribe", "liaison", "owner",
+        "reporter"
+    ]
 
     static let particles: Set<String> = ["de", "van", "von", "da", "di", "le", "la", "del", "der", "den", "ten", "ter", "bin", "al", "du", "dos", "das"]
 
@@ -60,7 +65,8 @@ struct ForgottenNames: Sendable {
         "google", "amazon", "microsoft", "github", "gitlab", "slack", "kubernetes", "docker", "linux", "python", "java", "grafana",
         "prometheus", "travis", "jenkins", "redis", "postgres", "mysql", "nginx", "chrome", "firefox", "safari", "windows", "android",
         "apple", "reddit", "twitter", "gitter", "jupyter", "jupyterhub", "binder", "helm", "terraform", "azure", "gcp", "eks", "gke",
-        "etcd", "hellman", "date", "time", "event", "events", "notice", "noticed", "decide", "decided", "find", "found", "connect", "note", "noted", "check", "using",
+        "etcd", "hellman", "date", "time", "event", "events", "notice", "noticed", "decide", "decided", "find", "found", "connect", "note", "noted", "check",
+        "using"
     ]
 
     /// Probable names in one run of prose, each distinct name once (its first place).
@@ -114,7 +120,9 @@ struct ForgottenNames: Sendable {
                 report(w.text, at: w.location)
                 continue
             }
-            if w.text.hasSuffix("@"), w.text.count > 2, !w.text.dropLast().contains("@"), i + 1 == words.count || words[i + 1].location > w.location + w.text.utf16.count {
+            if w.text.hasSuffix("@"), w.text.count > 2, !w.text.dropLast().contains("@"),
+                i + 1 == words.count || words[i + 1].location > w.location + w.text.utf16.count
+            {
                 report(w.text, at: w.location)
                 continue
             }
@@ -143,12 +151,15 @@ struct ForgottenNames: Sendable {
             let afterVerb = nextWord.map { Self.personVerbs.contains($0.lower) } ?? false
             let beforePerson = previous.map { Self.personBefore.contains($0.lower) && !w.sentenceStart } ?? false
             // "thanks to Priya", "paged Priya": only a person is thanked or paged.
-            let strongBefore = !w.sentenceStart && i >= 1 && (Self.strongBefore.contains(words[i - 1].lower)
-                || (words[i - 1].lower == "to" && i >= 2 && Self.strongBefore.contains(words[i - 2].lower)))
+            let strongBefore =
+                !w.sentenceStart && i >= 1
+                && (Self.strongBefore.contains(words[i - 1].lower)
+                    || (words[i - 1].lower == "to" && i >= 2 && Self.strongBefore.contains(words[i - 2].lower)))
             // "(Søren Iversen)" after a role word.
             let inRoleParentheses = w.before == "(" && (previous.map { Self.roleWords.contains($0.lower) } ?? false)
             // "X and Y <verb>", either way round.
-            let pairedAnd = (next?.lower == "and" && i + 2 < words.count && candidate(i + 2))
+            let pairedAnd =
+                (next?.lower == "and" && i + 2 < words.count && candidate(i + 2))
                 || (previous?.lower == "and" && i >= 2 && candidate(i - 2))
             let isFullName = full != w.text && (isGiven || full.contains(" de ") || full.contains(" van ") || beforePerson || inRoleParentheses)
             if (isGiven && !w.sentenceStart) || (isGiven && (afterVerb || pairedAnd)) || isFullName || inRoleParentheses

@@ -39,9 +39,10 @@ package struct NameMatcher: Sendable {
             // The same folded text with the same case twice is one needle (the first owner wins).
             let signature = bytes + [entry.ignoresCase ? 1 : 0] + upper.map { $0 ? 1 : 0 }
             guard seen.insert(signature).inserted else { continue }
-            needles.append(Needle(
-                folded: bytes, upper: upper, ignoresCase: entry.ignoresCase,
-                isCalendarWord: Self.calendarWords.contains(String(decoding: bytes, as: UTF8.self)), owner: entry.owner))
+            needles.append(
+                Needle(
+                    folded: bytes, upper: upper, ignoresCase: entry.ignoresCase,
+                    isCalendarWord: Self.calendarWords.contains(String(decoding: bytes, as: UTF8.self)), owner: entry.owner))
         }
         self.needles = needles
         var table = [[Int]](repeating: [], count: 256)
@@ -78,7 +79,7 @@ package struct NameMatcher: Sendable {
     static let calendarWords: Set<String> = [
         "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
         "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue", "wed", "thu", "fri", "sat", "sun"
     ]
 
     /// Calls `found` for each match, left to right, never overlapping; `found` returns false to stop.
@@ -114,7 +115,10 @@ package struct NameMatcher: Sendable {
     /// The first match, if any.
     func firstMatch(in h: UnsafeBufferPointer<UInt8>, mode: ReaderText.Mode = .text) -> Match? {
         var first: Match?
-        forEachMatch(in: h, mode: mode) { first = $0; return false }
+        forEachMatch(in: h, mode: mode) {
+            first = $0
+            return false
+        }
         return first
     }
 
@@ -122,7 +126,12 @@ package struct NameMatcher: Sendable {
     func matches(in text: String) -> [Match] {
         var text = text
         var result: [Match] = []
-        text.withUTF8 { h in forEachMatch(in: h) { result.append($0); return true } }
+        text.withUTF8 { h in
+            forEachMatch(in: h) {
+                result.append($0)
+                return true
+            }
+        }
         return result
     }
 
@@ -133,7 +142,9 @@ package struct NameMatcher: Sendable {
 
     /// The longest needle that matches at raw `start`, read lazily unit by unit.
     @inline(__always)
-    func match(at start: Int, _ h: UnsafeBufferPointer<UInt8>, _ mode: ReaderText.Mode, _ folded: inout [UInt8], _ upper: inout [Bool], _ ends: inout [Int]) -> Match? {
+    func match(at start: Int, _ h: UnsafeBufferPointer<UInt8>, _ mode: ReaderText.Mode, _ folded: inout [UInt8], _ upper: inout [Bool], _ ends: inout [Int])
+        -> Match?
+    {
         let firstUnit = ReaderText.unit(h, start, mode)
         guard firstUnit.kind == .word || (firstUnit.count == 1 && firstUnit.b0 == 64), firstUnit.count > 0 else { return nil }
         let candidates = byFirstByte[Int(firstUnit.b0)]
@@ -147,9 +158,17 @@ package struct NameMatcher: Sendable {
             switch u.kind {
             case .invisible: break
             case .space:
-                if folded.last != 32 { folded.append(32); upper.append(false); ends.append(u.next) }
+                if folded.last != 32 {
+                    folded.append(32)
+                    upper.append(false)
+                    ends.append(u.next)
+                }
             default:
-                for k in 0..<Int(u.count) { folded.append(u[k]); upper.append(u.upper); ends.append(u.next) }
+                for k in 0..<Int(u.count) {
+                    folded.append(u[k])
+                    upper.append(u.upper)
+                    ends.append(u.next)
+                }
             }
         }
         append(firstUnit)
@@ -157,7 +176,10 @@ package struct NameMatcher: Sendable {
         // Reads until `n` folded bytes are known (or the text ends).
         func ensure(_ n: Int) {
             while folded.count < n && !done {
-                if position >= h.count { done = true; return }
+                if position >= h.count {
+                    done = true
+                    return
+                }
                 let u = ReaderText.unit(h, position, mode)
                 position = u.next
                 append(u)
@@ -206,7 +228,11 @@ package struct NameMatcher: Sendable {
             var j = i - 1
             while j > 0 && h[j] & 0xC0 == 0x80 && i - j < 4 { j -= 1 }
             let u = ReaderText.unit(h, j, .text)
-            if u.kind == .invisible && u.next == i { i = j; skipped += 1; continue }
+            if u.kind == .invisible && u.next == i {
+                i = j
+                skipped += 1
+                continue
+            }
             if u.next != i { return true }  // an entity or escape ending here: punctuation
             return u.kind != .word
         }
@@ -218,11 +244,17 @@ package struct NameMatcher: Sendable {
     static func isDate(_ h: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         var i = start - 1
         var gap = 0
-        while i >= 0, gap < 3, h[i] == 32 || h[i] == 44 || h[i] == 46 || h[i] == 45 { i -= 1; gap += 1 }
+        while i >= 0, gap < 3, h[i] == 32 || h[i] == 44 || h[i] == 46 || h[i] == 45 {
+            i -= 1
+            gap += 1
+        }
         if i >= 0, gap > 0, h[i] >= 48, h[i] <= 57 { return true }
         var j = end
         gap = 0
-        while j < h.count, gap < 3, h[j] == 32 || h[j] == 44 || h[j] == 46 || h[j] == 45 { j += 1; gap += 1 }
+        while j < h.count, gap < 3, h[j] == 32 || h[j] == 44 || h[j] == 46 || h[j] == 45 {
+            j += 1
+            gap += 1
+        }
         return j < h.count && gap > 0 && h[j] >= 48 && h[j] <= 57
     }
 }

@@ -73,8 +73,15 @@ enum ReaderText {
         // A UTF-8 sequence; invalid bytes read as punctuation.
         var length = 1
         var value: UInt32 = 0
-        if b & 0xE0 == 0xC0 { length = 2; value = UInt32(b & 0x1F) } else if b & 0xF0 == 0xE0 { length = 3; value = UInt32(b & 0x0F) } else if b & 0xF8 == 0xF0 {
-            length = 4; value = UInt32(b & 0x07)
+        if b & 0xE0 == 0xC0 {
+            length = 2
+            value = UInt32(b & 0x1F)
+        } else if b & 0xF0 == 0xE0 {
+            length = 3
+            value = UInt32(b & 0x0F)
+        } else if b & 0xF8 == 0xF0 {
+            length = 4
+            value = UInt32(b & 0x07)
         } else {
             return Unit(b0: 63, count: 1, kind: .other, next: i + 1)
         }
@@ -148,7 +155,7 @@ enum ReaderText {
         "rsquo": 0x2019, "ldquo": 0x201C, "rdquo": 0x201D, "hellip": 0x2026, "NoBreak": 0x2060, "Aring": 0xC5, "aring": 0xE5, "Oslash": 0xD8, "oslash": 0xF8,
         "Auml": 0xC4, "auml": 0xE4, "Ouml": 0xD6, "ouml": 0xF6, "Uuml": 0xDC, "uuml": 0xFC, "Eacute": 0xC9, "eacute": 0xE9,
         "egrave": 0xE8, "aacute": 0xE1, "iacute": 0xED, "oacute": 0xF3, "uacute": 0xFA, "ntilde": 0xF1, "Ntilde": 0xD1,
-        "ccedil": 0xE7, "Ccedil": 0xC7, "szlig": 0xDF, "aelig": 0xE6, "AElig": 0xC6, "atilde": 0xE3, "otilde": 0xF5,
+        "ccedil": 0xE7, "Ccedil": 0xC7, "szlig": 0xDF, "aelig": 0xE6, "AElig": 0xC6, "atilde": 0xE3, "otilde": 0xF5
     ]
 
     /// `%XX` (a whole UTF-8 sequence of them for a non-ASCII letter) at `i`.
@@ -198,13 +205,22 @@ enum ReaderText {
                 switch u.kind {
                 case .invisible: continue
                 case .space:
-                    if let last = bytes.last, last != 32 { bytes.append(32); upper.append(false) }
+                    if let last = bytes.last, last != 32 {
+                        bytes.append(32)
+                        upper.append(false)
+                    }
                 default:
-                    for k in 0..<Int(u.count) { bytes.append(u[k]); upper.append(u.upper) }
+                    for k in 0..<Int(u.count) {
+                        bytes.append(u[k])
+                        upper.append(u.upper)
+                    }
                 }
             }
         }
-        while bytes.last == 32 { bytes.removeLast(); upper.removeLast() }
+        while bytes.last == 32 {
+            bytes.removeLast()
+            upper.removeLast()
+        }
         return (bytes, upper)
     }
 
@@ -238,7 +254,7 @@ enum ReaderText {
         static let special: [UInt32: String] = [
             0xF8: "o", 0xD8: "o", 0x111: "d", 0x110: "d", 0x142: "l", 0x141: "l", 0x127: "h", 0x126: "h", 0x167: "t", 0x166: "t",
             0x131: "i", 0xDF: "ss", 0x1E9E: "ss", 0xE6: "ae", 0xC6: "ae", 0x153: "oe", 0x152: "oe", 0xFE: "th", 0xDE: "th", 0xF0: "d",
-            0xD0: "d", 0x140: "l", 0x13F: "l", 0x138: "k", 0x14B: "n", 0x14A: "n",
+            0xD0: "d", 0x140: "l", 0x13F: "l", 0x138: "k", 0x14B: "n", 0x14A: "n"
         ]
 
         /// The unit of a scalar; `full` decomposes it (Foundation, slow: only while building the table).
@@ -265,10 +281,12 @@ enum ReaderText {
                     text = special
                 } else if full {
                     text = String(String.UnicodeScalarView([scalar])).decomposedStringWithCompatibilityMapping
-                    text = String(String.UnicodeScalarView(text.unicodeScalars.filter {
-                        let c = $0.properties.generalCategory
-                        return c != .nonspacingMark && c != .spacingMark && c != .enclosingMark
-                    }))
+                    text = String(
+                        String.UnicodeScalarView(
+                            text.unicodeScalars.filter {
+                                let c = $0.properties.generalCategory
+                                return c != .nonspacingMark && c != .spacingMark && c != .enclosingMark
+                            }))
                     if text.unicodeScalars.count == 1, let only = text.unicodeScalars.first, let again = special[only.value] { text = again }
                 } else {
                     text = String(String.UnicodeScalarView([scalar]))

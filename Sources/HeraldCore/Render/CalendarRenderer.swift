@@ -12,7 +12,7 @@ package struct CalendarRenderer: OutputRenderer {
         let host = URL(string: context.settings.baseURL)?.host ?? "status"
         var lines = [
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Herald//Status page//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-            "X-WR-CALNAME:" + Self.escape("\(context.settings.title): maintenance"),
+            "X-WR-CALNAME:" + Self.escape("\(context.settings.title): maintenance")
         ]
         for prepared in context.maintenances.sorted(by: { ($0.state.maintenance.scheduledStart, $0.id) < ($1.state.maintenance.scheduledStart, $1.id) }) {
             let state = prepared.state
@@ -31,7 +31,7 @@ package struct CalendarRenderer: OutputRenderer {
                 "URL:" + context.absoluteURL("maintenance/\(state.id)/"),
                 state.cancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED",
                 "TRANSP:OPAQUE",
-                "END:VEVENT",
+                "END:VEVENT"
             ]
         }
         lines.append("END:VCALENDAR")

@@ -21,7 +21,7 @@ package struct FeedRenderer: OutputRenderer {
         let entries = Self.entries(context)
         return [
             OutputFile(path: "history.atom", text: atom(entries, context)),
-            OutputFile(path: "history.rss", text: rss(entries, context)),
+            OutputFile(path: "history.rss", text: rss(entries, context))
         ]
     }
 
@@ -32,12 +32,16 @@ package struct FeedRenderer: OutputRenderer {
             updates.reversed().map { u in
                 let label = HTMLRenderer.statusLabel(u.event, incident: incident) + (u.event.editedAt != nil ? " (edited)" : "")
                 let note = u.event.severity.map { "<p>Impact changed to \($0.rawValue)</p>\n" } ?? ""
-                return "<p><strong>\(XMLEscape.text(label))</strong> — <time datetime=\"\(u.event.at.rfc3339)\">\(u.event.at.display)</time></p>\n\(u.html)" + (note.isEmpty ? "" : "\n" + note)
+                return "<p><strong>\(XMLEscape.text(label))</strong> — <time datetime=\"\(u.event.at.rfc3339)\">\(u.event.at.display)</time></p>\n\(u.html)"
+                    + (note.isEmpty ? "" : "\n" + note)
             }.joined(separator: "\n")
         }
         // Choose the newest entries by their sort key first; only those are written out, so the
         // feed's cost does not grow with the store's history.
-        enum Record { case incident(Int), maintenance(Int) }
+        enum Record {
+            case incident(Int)
+            case maintenance(Int)
+        }
         var keys: [(updated: Timestamp, id: String, record: Record)] = []
         keys.reserveCapacity(context.incidents.count + context.maintenances.count)
         for (index, prepared) in context.incidents.enumerated() {
@@ -56,22 +60,27 @@ package struct FeedRenderer: OutputRenderer {
                 let state = prepared.state
                 var title = prepared.title
                 if state.incident.upstream { title += " (upstream provider)" }
-                let head = "<p>\(XMLEscape.text(state.severity.rawValue.capitalized)) impact · \(XMLEscape.text(state.status.label))\(prepared.componentNames.isEmpty ? "" : " · Affects " + XMLEscape.text(prepared.componentNames.joined(separator: ", ")))</p>\n"
-                entries.append(Entry(
-                    id: key.id, title: title, link: context.absoluteURL("incidents/\(state.id)/"),
-                    published: state.createdAt, updated: state.updatedAt,
-                    html: head + updatesHTML(prepared.updates, incident: true),
-                    summary: "\(prepared.updates.last.map { HTMLRenderer.statusLabel($0.event, incident: true) } ?? state.status.label): " + (prepared.updates.last?.text ?? "")))
+                let head =
+                    "<p>\(XMLEscape.text(state.severity.rawValue.capitalized)) impact · \(XMLEscape.text(state.status.label))\(prepared.componentNames.isEmpty ? "" : " · Affects " + XMLEscape.text(prepared.componentNames.joined(separator: ", ")))</p>\n"
+                entries.append(
+                    Entry(
+                        id: key.id, title: title, link: context.absoluteURL("incidents/\(state.id)/"),
+                        published: state.createdAt, updated: state.updatedAt,
+                        html: head + updatesHTML(prepared.updates, incident: true),
+                        summary: "\(prepared.updates.last.map { HTMLRenderer.statusLabel($0.event, incident: true) } ?? state.status.label): "
+                            + (prepared.updates.last?.text ?? "")))
             case .maintenance(let index):
                 let prepared = context.maintenances[index]
                 let state = prepared.state
                 let m = state.maintenance
-                let head = "<p>Scheduled maintenance · \(XMLEscape.text(state.cancelled ? "Cancelled" : state.status.label)) · <time datetime=\"\(m.scheduledStart.rfc3339)\">\(m.scheduledStart.display)</time> – <time datetime=\"\(m.scheduledEnd.rfc3339)\">\(m.scheduledEnd.display)</time></p>\n"
-                entries.append(Entry(
-                    id: key.id, title: "Maintenance: " + prepared.title,
-                    link: context.absoluteURL("maintenance/\(state.id)/"), published: state.updates.first?.at ?? m.scheduledStart,
-                    updated: state.updatedAt, html: head + prepared.summaryHTML + updatesHTML(prepared.updates, incident: false),
-                    summary: "\(state.cancelled ? "Cancelled" : state.status.label): \(m.scheduledStart.display) – \(m.scheduledEnd.display)"))
+                let head =
+                    "<p>Scheduled maintenance · \(XMLEscape.text(state.cancelled ? "Cancelled" : state.status.label)) · <time datetime=\"\(m.scheduledStart.rfc3339)\">\(m.scheduledStart.display)</time> – <time datetime=\"\(m.scheduledEnd.rfc3339)\">\(m.scheduledEnd.display)</time></p>\n"
+                entries.append(
+                    Entry(
+                        id: key.id, title: "Maintenance: " + prepared.title,
+                        link: context.absoluteURL("maintenance/\(state.id)/"), published: state.updates.first?.at ?? m.scheduledStart,
+                        updated: state.updatedAt, html: head + prepared.summaryHTML + updatesHTML(prepared.updates, incident: false),
+                        summary: "\(state.cancelled ? "Cancelled" : state.status.label): \(m.scheduledStart.display) – \(m.scheduledEnd.display)"))
             }
         }
         return entries

@@ -94,7 +94,11 @@ package struct HTMLRenderer: OutputRenderer {
                 base = nil
             }
             // history/: every month with its count, and the latest three in full.
-            if var hasher = base.map({ value -> StableHasher in var h = StableHasher(); h.combine(value); return h }) {
+            if var hasher = base.map({ value -> StableHasher in
+                var h = StableHasher()
+                h.combine(value)
+                return h
+            }) {
                 hasher.combine("index")
                 var complete = true
                 for (position, month) in months.enumerated() {
@@ -102,7 +106,10 @@ package struct HTMLRenderer: OutputRenderer {
                     hasher.combine(UInt64(indices[month]!.count))
                     if position < 3 {
                         for index in indices[month]! {
-                            guard let key = incidentKeys[index] else { complete = false; break }
+                            guard let key = incidentKeys[index] else {
+                                complete = false
+                                break
+                            }
                             hasher.combine(key)
                         }
                     }
@@ -146,7 +153,8 @@ package struct HTMLRenderer: OutputRenderer {
             title: title == settings.title ? title : "\(title) · \(settings.title)",
             root: root, siteTitle: settings.title, siteDescription: settings.description ?? "",
             canonical: context.absoluteURL(directory), feedAtom: context.absoluteURL("history.atom"),
-            feedRSS: context.absoluteURL("history.rss"), generated: section == "status" && path == "index.html" ? TimeView(context.now) : nil, support: settings.support,
+            feedRSS: context.absoluteURL("history.rss"), generated: section == "status" && path == "index.html" ? TimeView(context.now) : nil,
+            support: settings.support,
             section: section, isStatus: section == "status", isHistory: section == "history",
             isPostmortems: section == "postmortems", headExtra: context.headExtra)
     }
@@ -164,7 +172,9 @@ package struct HTMLRenderer: OutputRenderer {
             }
         }
         let label = statusLabel(update.event, incident: incident)
-        var view = UpdateView(status: update.status, statusLabel: label, at: TimeView(update.event.at), html: update.html, text: update.text, components: changes, hasComponents: !changes.isEmpty)
+        var view = UpdateView(
+            status: update.status, statusLabel: label, at: TimeView(update.event.at), html: update.html, text: update.text, components: changes,
+            hasComponents: !changes.isEmpty)
         view.edited = update.event.editedAt != nil
         if let severity = update.event.severity { view.note = "Impact changed to \(severity.rawValue)" }
         return view
@@ -249,15 +259,21 @@ package struct HTMLRenderer: OutputRenderer {
         for group in context.settings.groups {
             let components = group.componentIDs.compactMap { context.settings.component($0) }
             grouped.formUnion(group.componentIDs)
-            groups.append(GroupView(name: group.name, hasName: true, components: components.map {
-                Self.componentView($0, status: model.componentStatus[$0.id] ?? .operational, uptime: uptime.view(for: $0.id))
-            }))
+            groups.append(
+                GroupView(
+                    name: group.name, hasName: true,
+                    components: components.map {
+                        Self.componentView($0, status: model.componentStatus[$0.id] ?? .operational, uptime: uptime.view(for: $0.id))
+                    }))
         }
         let ungrouped = context.settings.components.filter { !grouped.contains($0.id) }
         if !ungrouped.isEmpty {
-            groups.insert(GroupView(name: "", hasName: false, components: ungrouped.map {
-                Self.componentView($0, status: model.componentStatus[$0.id] ?? .operational, uptime: uptime.view(for: $0.id))
-            }), at: 0)
+            groups.insert(
+                GroupView(
+                    name: "", hasName: false,
+                    components: ungrouped.map {
+                        Self.componentView($0, status: model.componentStatus[$0.id] ?? .operational, uptime: uptime.view(for: $0.id))
+                    }), at: 0)
         }
         let active = context.incidents.filter(\.state.isOpen).map { view($0, path) }
         let maintenanceByID = Dictionary(uniqueKeysWithValues: context.maintenances.map { ($0.id, $0) })
@@ -312,7 +328,9 @@ package struct HTMLRenderer: OutputRenderer {
     }
 
     /// `history/index.html` (the latest three months in full, then every month) and one page per month.
-    func historyPages(_ context: RenderContext, _ history: History, view: @escaping @Sendable (PreparedIncident, String) -> IncidentView) -> [@Sendable () -> OutputFile] {
+    func historyPages(_ context: RenderContext, _ history: History, view: @escaping @Sendable (PreparedIncident, String) -> IncidentView)
+        -> [@Sendable () -> OutputFile]
+    {
         let months = history.months
         @Sendable func label(_ key: String) -> String {
             let parts = key.split(separator: "/")
@@ -320,11 +338,14 @@ package struct HTMLRenderer: OutputRenderer {
         }
         @Sendable func link(_ key: String, from: String) -> MonthLinkView {
             let count = history.indices[key]?.count ?? 0
-            return MonthLinkView(label: label(key), url: Self.root(of: from) + Self.monthPath(key), count: count, countLabel: count == 1 ? "1 incident" : "\(count) incidents")
+            return MonthLinkView(
+                label: label(key), url: Self.root(of: from) + Self.monthPath(key), count: count, countLabel: count == 1 ? "1 incident" : "\(count) incidents")
         }
         @Sendable func section(_ key: String, from: String) -> HistoryMonthView {
             let incidents = (history.indices[key] ?? []).map { view(context.incidents[$0], from) }
-            return HistoryMonthView(label: label(key), url: Self.root(of: from) + Self.monthPath(key), anchor: key.replacingOccurrences(of: "/", with: "-"), incidents: incidents, isEmpty: incidents.isEmpty)
+            return HistoryMonthView(
+                label: label(key), url: Self.root(of: from) + Self.monthPath(key), anchor: key.replacingOccurrences(of: "/", with: "-"), incidents: incidents,
+                isEmpty: incidents.isEmpty)
         }
         var jobs: [@Sendable () -> OutputFile] = []
         jobs.append {

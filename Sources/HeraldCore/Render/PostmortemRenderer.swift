@@ -78,22 +78,30 @@ package struct PostmortemRenderer: OutputRenderer {
             } else {
                 value = "not recorded"
             }
-            return DurationView(label: d.label, value: value, recorded: d.to != nil, fromName: d.fromName, from: TimeView(d.from), toName: d.toName, to: d.to.map(TimeView.init))
+            return DurationView(
+                label: d.label, value: value, recorded: d.to != nil, fromName: d.fromName, from: TimeView(d.from), toName: d.toName, to: d.to.map(TimeView.init)
+            )
         }
         var days: [TimelineDayView] = []
         for item in facts.timeline {
             let view: TimelineItemView
             switch item.kind {
             case .update:
-                view = TimelineItemView(at: TimeView(item.at), kind: "update", kindLabel: "Public update: " + (IncidentStatus(rawValue: item.detail)?.label ?? item.detail), html: html(item.text), milestone: "")
+                view = TimelineItemView(
+                    at: TimeView(item.at), kind: "update", kindLabel: "Public update: " + (IncidentStatus(rawValue: item.detail)?.label ?? item.detail),
+                    html: html(item.text), milestone: "")
             case .note:
-                view = TimelineItemView(at: TimeView(item.at), kind: "note", kindLabel: "Note", html: html(item.text), milestone: item.milestone?.rawValue ?? "")
+                view = TimelineItemView(
+                    at: TimeView(item.at), kind: "note", kindLabel: "Note", html: html(item.text), milestone: item.milestone?.rawValue ?? "")
             case .role:
                 let role = item.detail.split(separator: "-", omittingEmptySubsequences: false).joined(separator: " ")
                 let label = XMLEscape.text(record.label(for: item.text))
-                view = TimelineItemView(at: TimeView(item.at), kind: "role", kindLabel: "Role change", html: "<p>\(XMLEscape.text(role.prefix(1).uppercased() + role.dropFirst())): \(label)</p>\n", milestone: "")
+                view = TimelineItemView(
+                    at: TimeView(item.at), kind: "role", kindLabel: "Role change",
+                    html: "<p>\(XMLEscape.text(role.prefix(1).uppercased() + role.dropFirst())): \(label)</p>\n", milestone: "")
             case .entry:
-                view = TimelineItemView(at: TimeView(item.at), kind: "entry", kindLabel: "Event", html: html(item.text), milestone: item.milestone?.rawValue ?? "")
+                view = TimelineItemView(
+                    at: TimeView(item.at), kind: "entry", kindLabel: "Event", html: html(item.text), milestone: item.milestone?.rawValue ?? "")
             }
             if days.last?.date != item.at.date {
                 days.append(TimelineDayView(date: item.at.date, label: item.at.longDate, items: []))

@@ -196,7 +196,8 @@ package struct RenderContext: Sendable {
         @Sendable func names(_ ids: [String]) -> [String] { ids.map { settings.component($0)?.name ?? $0 } }
         @Sendable func prepare(_ events: [Event], _ record: LazyRecordRedactor) -> [PreparedUpdate] {
             events.map { event in
-                let (html, text) = redactor.mightRedact(event.body)
+                let (html, text) =
+                    redactor.mightRedact(event.body)
                     ? Markdown.render(record.value.prepareMarkdown(event.body), rewriter: record.value) : Markdown.render(event.body)
                 return PreparedUpdate(event: event, status: event.status ?? "", html: html, text: text)
             }

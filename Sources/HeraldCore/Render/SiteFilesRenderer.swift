@@ -8,7 +8,7 @@ package struct SiteFilesRenderer: OutputRenderer {
     package func render(_ context: RenderContext) -> [OutputFile] {
         [
             OutputFile(path: "badge.svg", text: Self.badge(context.model.overall)),
-            OutputFile(path: "robots.txt", text: "User-agent: *\nAllow: /\n\nSitemap: \(context.absoluteURL("sitemap.xml"))\n"),
+            OutputFile(path: "robots.txt", text: "User-agent: *\nAllow: /\n\nSitemap: \(context.absoluteURL("sitemap.xml"))\n")
         ]
     }
 

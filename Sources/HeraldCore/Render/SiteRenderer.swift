@@ -6,7 +6,7 @@ package struct SiteRenderer: Sendable {
 
     /// Every renderer of a normal build, in no particular order (paths never overlap).
     package static let standard: [any OutputRenderer] = [
-        HTMLRenderer(), PostmortemRenderer(), StatuspageAPIRenderer(), FeedRenderer(), CalendarRenderer(), SiteFilesRenderer(),
+        HTMLRenderer(), PostmortemRenderer(), StatuspageAPIRenderer(), FeedRenderer(), CalendarRenderer(), SiteFilesRenderer()
     ]
 
     package init(renderers: [any OutputRenderer] = SiteRenderer.standard) {
@@ -63,7 +63,8 @@ extension SiteRenderer {
             let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
             starts.withUnsafeBufferPointer { starts in
                 order.sort { a, b in
-                    let aCount = starts[a + 1] - starts[a], bCount = starts[b + 1] - starts[b]
+                    let aCount = starts[a + 1] - starts[a]
+                    let bCount = starts[b + 1] - starts[b]
                     let common = min(aCount, bCount)
                     let order = common == 0 ? 0 : memcmp(base + starts[a], base + starts[b], common)
                     return order != 0 ? order < 0 : aCount < bCount

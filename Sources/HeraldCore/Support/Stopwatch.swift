@@ -1,11 +1,10 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-
 
 /// Measures laps of wall-clock and CPU time (for `herald build --timings` and the benchmark). CPU
 /// time is the process's user + system time on all threads, so a stage using both cores fully

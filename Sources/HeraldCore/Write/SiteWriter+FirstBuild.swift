@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension SiteWriter {
@@ -61,7 +61,8 @@ extension SiteWriter {
                 return .failure(HeraldError("cannot write \(shownBase + file.path): \(Self.lastError())"))
             }
             let mtime = Int64(written.st_mtim.tv_sec) * 1_000_000_000 + Int64(written.st_mtim.tv_nsec)
-            return .success(Manifest.Entry(size: file.bytes.count, mtime: mtime, inode: UInt64(written.st_ino), hash: StableHasher.hash(file.bytes), key: file.key))
+            return .success(
+                Manifest.Entry(size: file.bytes.count, mtime: mtime, inode: UInt64(written.st_ino), hash: StableHasher.hash(file.bytes), key: file.key))
         }
         made.wait()
         var entries: [(String, Manifest.Entry)] = []

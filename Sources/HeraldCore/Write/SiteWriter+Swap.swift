@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension SiteWriter {
@@ -67,7 +67,8 @@ extension SiteWriter {
                 let herald = state.contains("previous") || state.contains { $0.hasPrefix("manifest-") || $0.hasPrefix("set-aside-") }
                 guard herald || names.contains(Self.legacyMarker) || names.contains(Self.legacyPending) else {
                     throw HeraldError(
-                        "\(path) is not empty and was not made by herald build; refusing to replace it (if it is an earlier build whose state folder \(stateFolder) was deleted, delete it as well)")
+                        "\(path) is not empty and was not made by herald build; refusing to replace it (if it is an earlier build whose state folder \(stateFolder) was deleted, delete it as well)"
+                    )
                 }
                 unknownLive = true
             }
@@ -165,7 +166,9 @@ extension SiteWriter {
             let hint: String
             switch code {
             case EBUSY, EXDEV: hint = " (it is a mount point: build into a folder inside it, e.g. --out \(path)/site, and serve that)"
-            case EINVAL, ENOSYS, ENOTSUP: hint = " (this file system cannot exchange two folders in one step; herald needs Linux 3.15 or later and a local file system such as ext4, xfs, btrfs or tmpfs)"
+            case EINVAL, ENOSYS, ENOTSUP:
+                hint =
+                    " (this file system cannot exchange two folders in one step; herald needs Linux 3.15 or later and a local file system such as ext4, xfs, btrfs or tmpfs)"
             default: hint = ""
             }
             throw HeraldError("cannot swap the new site into \(path): \(reason)\(hint); \(path) is unchanged")
@@ -216,7 +219,9 @@ extension SiteWriter {
                     return (index, .failure(HeraldError("cannot write \(target): \(reason)")))
                 }
                 let mtime = Int64(written.st_mtim.tv_sec) * 1_000_000_000 + Int64(written.st_mtim.tv_nsec)
-                return (index, .success(Manifest.Entry(size: file.bytes.count, mtime: mtime, inode: UInt64(written.st_ino), hash: hashes[index], key: file.key)))
+                return (
+                    index, .success(Manifest.Entry(size: file.bytes.count, mtime: mtime, inode: UInt64(written.st_ino), hash: hashes[index], key: file.key))
+                )
             }
         }
         var filled = fill(toWrite[..<(toWrite.count / 2)])
@@ -246,7 +251,8 @@ extension SiteWriter {
                 var dir = Self.folder(of: name)
                 while !dir.isEmpty, emptied.insert(dir).inserted { dir = Self.folder(of: dir) }
             }
-            for dir in emptied.sorted(by: { $0.count > $1.count }) where checked[dir] == true { unlinkat(folder.descriptor, dir, AT_REMOVEDIR) }  // fails, harmlessly, unless empty
+            // Fails, harmlessly, unless the folder is empty.
+            for dir in emptied.sorted(by: { $0.count > $1.count }) where checked[dir] == true { unlinkat(folder.descriptor, dir, AT_REMOVEDIR) }
         }
 
         var entries: [(String, Manifest.Entry)] = []

@@ -33,7 +33,9 @@ struct HeraldRunner {
         env["EDITOR"] = nil
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
@@ -116,8 +118,10 @@ final class TemporarySite {
     static let minimal: [String: String] = [
         "content/site.yml": minimalSiteYML,
         "content/people.yml": "- name: Jane Doe\n  aliases: [\"@jane\", jane@corp.test, Jane]\n- name: Bob Smith\n  aliases: [Bob]\n",
-        "content/incidents/2026-11-22-search-down/incident.md": "---\ntitle: Search is unavailable\nseverity: major\ncomponents: [search]\nroles: {incident-lead: Jane Doe}\n---\n",
-        "content/incidents/2026-11-22-search-down/20261122T140500Z-investigating-ab12.md": "---\nstatus: investigating\nat: 2026-11-22T14:05:00Z\nby: Jane Doe\n---\nSearch requests fail. We are investigating. Contact help@status.test.\n",
+        "content/incidents/2026-11-22-search-down/incident.md":
+            "---\ntitle: Search is unavailable\nseverity: major\ncomponents: [search]\nroles: {incident-lead: Jane Doe}\n---\n",
+        "content/incidents/2026-11-22-search-down/20261122T140500Z-investigating-ab12.md":
+            "---\nstatus: investigating\nat: 2026-11-22T14:05:00Z\nby: Jane Doe\n---\nSearch requests fail. We are investigating. Contact help@status.test.\n"
     ]
 }
 

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension ContentCache {
@@ -163,7 +163,10 @@ extension ContentCache {
             let start = w.bytes.count
             w.optional(listing) { w, listing in
                 w.uint64(listing.stamp)
-                w.array(listing.entries) { w, entry in w.string(entry.name); w.int(entry.entry) }
+                w.array(listing.entries) { w, entry in
+                    w.string(entry.name)
+                    w.int(entry.entry)
+                }
             }
             let sum = w.bytes[start...].withUnsafeBufferPointer { StableHasher.checksum($0) }
             w.uint64(sum)

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - A small binary format
@@ -36,64 +36,123 @@ struct ByteWriter {
     mutating func time(_ t: Timestamp) { uint64(UInt64(bitPattern: t.milliseconds)) }
 
     mutating func event(_ e: Event) {
-        string(e.fileName); time(e.at); int(e.seq); optional(e.by) { $0.string($1) }
+        string(e.fileName)
+        time(e.at)
+        int(e.seq)
+        optional(e.by) { $0.string($1) }
         switch e.kind {
         case .update(let status, let components):
-            bytes.append(0); string(status)
-            array(components) { w, c in w.string(c.id); w.string(c.status.rawValue) }
+            bytes.append(0)
+            string(status)
+            array(components) { w, c in
+                w.string(c.id)
+                w.string(c.status.rawValue)
+            }
         case .note(let milestone):
-            bytes.append(1); optional(milestone) { $0.string($1.rawValue) }
+            bytes.append(1)
+            optional(milestone) { $0.string($1.rawValue) }
         case .role(let role, let person):
-            bytes.append(2); string(role); string(person)
+            bytes.append(2)
+            string(role)
+            string(person)
         }
-        string(e.body); int(e.bodyLine)
-        optional(e.severity) { $0.string($1.rawValue) }; bool(e.cancelled); optional(e.editedAt) { $0.time($1) }; optional(e.bodyFileName) { $0.string($1) }
+        string(e.body)
+        int(e.bodyLine)
+        optional(e.severity) { $0.string($1.rawValue) }
+        bool(e.cancelled)
+        optional(e.editedAt) { $0.time($1) }
+        optional(e.bodyFileName) { $0.string($1) }
     }
 
     mutating func correction(_ c: Correction) {
-        string(c.action.rawValue); string(c.fileName); time(c.at); int(c.seq); optional(c.by) { $0.string($1) }
-        string(c.target); optional(c.components) { w, changes in w.array(changes) { w, c in w.string(c.id); w.string(c.status.rawValue) } }
-        string(c.body); int(c.bodyLine)
+        string(c.action.rawValue)
+        string(c.fileName)
+        time(c.at)
+        int(c.seq)
+        optional(c.by) { $0.string($1) }
+        string(c.target)
+        optional(c.components) { w, changes in
+            w.array(changes) { w, c in
+                w.string(c.id)
+                w.string(c.status.rawValue)
+            }
+        }
+        string(c.body)
+        int(c.bodyLine)
     }
 
     /// An incident: what every build needs (its id, severity, components, times and the facts its
     /// events establish), then the rest (title, roles, summary, events) after its length, so that
     /// reading can leave it for later (`ByteReader.incident`).
     mutating func incident(_ i: Incident) {
-        string(i.id); string(i.severity.rawValue); array(i.components) { $0.string($1) }
-        optional(i.impactStarted) { $0.time($1) }; bool(i.upstream)
+        string(i.id)
+        string(i.severity.rawValue)
+        array(i.components) { $0.string($1) }
+        optional(i.impactStarted) { $0.time($1) }
+        bool(i.upstream)
         optional(i.facts ?? IncidentFacts(replaying: i)) { $0.facts($1) }
         var details = ByteWriter()
         details.string(i.title)
-        details.array(i.roles) { w, r in w.string(r.role); w.string(r.person) }
-        details.string(i.summary); details.array(i.events) { $0.event($1) }; details.array(i.corrections) { $0.correction($1) }
+        details.array(i.roles) { w, r in
+            w.string(r.role)
+            w.string(r.person)
+        }
+        details.string(i.summary)
+        details.array(i.events) { $0.event($1) }
+        details.array(i.corrections) { $0.correction($1) }
         uint64(UInt64(details.bytes.count))
         bytes.append(contentsOf: details.bytes)
     }
 
     mutating func facts(_ f: IncidentFacts) {
-        string(f.status.rawValue); bool(f.reopened); time(f.startedAt); time(f.createdAt); time(f.updatedAt)
-        optional(f.monitoringAt) { $0.time($1) }; optional(f.resolvedAt) { $0.time($1) }
-        array(f.openComponentStatus.sorted { $0.key < $1.key }) { w, pair in w.string(pair.key); w.string(pair.value.rawValue) }
-        array(f.affectedComponents) { $0.string($1) }; string(f.severity.rawValue)
+        string(f.status.rawValue)
+        bool(f.reopened)
+        time(f.startedAt)
+        time(f.createdAt)
+        time(f.updatedAt)
+        optional(f.monitoringAt) { $0.time($1) }
+        optional(f.resolvedAt) { $0.time($1) }
+        array(f.openComponentStatus.sorted { $0.key < $1.key }) { w, pair in
+            w.string(pair.key)
+            w.string(pair.value.rawValue)
+        }
+        array(f.affectedComponents) { $0.string($1) }
+        string(f.severity.rawValue)
     }
 
     mutating func maintenance(_ m: Maintenance) {
-        string(m.id); string(m.title); array(m.components) { $0.string($1) }
-        time(m.scheduledStart); time(m.scheduledEnd); string(m.summary); array(m.events) { $0.event($1) }; array(m.corrections) { $0.correction($1) }
+        string(m.id)
+        string(m.title)
+        array(m.components) { $0.string($1) }
+        time(m.scheduledStart)
+        time(m.scheduledEnd)
+        string(m.summary)
+        array(m.events) { $0.event($1) }
+        array(m.corrections) { $0.correction($1) }
     }
 
     mutating func postmortem(_ p: Postmortem) {
-        string(p.incidentID); string(p.path); string(p.status.rawValue); optional(p.published) { $0.time($1) }
-        string(p.summary); array(p.authors) { $0.string($1) }
+        string(p.incidentID)
+        string(p.path)
+        string(p.status.rawValue)
+        optional(p.published) { $0.time($1) }
+        string(p.summary)
+        array(p.authors) { $0.string($1) }
         array(p.timeline) { w, t in
-            w.time(t.at); w.string(t.text); w.optional(t.milestone) { $0.string($1.rawValue) }; w.int(t.line)
+            w.time(t.at)
+            w.string(t.text)
+            w.optional(t.milestone) { $0.string($1.rawValue) }
+            w.int(t.line)
         }
         array(p.actionItems) { w, a in
-            w.string(a.title); w.string(a.type.rawValue); w.optional(a.owner) { $0.string($1) }
-            w.string(a.status.rawValue); w.optional(a.link) { $0.string($1) }
+            w.string(a.title)
+            w.string(a.type.rawValue)
+            w.optional(a.owner) { $0.string($1) }
+            w.string(a.status.rawValue)
+            w.optional(a.link) { $0.string($1) }
         }
-        string(p.body); int(p.bodyLine)
+        string(p.body)
+        int(p.bodyLine)
     }
 }
 
@@ -224,7 +283,9 @@ struct ByteReader {
         guard let body = string(), let bodyLine = int(), let severity = optional({ $0.raw(Severity.self) }), let cancelled = bool(),
             let editedAt = optional({ $0.time() }), let bodyFileName = optional({ $0.string() })
         else { return nil }
-        var event = Event(fileName: fileName, at: at, seq: seq, by: by, kind: kind, body: body, bodyLine: bodyLine, severity: severity, cancelled: cancelled, editedAt: editedAt)
+        var event = Event(
+            fileName: fileName, at: at, seq: seq, by: by, kind: kind, body: body, bodyLine: bodyLine, severity: severity, cancelled: cancelled,
+            editedAt: editedAt)
         event.bodyFileName = bodyFileName
         return event
     }
@@ -301,7 +362,8 @@ struct ByteReader {
         guard let id = string(), let title = string(), let components = array({ $0.string() }), let start = time(), let end = time(),
             let summary = string(), let events = array({ $0.event() }), let corrections = array({ $0.correction() })
         else { return nil }
-        return Maintenance(id: id, title: title, components: components, scheduledStart: start, scheduledEnd: end, summary: summary, events: events, corrections: corrections)
+        return Maintenance(
+            id: id, title: title, components: components, scheduledStart: start, scheduledEnd: end, summary: summary, events: events, corrections: corrections)
     }
 
     mutating func postmortem() -> Postmortem? {

@@ -57,11 +57,12 @@ extension StatuspageAPIRenderer {
             for (index, group) in settings.groups.enumerated() {
                 let members = group.componentIDs.compactMap { byID[$0] }
                 let worst = group.componentIDs.map { model.componentStatus[$0] ?? .operational }.max { $0.rank < $1.rank } ?? .operational
-                list.append(APIComponent(
-                    id: StableID.make("group:" + group.name), name: group.name, status: worst.rawValue, created_at: created,
-                    updated_at: members.map(\.updated_at).max() ?? created, position: settings.components.count + index + 1,
-                    description: nil, showcase: false, start_date: nil, group_id: nil, page_id: pageID, group: true,
-                    only_show_if_degraded: false, components: members.map(\.id)))
+                list.append(
+                    APIComponent(
+                        id: StableID.make("group:" + group.name), name: group.name, status: worst.rawValue, created_at: created,
+                        updated_at: members.map(\.updated_at).max() ?? created, position: settings.components.count + index + 1,
+                        description: nil, showcase: false, start_date: nil, group_id: nil, page_id: pageID, group: true,
+                        only_show_if_degraded: false, components: members.map(\.id)))
             }
             components = list
             componentByID = byID
@@ -101,15 +102,19 @@ extension StatuspageAPIRenderer {
                 replay.apply(update.event)
                 let affected = changes.compactMap { change -> AffectedComponent? in
                     guard let component = components[change.id] else { return nil }
-                    return AffectedComponent(code: component.id, name: component.name, old_status: before.status(of: change.id).rawValue, new_status: replay.status(of: change.id).rawValue)
+                    return AffectedComponent(
+                        code: component.id, name: component.name, old_status: before.status(of: change.id).rawValue,
+                        new_status: replay.status(of: change.id).rawValue)
                 }
                 let at = time(update.event.at)
                 // A follow-up is Statuspage's `postmortem` update; an edited update keeps its id
                 // and creation time, with `updated_at` the time of the last edit.
-                updates.append(Update(
-                    id: StableID.make("update:\(state.id)/\(update.event.fileName)"), status: status == Event.followUp ? "postmortem" : status, body: update.text,
-                    incident_id: incidentID, created_at: at, updated_at: update.event.editedAt.map(time) ?? at, display_at: at,
-                    affected_components: affected.isEmpty ? nil : affected))
+                updates.append(
+                    Update(
+                        id: StableID.make("update:\(state.id)/\(update.event.fileName)"), status: status == Event.followUp ? "postmortem" : status,
+                        body: update.text,
+                        incident_id: incidentID, created_at: at, updated_at: update.event.editedAt.map(time) ?? at, display_at: at,
+                        affected_components: affected.isEmpty ? nil : affected))
             }
             return APIIncident(
                 id: incidentID, name: prepared.title, status: state.status.rawValue, impact: state.severity.rawValue,

@@ -26,7 +26,8 @@ extension StatuspageAPIRenderer {
         var components: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case id, name, status, created_at, updated_at, position, description, showcase, start_date, group_id, page_id, group, only_show_if_degraded, components
+            case id, name, status, created_at, updated_at, position, description, showcase, start_date, group_id, page_id, group, only_show_if_degraded,
+                components
         }
 
         func encode(to encoder: Encoder) throws {
@@ -89,7 +90,8 @@ extension StatuspageAPIRenderer {
         var incident_updates: [Update]
 
         enum CodingKeys: String, CodingKey {
-            case id, name, status, impact, created_at, updated_at, shortlink, page_id, started_at, monitoring_at, resolved_at, scheduled_for, scheduled_until, components, incident_updates
+            case id, name, status, impact, created_at, updated_at, shortlink, page_id, started_at, monitoring_at, resolved_at, scheduled_for, scheduled_until,
+                components, incident_updates
         }
 
         func encode(to encoder: Encoder) throws {

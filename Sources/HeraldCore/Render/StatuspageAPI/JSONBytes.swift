@@ -67,11 +67,13 @@ struct JSONBytes {
         bytes.append(123)
         var first = true
         if let components = e.components {
-            key("components", first: first); first = false
+            key("components", first: first)
+            first = false
             array(components) { $0.component($1) }
         }
         if let incidents = e.incidents {
-            key("incidents", first: first); first = false
+            key("incidents", first: first)
+            first = false
             array(incidents) { $0.incident($1) }
         }
         key("page", first: first)
@@ -83,8 +85,10 @@ struct JSONBytes {
         if let status = e.status {
             key("status")
             bytes.append(123)
-            key("description", first: true); string(status.description)
-            key("indicator"); string(status.indicator)
+            key("description", first: true)
+            string(status.description)
+            key("indicator")
+            string(status.indicator)
             bytes.append(125)
         }
         bytes.append(125)
@@ -92,11 +96,16 @@ struct JSONBytes {
 
     mutating func page(_ p: API.Page) {
         bytes.append(123)
-        key("id", first: true); string(p.id)
-        key("name"); string(p.name)
-        key("time_zone"); string(p.time_zone)
-        key("updated_at"); string(p.updated_at)
-        key("url"); string(p.url)
+        key("id", first: true)
+        string(p.id)
+        key("name")
+        string(p.name)
+        key("time_zone")
+        string(p.time_zone)
+        key("updated_at")
+        string(p.updated_at)
+        key("url")
+        string(p.url)
         bytes.append(125)
     }
 
@@ -104,22 +113,36 @@ struct JSONBytes {
         bytes.append(123)
         var first = true
         if let components = c.components {
-            key("components", first: true); first = false
+            key("components", first: true)
+            first = false
             array(components) { $0.string($1) }
         }
-        key("created_at", first: first); string(c.created_at)
-        key("description"); optional(c.description)
-        key("group"); bool(c.group)
-        key("group_id"); optional(c.group_id)
-        key("id"); string(c.id)
-        key("name"); string(c.name)
-        key("only_show_if_degraded"); bool(c.only_show_if_degraded)
-        key("page_id"); string(c.page_id)
-        key("position"); int(c.position)
-        key("showcase"); bool(c.showcase)
-        key("start_date"); optional(c.start_date)
-        key("status"); string(c.status)
-        key("updated_at"); string(c.updated_at)
+        key("created_at", first: first)
+        string(c.created_at)
+        key("description")
+        optional(c.description)
+        key("group")
+        bool(c.group)
+        key("group_id")
+        optional(c.group_id)
+        key("id")
+        string(c.id)
+        key("name")
+        string(c.name)
+        key("only_show_if_degraded")
+        bool(c.only_show_if_degraded)
+        key("page_id")
+        string(c.page_id)
+        key("position")
+        int(c.position)
+        key("showcase")
+        bool(c.showcase)
+        key("start_date")
+        optional(c.start_date)
+        key("status")
+        string(c.status)
+        key("updated_at")
+        string(c.updated_at)
         bytes.append(125)
     }
 
@@ -129,47 +152,76 @@ struct JSONBytes {
         if let affected = u.affected_components {
             array(affected) { json, a in
                 json.bytes.append(123)
-                json.key("code", first: true); json.string(a.code)
-                json.key("name"); json.string(a.name)
-                json.key("new_status"); json.string(a.new_status)
-                json.key("old_status"); json.string(a.old_status)
+                json.key("code", first: true)
+                json.string(a.code)
+                json.key("name")
+                json.string(a.name)
+                json.key("new_status")
+                json.string(a.new_status)
+                json.key("old_status")
+                json.string(a.old_status)
                 json.bytes.append(125)
             }
         } else {
             raw("null")
         }
-        key("body"); string(u.body)
-        key("created_at"); string(u.created_at)
-        key("custom_tweet"); optional(u.custom_tweet)
-        key("deliver_notifications"); bool(u.deliver_notifications)
-        key("display_at"); string(u.display_at)
-        key("id"); string(u.id)
-        key("incident_id"); string(u.incident_id)
-        key("status"); string(u.status)
-        key("tweet_id"); optional(u.tweet_id)
-        key("updated_at"); string(u.updated_at)
+        key("body")
+        string(u.body)
+        key("created_at")
+        string(u.created_at)
+        key("custom_tweet")
+        optional(u.custom_tweet)
+        key("deliver_notifications")
+        bool(u.deliver_notifications)
+        key("display_at")
+        string(u.display_at)
+        key("id")
+        string(u.id)
+        key("incident_id")
+        string(u.incident_id)
+        key("status")
+        string(u.status)
+        key("tweet_id")
+        optional(u.tweet_id)
+        key("updated_at")
+        string(u.updated_at)
         bytes.append(125)
     }
 
     mutating func incident(_ i: API.APIIncident) {
         bytes.append(123)
-        key("components", first: true); array(i.components) { $0.component($1) }
-        key("created_at"); string(i.created_at)
-        key("id"); string(i.id)
-        key("impact"); string(i.impact)
-        key("incident_updates"); array(i.incident_updates) { $0.update($1) }
-        key("monitoring_at"); optional(i.monitoring_at)
-        key("name"); string(i.name)
-        key("page_id"); string(i.page_id)
-        key("resolved_at"); optional(i.resolved_at)
+        key("components", first: true)
+        array(i.components) { $0.component($1) }
+        key("created_at")
+        string(i.created_at)
+        key("id")
+        string(i.id)
+        key("impact")
+        string(i.impact)
+        key("incident_updates")
+        array(i.incident_updates) { $0.update($1) }
+        key("monitoring_at")
+        optional(i.monitoring_at)
+        key("name")
+        string(i.name)
+        key("page_id")
+        string(i.page_id)
+        key("resolved_at")
+        optional(i.resolved_at)
         if i.isMaintenance {
-            key("scheduled_for"); optional(i.scheduled_for)
-            key("scheduled_until"); optional(i.scheduled_until)
+            key("scheduled_for")
+            optional(i.scheduled_for)
+            key("scheduled_until")
+            optional(i.scheduled_until)
         }
-        key("shortlink"); string(i.shortlink)
-        key("started_at"); string(i.started_at)
-        key("status"); string(i.status)
-        key("updated_at"); string(i.updated_at)
+        key("shortlink")
+        string(i.shortlink)
+        key("started_at")
+        string(i.started_at)
+        key("status")
+        string(i.status)
+        key("updated_at")
+        string(i.updated_at)
         bytes.append(125)
     }
 }

@@ -26,14 +26,17 @@ extension StatuspageAPIRenderer {
         let active = api.maintenances.filter { $0.status == "in_progress" || $0.status == "verifying" }
         let upcoming = api.upcoming
         let files: [(String, Envelope)] = [
-            ("summary.json", Envelope(page: api.page, status: api.status, components: api.components, incidents: unresolved, scheduled_maintenances: active + upcoming)),
+            (
+                "summary.json",
+                Envelope(page: api.page, status: api.status, components: api.components, incidents: unresolved, scheduled_maintenances: active + upcoming)
+            ),
             ("status.json", Envelope(page: api.page, status: api.status)),
             ("components.json", Envelope(page: api.page, components: api.components)),
             ("incidents.json", Envelope(page: api.page, incidents: api.incidents)),
             ("incidents/unresolved.json", Envelope(page: api.page, incidents: unresolved)),
             ("scheduled-maintenances.json", Envelope(page: api.page, scheduled_maintenances: Array(api.maintenances.prefix(50)))),
             ("scheduled-maintenances/upcoming.json", Envelope(page: api.page, scheduled_maintenances: upcoming)),
-            ("scheduled-maintenances/active.json", Envelope(page: api.page, scheduled_maintenances: active)),
+            ("scheduled-maintenances/active.json", Envelope(page: api.page, scheduled_maintenances: active))
         ]
         return files
     }

@@ -47,12 +47,12 @@ package struct Theme: Sendable {
         "not-found": PackageResources.not_found_mustache,
         "postmortem": PackageResources.postmortem_mustache,
         "postmortems": PackageResources.postmortems_mustache,
-        "postmortem-draft": PackageResources.postmortem_draft_mustache,
+        "postmortem-draft": PackageResources.postmortem_draft_mustache
     ]
 
     package static let builtInAssets: [String: [UInt8]] = [
         "style.css": PackageResources.style_css,
-        "favicon.svg": PackageResources.favicon_svg,
+        "favicon.svg": PackageResources.favicon_svg
     ]
 
     /// The built-in theme alone.
@@ -90,9 +90,10 @@ package struct Theme: Sendable {
         }
         _ = FastHTMLContentType.registered
         // The templates whose text is the built-in one (not overridden, or overridden by a copy).
-        let builtIn = Set(sources.filter { name, source in
-            builtInTemplates[name].map { String(decoding: $0, as: UTF8.self) == source.text } ?? false
-        }.keys)
+        let builtIn = Set(
+            sources.filter { name, source in
+                builtInTemplates[name].map { String(decoding: $0, as: UTF8.self) == source.text } ?? false
+            }.keys)
         // swift-mustache's parser walks Characters: the fifteen templates cost about 10 ms on one
         // core. The site's own templates are parsed now, to report their errors with the
         // content's; the whole library (built-in templates too) when a page or partial is first
