@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Stage 1 and 2: reads `content/` and parses it into `SiteContent`, collecting every problem in
@@ -59,7 +59,12 @@ package struct ContentLoader: Sendable {
 
         // Records whose files are unchanged since the last build come from the cache; a record
         // parsed anew is encoded for the next cache on the same thread.
-        let cache = cacheURL.map { ContentCache.read($0, key: ContentCache.key(settingsBytes: (FileBytes.read(absolute("content/site.yml")) ?? []) + [0] + (FileBytes.read(absolute("content/people.yml")) ?? []))) }
+        let cache = cacheURL.map {
+            ContentCache.read(
+                $0,
+                key: ContentCache.key(
+                    settingsBytes: (FileBytes.read(absolute("content/site.yml")) ?? []) + [0] + (FileBytes.read(absolute("content/people.yml")) ?? [])))
+        }
         // Taken before any record is stamped (see ContentCache's stamps).
         let reference = cacheURL.map { ContentCache.Reference.take(beside: $0) }
         var next = ContentCache.Next()
@@ -127,12 +132,10 @@ package struct ContentLoader: Sendable {
         let postmortemStamps = Dictionary(loadedPostmortems.compactMap { loaded in loaded.stamp.map { (loaded.value.incidentID, $0) } }) { a, _ in a }
         let listingsChanged = [incidentList, maintenanceList, postmortemList].contains { !$0.reused }
 
-        // A few records parsed anew are left out of the cache, and parsed anew by each build until
-        // more have changed: writing the whole cache again (16 MB at 10,000 incidents, and freeing
-        // the one before it) cost a rebuild after one update more than parsing that one record
-        // does. A changed listing (a record added or removed) is always written.
+        // Written again when any record was parsed anew or a listing changed (the unchanged
+        // records' blocks are copied from the mapped file: see ContentCache.write).
         if let cacheURL, let cache,
-            misses > Self.missesLeftOutOfCache || listingsChanged
+            misses > 0 || listingsChanged
                 || cache.count != (next.incidents.count, next.maintenances.count, next.postmortems.count)
         {
             ContentCache.writeInBackground(next, key: cache.key, to: cacheURL, temporary: reference?.temporary)
@@ -168,8 +171,4 @@ package struct ContentLoader: Sendable {
             problem.path != "content/site.yml" && !problem.message.hasPrefix("unknown component '") && !problem.message.hasPrefix("unknown role '")
         }
     }
-
-    /// How many records whose files changed since the cache was written a build parses anew
-    /// rather than write the cache again (see docs/outputs.md).
-    static let missesLeftOutOfCache = 32
 }
