@@ -20,6 +20,8 @@ import Foundation
 ///
 /// Runs of one site take turns through an exclusive flock on `.herald-notify.lock`, held from
 /// reading the state until the last delivery is recorded: two runs at once cannot both send.
+/// Unchecked Sendable: the channels' threads share it, and every read or write of its fields is
+/// behind `lock`.
 package final class NotifyState: @unchecked Sendable {
     package static let fileName = ".herald-notify"
     package static let lockName = ".herald-notify.lock"

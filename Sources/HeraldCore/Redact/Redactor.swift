@@ -75,7 +75,7 @@ package struct Redactor: Sendable {
 /// the first role they held ("the incident lead"; a later holder of the same role "the second
 /// incident lead"), else their people.yml `label`, else "Responder N", numbered by first
 /// appearance in the record's texts in time order (anyone else: "a responder").
-package final class RecordRedactor: MarkdownRewriter, @unchecked Sendable {
+package final class RecordRedactor: MarkdownRewriter, Sendable {
     let base: Redactor
     private let labels: [Int: String]
 

@@ -43,7 +43,8 @@ extension OutputRenderer {
 
 /// An incident's public texts, redacted and rendered at most once per build and shared by every
 /// page, feed and API file that shows it. They are made on first use: a rebuild that keeps most
-/// pages never needs the texts of most incidents.
+/// pages never needs the texts of most incidents. Unchecked Sendable: its one mutable field is
+/// behind `lock`.
 package final class PreparedIncident: @unchecked Sendable {
     package let state: IncidentState
     /// Its place in `RenderContext.incidents`.

@@ -8,7 +8,8 @@ import Foundation
 
 /// Bytes that stay where they are while the store lives: a file mapped into memory read-only
 /// (the parse cache: the file is only ever replaced by a rename, never changed in place, so the
-/// mapping cannot shrink under a build), or a copy of an array.
+/// mapping cannot shrink under a build), or a copy of an array. Unchecked Sendable: immutable
+/// after `init`, and the bytes are only read.
 final class ByteStore: @unchecked Sendable {
     private let base: UnsafeRawPointer?
     let count: Int
