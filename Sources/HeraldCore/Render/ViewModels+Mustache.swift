@@ -4,12 +4,12 @@
 import Mustache
 
 extension TimeView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "iso": return scope.text(self.iso, name)
-        case "display": return scope.text(self.display, name)
-        case "time": return scope.text(self.time, name)
-        case "date": return scope.text(self.date, name)
+        case "iso": return self.iso.isEmpty ? nil : self.iso
+        case "display": return self.display.isEmpty ? nil : self.display
+        case "time": return self.time.isEmpty ? nil : self.time
+        case "date": return self.date.isEmpty ? nil : self.date
         default: return nil
         }
     }
@@ -25,22 +25,22 @@ extension TimeView: Fingerprintable {
 }
 
 extension PageView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "title": return scope.text(self.title, name)
-        case "root": return scope.text(self.root, name)
-        case "siteTitle": return scope.text(self.siteTitle, name)
-        case "siteDescription": return scope.text(self.siteDescription, name)
-        case "canonical": return scope.text(self.canonical, name)
-        case "feedAtom": return scope.text(self.feedAtom, name)
-        case "feedRSS": return scope.text(self.feedRSS, name)
-        case "generated": return self.generated.map { scope.node($0) }
-        case "support": return scope.text(self.support, name)
-        case "section": return scope.text(self.section, name)
+        case "title": return self.title.isEmpty ? nil : self.title
+        case "root": return self.root.isEmpty ? nil : self.root
+        case "siteTitle": return self.siteTitle.isEmpty ? nil : self.siteTitle
+        case "siteDescription": return self.siteDescription.isEmpty ? nil : self.siteDescription
+        case "canonical": return self.canonical.isEmpty ? nil : self.canonical
+        case "feedAtom": return self.feedAtom.isEmpty ? nil : self.feedAtom
+        case "feedRSS": return self.feedRSS.isEmpty ? nil : self.feedRSS
+        case "generated": return self.generated.map { ViewNode($0) }
+        case "support": return self.support.isEmpty ? nil : self.support
+        case "section": return self.section.isEmpty ? nil : self.section
         case "isStatus": return self.isStatus
         case "isHistory": return self.isHistory
         case "isPostmortems": return self.isPostmortems
-        case "headExtra": return scope.text(self.headExtra, name)
+        case "headExtra": return self.headExtra.isEmpty ? nil : self.headExtra
         default: return nil
         }
     }
@@ -66,11 +66,11 @@ extension PageView: Fingerprintable {
 }
 
 extension ComponentChangeView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "name": return scope.text(self.name, name)
-        case "status": return scope.text(self.status, name)
-        case "statusLabel": return scope.text(self.statusLabel, name)
+        case "name": return self.name.isEmpty ? nil : self.name
+        case "status": return self.status.isEmpty ? nil : self.status
+        case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
         default: return nil
         }
     }
@@ -85,17 +85,17 @@ extension ComponentChangeView: Fingerprintable {
 }
 
 extension UpdateView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "status": return scope.text(self.status, name)
-        case "statusLabel": return scope.text(self.statusLabel, name)
-        case "at": return scope.node(self.at)
-        case "html": return scope.text(self.html, name)
-        case "text": return scope.text(self.text, name)
-        case "components": return self.components.map { scope.node($0) }
+        case "status": return self.status.isEmpty ? nil : self.status
+        case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
+        case "at": return ViewNode(self.at)
+        case "html": return self.html.isEmpty ? nil : self.html
+        case "text": return self.text.isEmpty ? nil : self.text
+        case "components": return self.components.map { ViewNode($0) }
         case "hasComponents": return self.hasComponents
         case "edited": return self.edited
-        case "note": return scope.text(self.note, name)
+        case "note": return self.note.isEmpty ? nil : self.note
         default: return nil
         }
     }
@@ -116,29 +116,29 @@ extension UpdateView: Fingerprintable {
 }
 
 extension IncidentView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "id": return scope.text(self.id, name)
-        case "title": return scope.text(self.title, name)
-        case "url": return scope.text(self.url, name)
-        case "severity": return scope.text(self.severity, name)
-        case "severityLabel": return scope.text(self.severityLabel, name)
-        case "status": return scope.text(self.status, name)
-        case "statusLabel": return scope.text(self.statusLabel, name)
+        case "id": return self.id.isEmpty ? nil : self.id
+        case "title": return self.title.isEmpty ? nil : self.title
+        case "url": return self.url.isEmpty ? nil : self.url
+        case "severity": return self.severity.isEmpty ? nil : self.severity
+        case "severityLabel": return self.severityLabel.isEmpty ? nil : self.severityLabel
+        case "status": return self.status.isEmpty ? nil : self.status
+        case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
         case "isOpen": return self.isOpen
         case "reopened": return self.reopened
         case "upstream": return self.upstream
-        case "started": return scope.node(self.started)
-        case "created": return scope.node(self.created)
-        case "resolved": return self.resolved.map { scope.node($0) }
-        case "duration": return scope.text(self.duration, name)
-        case "componentNames": return scope.text(self.componentNames, name)
-        case "components": return self.components.map { scope.node($0) }
-        case "summaryHTML": return scope.text(self.summaryHTML, name)
+        case "started": return ViewNode(self.started)
+        case "created": return ViewNode(self.created)
+        case "resolved": return self.resolved.map { ViewNode($0) }
+        case "duration": return self.duration.isEmpty ? nil : self.duration
+        case "componentNames": return self.componentNames.isEmpty ? nil : self.componentNames
+        case "components": return self.components.map { ViewNode($0) }
+        case "summaryHTML": return self.summaryHTML.isEmpty ? nil : self.summaryHTML
         case "hasSummary": return self.hasSummary
-        case "updates": return self.updates.map { scope.node($0) }
-        case "latest": return self.latest.map { scope.node($0) }
-        case "postmortemURL": return self.postmortemURL.map { scope.value($0, name) }
+        case "updates": return self.updates.map { ViewNode($0) }
+        case "latest": return self.latest.map { ViewNode($0) }
+        case "postmortemURL": return self.postmortemURL
         default: return nil
         }
     }
@@ -171,21 +171,21 @@ extension IncidentView: Fingerprintable {
 }
 
 extension MaintenanceView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "id": return scope.text(self.id, name)
-        case "title": return scope.text(self.title, name)
-        case "url": return scope.text(self.url, name)
-        case "status": return scope.text(self.status, name)
-        case "statusLabel": return scope.text(self.statusLabel, name)
+        case "id": return self.id.isEmpty ? nil : self.id
+        case "title": return self.title.isEmpty ? nil : self.title
+        case "url": return self.url.isEmpty ? nil : self.url
+        case "status": return self.status.isEmpty ? nil : self.status
+        case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
         case "isActive": return self.isActive
-        case "scheduledStart": return scope.node(self.scheduledStart)
-        case "scheduledEnd": return scope.node(self.scheduledEnd)
-        case "window": return scope.text(self.window, name)
-        case "componentNames": return scope.text(self.componentNames, name)
-        case "summaryHTML": return scope.text(self.summaryHTML, name)
+        case "scheduledStart": return ViewNode(self.scheduledStart)
+        case "scheduledEnd": return ViewNode(self.scheduledEnd)
+        case "window": return self.window.isEmpty ? nil : self.window
+        case "componentNames": return self.componentNames.isEmpty ? nil : self.componentNames
+        case "summaryHTML": return self.summaryHTML.isEmpty ? nil : self.summaryHTML
         case "hasSummary": return self.hasSummary
-        case "updates": return self.updates.map { scope.node($0) }
+        case "updates": return self.updates.map { ViewNode($0) }
         case "hasUpdates": return self.hasUpdates
         default: return nil
         }
@@ -212,15 +212,15 @@ extension MaintenanceView: Fingerprintable {
 }
 
 extension ComponentView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "id": return scope.text(self.id, name)
-        case "name": return scope.text(self.name, name)
-        case "description": return scope.text(self.description, name)
-        case "status": return scope.text(self.status, name)
-        case "statusLabel": return scope.text(self.statusLabel, name)
-        case "icon": return scope.text(self.icon, name)
-        case "uptime": return self.uptime.map { scope.node($0) }
+        case "id": return self.id.isEmpty ? nil : self.id
+        case "name": return self.name.isEmpty ? nil : self.name
+        case "description": return self.description.isEmpty ? nil : self.description
+        case "status": return self.status.isEmpty ? nil : self.status
+        case "statusLabel": return self.statusLabel.isEmpty ? nil : self.statusLabel
+        case "icon": return self.icon.isEmpty ? nil : self.icon
+        case "uptime": return self.uptime.map { ViewNode($0) }
         default: return nil
         }
     }
@@ -239,11 +239,11 @@ extension ComponentView: Fingerprintable {
 }
 
 extension UptimeDayView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "date": return scope.text(self.date, name)
-        case "level": return scope.text(self.level, name)
-        case "title": return scope.text(self.title, name)
+        case "date": return self.date.isEmpty ? nil : self.date
+        case "level": return self.level.isEmpty ? nil : self.level
+        case "title": return self.title.isEmpty ? nil : self.title
         case "x": return self.x
         case "width": return self.width
         default: return nil
@@ -262,11 +262,11 @@ extension UptimeDayView: Fingerprintable {
 }
 
 extension UptimeView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "percent": return scope.text(self.percent, name)
-        case "days": return self.days.map { scope.node($0) }
-        case "summary": return scope.text(self.summary, name)
+        case "percent": return self.percent.isEmpty ? nil : self.percent
+        case "days": return self.days.map { ViewNode($0) }
+        case "summary": return self.summary.isEmpty ? nil : self.summary
         default: return nil
         }
     }
@@ -281,11 +281,11 @@ extension UptimeView: Fingerprintable {
 }
 
 extension GroupView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "name": return scope.text(self.name, name)
+        case "name": return self.name.isEmpty ? nil : self.name
         case "hasName": return self.hasName
-        case "components": return self.components.map { scope.node($0) }
+        case "components": return self.components.map { ViewNode($0) }
         default: return nil
         }
     }
@@ -300,11 +300,11 @@ extension GroupView: Fingerprintable {
 }
 
 extension DayView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "date": return scope.text(self.date, name)
-        case "label": return scope.text(self.label, name)
-        case "incidents": return self.incidents.map { scope.node($0) }
+        case "date": return self.date.isEmpty ? nil : self.date
+        case "label": return self.label.isEmpty ? nil : self.label
+        case "incidents": return self.incidents.map { ViewNode($0) }
         case "isEmpty": return self.isEmpty
         default: return nil
         }
@@ -321,12 +321,12 @@ extension DayView: Fingerprintable {
 }
 
 extension MonthLinkView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "label": return scope.text(self.label, name)
-        case "url": return scope.text(self.url, name)
+        case "label": return self.label.isEmpty ? nil : self.label
+        case "url": return self.url.isEmpty ? nil : self.url
         case "count": return self.count
-        case "countLabel": return scope.text(self.countLabel, name)
+        case "countLabel": return self.countLabel.isEmpty ? nil : self.countLabel
         default: return nil
         }
     }
@@ -342,19 +342,19 @@ extension MonthLinkView: Fingerprintable {
 }
 
 extension StatusPageView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return scope.node(self.page)
-        case "overallIndicator": return scope.text(self.overallIndicator, name)
-        case "overallDescription": return scope.text(self.overallDescription, name)
-        case "overallIcon": return scope.text(self.overallIcon, name)
-        case "active": return self.active.map { scope.node($0) }
+        case "page": return ViewNode(self.page)
+        case "overallIndicator": return self.overallIndicator.isEmpty ? nil : self.overallIndicator
+        case "overallDescription": return self.overallDescription.isEmpty ? nil : self.overallDescription
+        case "overallIcon": return self.overallIcon.isEmpty ? nil : self.overallIcon
+        case "active": return self.active.map { ViewNode($0) }
         case "hasActive": return self.hasActive
-        case "activeMaintenance": return self.activeMaintenance.map { scope.node($0) }
-        case "upcomingMaintenance": return self.upcomingMaintenance.map { scope.node($0) }
+        case "activeMaintenance": return self.activeMaintenance.map { ViewNode($0) }
+        case "upcomingMaintenance": return self.upcomingMaintenance.map { ViewNode($0) }
         case "hasMaintenance": return self.hasMaintenance
-        case "groups": return self.groups.map { scope.node($0) }
-        case "days": return self.days.map { scope.node($0) }
+        case "groups": return self.groups.map { ViewNode($0) }
+        case "days": return self.days.map { ViewNode($0) }
         default: return nil
         }
     }
@@ -377,10 +377,10 @@ extension StatusPageView: Fingerprintable {
 }
 
 extension IncidentPageView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return scope.node(self.page)
-        case "incident": return scope.node(self.incident)
+        case "page": return ViewNode(self.page)
+        case "incident": return ViewNode(self.incident)
         default: return nil
         }
     }
@@ -394,10 +394,10 @@ extension IncidentPageView: Fingerprintable {
 }
 
 extension MaintenancePageView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return scope.node(self.page)
-        case "maintenance": return scope.node(self.maintenance)
+        case "page": return ViewNode(self.page)
+        case "maintenance": return ViewNode(self.maintenance)
         default: return nil
         }
     }
@@ -411,15 +411,15 @@ extension MaintenancePageView: Fingerprintable {
 }
 
 extension HistoryPageView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return scope.node(self.page)
-        case "heading": return scope.text(self.heading, name)
-        case "months": return self.months.map { scope.node($0) }
+        case "page": return ViewNode(self.page)
+        case "heading": return self.heading.isEmpty ? nil : self.heading
+        case "months": return self.months.map { ViewNode($0) }
         case "hasMonths": return self.hasMonths
-        case "sections": return self.sections.map { scope.node($0) }
-        case "previous": return self.previous.map { scope.node($0) }
-        case "next": return self.next.map { scope.node($0) }
+        case "sections": return self.sections.map { ViewNode($0) }
+        case "previous": return self.previous.map { ViewNode($0) }
+        case "next": return self.next.map { ViewNode($0) }
         default: return nil
         }
     }
@@ -438,12 +438,12 @@ extension HistoryPageView: Fingerprintable {
 }
 
 extension HistoryMonthView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "label": return scope.text(self.label, name)
-        case "url": return scope.text(self.url, name)
-        case "anchor": return scope.text(self.anchor, name)
-        case "incidents": return self.incidents.map { scope.node($0) }
+        case "label": return self.label.isEmpty ? nil : self.label
+        case "url": return self.url.isEmpty ? nil : self.url
+        case "anchor": return self.anchor.isEmpty ? nil : self.anchor
+        case "incidents": return self.incidents.map { ViewNode($0) }
         case "isEmpty": return self.isEmpty
         default: return nil
         }
@@ -461,9 +461,9 @@ extension HistoryMonthView: Fingerprintable {
 }
 
 extension NotFoundPageView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return scope.node(self.page)
+        case "page": return ViewNode(self.page)
         default: return nil
         }
     }
@@ -476,15 +476,15 @@ extension NotFoundPageView: Fingerprintable {
 }
 
 extension DurationView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "label": return scope.text(self.label, name)
-        case "value": return scope.text(self.value, name)
+        case "label": return self.label.isEmpty ? nil : self.label
+        case "value": return self.value.isEmpty ? nil : self.value
         case "recorded": return self.recorded
-        case "fromName": return scope.text(self.fromName, name)
-        case "from": return scope.node(self.from)
-        case "toName": return scope.text(self.toName, name)
-        case "to": return self.to.map { scope.node($0) }
+        case "fromName": return self.fromName.isEmpty ? nil : self.fromName
+        case "from": return ViewNode(self.from)
+        case "toName": return self.toName.isEmpty ? nil : self.toName
+        case "to": return self.to.map { ViewNode($0) }
         default: return nil
         }
     }
@@ -503,13 +503,13 @@ extension DurationView: Fingerprintable {
 }
 
 extension TimelineItemView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "at": return scope.node(self.at)
-        case "kind": return scope.text(self.kind, name)
-        case "kindLabel": return scope.text(self.kindLabel, name)
-        case "html": return scope.text(self.html, name)
-        case "milestone": return scope.text(self.milestone, name)
+        case "at": return ViewNode(self.at)
+        case "kind": return self.kind.isEmpty ? nil : self.kind
+        case "kindLabel": return self.kindLabel.isEmpty ? nil : self.kindLabel
+        case "html": return self.html.isEmpty ? nil : self.html
+        case "milestone": return self.milestone.isEmpty ? nil : self.milestone
         default: return nil
         }
     }
@@ -526,11 +526,11 @@ extension TimelineItemView: Fingerprintable {
 }
 
 extension TimelineDayView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "date": return scope.text(self.date, name)
-        case "label": return scope.text(self.label, name)
-        case "items": return self.items.map { scope.node($0) }
+        case "date": return self.date.isEmpty ? nil : self.date
+        case "label": return self.label.isEmpty ? nil : self.label
+        case "items": return self.items.map { ViewNode($0) }
         default: return nil
         }
     }
@@ -545,14 +545,14 @@ extension TimelineDayView: Fingerprintable {
 }
 
 extension ActionItemView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "title": return scope.text(self.title, name)
-        case "type": return scope.text(self.type, name)
-        case "owner": return scope.text(self.owner, name)
-        case "status": return scope.text(self.status, name)
+        case "title": return self.title.isEmpty ? nil : self.title
+        case "type": return self.type.isEmpty ? nil : self.type
+        case "owner": return self.owner.isEmpty ? nil : self.owner
+        case "status": return self.status.isEmpty ? nil : self.status
         case "isDone": return self.isDone
-        case "link": return self.link.map { scope.value($0, name) }
+        case "link": return self.link
         default: return nil
         }
     }
@@ -570,26 +570,26 @@ extension ActionItemView: Fingerprintable {
 }
 
 extension PostmortemPageView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return scope.node(self.page)
-        case "title": return scope.text(self.title, name)
-        case "incidentTitle": return scope.text(self.incidentTitle, name)
-        case "incidentURL": return scope.text(self.incidentURL, name)
-        case "severity": return scope.text(self.severity, name)
-        case "severityLabel": return scope.text(self.severityLabel, name)
+        case "page": return ViewNode(self.page)
+        case "title": return self.title.isEmpty ? nil : self.title
+        case "incidentTitle": return self.incidentTitle.isEmpty ? nil : self.incidentTitle
+        case "incidentURL": return self.incidentURL.isEmpty ? nil : self.incidentURL
+        case "severity": return self.severity.isEmpty ? nil : self.severity
+        case "severityLabel": return self.severityLabel.isEmpty ? nil : self.severityLabel
         case "upstream": return self.upstream
-        case "componentNames": return scope.text(self.componentNames, name)
-        case "impactStart": return scope.node(self.impactStart)
-        case "impactEnd": return self.impactEnd.map { scope.node($0) }
-        case "published": return scope.text(self.published, name)
-        case "authors": return scope.text(self.authors, name)
+        case "componentNames": return self.componentNames.isEmpty ? nil : self.componentNames
+        case "impactStart": return ViewNode(self.impactStart)
+        case "impactEnd": return self.impactEnd.map { ViewNode($0) }
+        case "published": return self.published.isEmpty ? nil : self.published
+        case "authors": return self.authors.isEmpty ? nil : self.authors
         case "hasAuthors": return self.hasAuthors
-        case "summary": return scope.text(self.summary, name)
-        case "durations": return self.durations.map { scope.node($0) }
-        case "bodyHTML": return scope.text(self.bodyHTML, name)
-        case "timeline": return self.timeline.map { scope.node($0) }
-        case "actionItems": return self.actionItems.map { scope.node($0) }
+        case "summary": return self.summary.isEmpty ? nil : self.summary
+        case "durations": return self.durations.map { ViewNode($0) }
+        case "bodyHTML": return self.bodyHTML.isEmpty ? nil : self.bodyHTML
+        case "timeline": return self.timeline.map { ViewNode($0) }
+        case "actionItems": return self.actionItems.map { ViewNode($0) }
         case "hasActionItems": return self.hasActionItems
         default: return nil
         }
@@ -621,15 +621,15 @@ extension PostmortemPageView: Fingerprintable {
 }
 
 extension PostmortemListItemView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "title": return scope.text(self.title, name)
-        case "url": return scope.text(self.url, name)
-        case "published": return scope.text(self.published, name)
-        case "severity": return scope.text(self.severity, name)
-        case "severityLabel": return scope.text(self.severityLabel, name)
-        case "summary": return scope.text(self.summary, name)
-        case "started": return scope.node(self.started)
+        case "title": return self.title.isEmpty ? nil : self.title
+        case "url": return self.url.isEmpty ? nil : self.url
+        case "published": return self.published.isEmpty ? nil : self.published
+        case "severity": return self.severity.isEmpty ? nil : self.severity
+        case "severityLabel": return self.severityLabel.isEmpty ? nil : self.severityLabel
+        case "summary": return self.summary.isEmpty ? nil : self.summary
+        case "started": return ViewNode(self.started)
         default: return nil
         }
     }
@@ -648,10 +648,10 @@ extension PostmortemListItemView: Fingerprintable {
 }
 
 extension PostmortemIndexView: MustacheLookup {
-    package func lookup(_ name: String, _ scope: ViewScope) -> Any? {
+    package func lookup(_ name: String) -> Any? {
         switch name {
-        case "page": return scope.node(self.page)
-        case "items": return self.items.map { scope.node($0) }
+        case "page": return ViewNode(self.page)
+        case "items": return self.items.map { ViewNode($0) }
         case "isEmpty": return self.isEmpty
         default: return nil
         }

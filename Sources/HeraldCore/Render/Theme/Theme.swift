@@ -14,9 +14,6 @@ package struct Theme: Sendable {
     /// A hash of every template's source and of Herald's render version: part of every page's
     /// render-cache key, so a changed template or a new Herald re-renders every page.
     package let key: UInt64
-    /// How view models reach the templates (text as `ViewText` unless a dynamic partial needs a
-    /// `String`).
-    package let scope: ViewScope
     /// Page templates rendered by CompiledTheme (the built-in templates as Swift) instead of
     /// swift-mustache: those whose own template and inner partials the site does not override.
     /// Same bytes either way.
@@ -138,7 +135,7 @@ package struct Theme: Sendable {
         }
         return Theme(
             parsedLibrary: library, assets: assets, key: hasher.value,
-            scope: ViewScope(sources: sources.values.map(\.text)), compiledPages: compiled, mustachePartials: mustachePartials)
+            compiledPages: compiled, mustachePartials: mustachePartials)
     }
 
     /// Renders template `name` with `view`, or keeps the last build's page at `path` when its key
@@ -157,7 +154,7 @@ package struct Theme: Sendable {
     /// Renders template `name` with `view` (a view model is handed over as a ViewNode).
     package func render(_ name: String, _ view: Any) -> String {
         // The view as swift-mustache gets it.
-        func object() -> Any { (view as? any MustacheLookup).map { scope.node($0) } ?? view }
+        func object() -> Any { (view as? any MustacheLookup).map { ViewNode($0) } ?? view }
         if compiledPages.contains(name) {
             // A partial at a page's top level sees the page's view alone, as it would inside the
             // page: rendering it on its own with that view gives the same bytes.
@@ -176,76 +173,9 @@ package struct Theme: Sendable {
 
 /// A view model as templates see it (ViewModels+Mustache.swift is generated from the structs).
 package protocol MustacheLookup: Sendable {
-    /// The value of key `name`: nested view models as ViewNodes, text as `scope.text` makes it,
-    /// empty strings as nil (false in a section).
-    func lookup(_ name: String, _ scope: ViewScope) -> Any?
-}
-
-/// How a theme's templates receive view models; made once per theme (`Theme.scope`).
-///
-/// Text goes to swift-mustache as `ViewText`, not `String`. For each `{{name}}` the renderer tries
-/// the value as a template, a custom renderable, a lambda and an optional before it falls back to
-/// `String(describing:)`, and every one of those dynamic casts costs about 100 ns in the Swift 6.3
-/// runtime; a `ViewText` is answered by the second, a tenth of a cold build's instructions fewer
-/// in all (bench/README.md). The one place a `ViewText` does not do what a `String` does is a
-/// dynamic partial, `{{>*name}}`, which swift-mustache resolves only from a `String`. So the theme's
-/// sources are searched for dynamic partials: the names they use are handed out as `String`s, and a
-/// dynamic partial of the current object (`{{>*.}}`) turns `ViewText` off for the whole theme.
-package final class ViewScope: Sendable {
-    /// Whether text goes out as `ViewText` at all.
-    let wrapsText: Bool
-    /// Keys handed out as `String` even so: every name component of a dynamic partial.
-    let plainNames: Set<String>
-
-    init(wrapsText: Bool, plainNames: Set<String>) {
-        self.wrapsText = wrapsText
-        self.plainNames = plainNames
-    }
-
-    /// The scope for templates with these sources. The search is deliberately loose (any `*`
-    /// followed by a name, whatever the delimiters), so a name that is not a dynamic partial at
-    /// all can only make its key a `String`, never break a partial.
-    package convenience init(sources: some Sequence<String>) {
-        var wraps = true
-        var plain: Set<String> = []
-        for source in sources {
-            let bytes = Array(source.utf8)
-            var i = 0
-            while i < bytes.count {
-                defer { i += 1 }
-                guard bytes[i] == UInt8(ascii: "*") else { continue }
-                var j = i + 1
-                while j < bytes.count, bytes[j] == 32 || bytes[j] == 9 || bytes[j] == 10 || bytes[j] == 13 { j += 1 }
-                let nameStart = j
-                while j < bytes.count, Self.isNameByte(bytes[j]) { j += 1 }
-                let name = String(decoding: bytes[nameStart..<j], as: UTF8.self)
-                if name.isEmpty { continue }
-                let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-                if name.hasPrefix(".") { wraps = false }
-                for part in parts where !part.isEmpty { plain.insert(String(part)) }
-            }
-        }
-        self.init(wrapsText: wraps, plainNames: plain)
-    }
-
-    /// Bytes a partial's name can hold in swift-mustache, less `()*`: letters, digits, `.-_?/`.
-    private static func isNameByte(_ b: UInt8) -> Bool {
-        (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 46 || b == 45 || b == 95 || b == 63 || b == 47
-    }
-
-    /// Non-empty text of key `name` as templates get it; empty text is nil (false in a section).
-    @inline(__always) package func text(_ string: String, _ name: String) -> Any? {
-        string.isEmpty ? nil : value(string, name)
-    }
-
-    /// Text of key `name`, even empty, as templates get it.
-    package func value(_ string: String, _ name: String) -> Any {
-        if !wrapsText || (!plainNames.isEmpty && plainNames.contains(name)) { return string }
-        return ViewText(string)
-    }
-
-    /// A view model as templates get it.
-    func node<View: MustacheLookup>(_ view: View) -> ViewNode { ViewNode(view, self) }
+    /// The value of key `name`: nested view models as ViewNodes, text as itself, empty strings as
+    /// nil (false in a section).
+    func lookup(_ name: String) -> Any?
 }
 
 /// Holds a view model for swift-mustache. The renderer casts each object on its context stack to
@@ -256,7 +186,7 @@ package final class ViewScope: Sendable {
 /// holds the view itself (not an existential, which for most views would be a second allocation).
 struct ViewNode: MustacheParent, Sendable {
     private let held: Held
-    init<View: MustacheLookup>(_ view: View, _ scope: ViewScope) { held = Typed(view, scope) }
+    init<View: MustacheLookup>(_ view: View) { held = Typed(view) }
     func child(named name: String) -> Any? { held.lookup(name) }
 
     private class Held: @unchecked Sendable {  // immutable; subclassed only by Typed
@@ -264,26 +194,9 @@ struct ViewNode: MustacheParent, Sendable {
     }
     private final class Typed<View: MustacheLookup>: Held, @unchecked Sendable {
         let view: View
-        let scope: ViewScope
-        init(_ view: View, _ scope: ViewScope) {
-            self.view = view
-            self.scope = scope
-        }
-        override func lookup(_ name: String) -> Any? { view.lookup(name, scope) }
+        init(_ view: View) { self.view = view }
+        override func lookup(_ name: String) -> Any? { view.lookup(name) }
     }
-}
-
-/// Text for swift-mustache (see ViewScope): renders as the string, escaped by `{{…}}` and not by
-/// `{{{…}}}`, passes transforms (`{{uppercased(title)}}`) to the string, and as the object of a
-/// section (`{{#title}}{{.}}{{/title}}`) has no keys, so names inside are looked up outward.
-struct ViewText: MustacheCustomRenderable, MustacheTransformable, MustacheParent, CustomStringConvertible, Sendable {
-    let string: String
-    init(_ string: String) { self.string = string }
-    var renderText: String { string }
-    var isNull: Bool { false }
-    var description: String { string }
-    func transform(_ name: String) -> Any? { string.transform(name) }
-    func child(named: String) -> Any? { nil }
 }
 
 /// HTML escaping of `{{values}}` byte by byte: `&`, `<`, `>`, `"` and `'` become `&amp;`, `&lt;`,
