@@ -63,23 +63,17 @@ package struct Notifier: Sendable {
         let earliest = cutoffs.min() ?? now
         let events = NotifyFeed.events(model, since: earliest)
         let scanner = LeakScanner(people: model.content.people, support: model.settings.support)
-        let reports = ReportSlots(count: settings.channels.count)
-        let group = DispatchGroup()
+        // One thread per channel: a slow or failing receiver never holds up the others.
+        var runs: [Background<ChannelReport>] = []
         for (index, channel) in settings.channels.enumerated() {
             let pending = events.filter { $0.at >= cutoffs[index] && Self.wants(channel, $0) && !state.wasSent($0.key, to: channel.name) }
             // A correction of an update the channel had not received before this run is settled
             // without a message: the channel gets the update as corrected, or nothing if retracted.
             let settle = Set(pending.filter { event in event.corrects.map { !state.wasSent($0, to: channel.name) } ?? false }.map(\.key))
-            group.enter()
-            let thread = Thread { [self] in
-                reports.set(index, deliver(pending, settle: settle, to: channel, options: options, state: state, scanner: scanner, say: say, show: show))
-                group.leave()
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
+            runs.append(
+                Background { [self] in deliver(pending, settle: settle, to: channel, options: options, state: state, scanner: scanner, say: say, show: show) })
         }
-        group.wait()
-        return reports.values
+        return runs.map(\.value)
     }
 
     func deliver(
@@ -173,13 +167,4 @@ package struct Notifier: Sendable {
     static func seconds(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : String(format: "%.2g s", value)
     }
-}
-
-/// One report per channel, filled by the channels' threads.
-private final class ReportSlots: @unchecked Sendable {
-    private var slots: [Notifier.ChannelReport?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ report: Notifier.ChannelReport) { lock.withLock { slots[index] = report } }
-    var values: [Notifier.ChannelReport] { lock.withLock { slots.map { $0! } } }
 }

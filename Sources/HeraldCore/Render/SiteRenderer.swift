@@ -21,12 +21,10 @@ package struct SiteRenderer: Sendable {
         // cores' worth of time instead of 2). The small ones (API, feeds, calendar, robots) run
         // meanwhile on one background thread, filling the gaps a rebuild leaves when it renders
         // only a few large pages.
-        let small = SmallRenderers(renderers: renderers.filter { !$0.spreadsOverCores })
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { small.run(context) }
+        let smallRenderers = renderers.filter { !$0.spreadsOverCores }
+        let small = Background { smallRenderers.flatMap { $0.render(context) } }
         var files = renderers.filter(\.spreadsOverCores).flatMap { $0.render(context) }
-        group.wait()
-        files += small.files
+        files += small.value
         files = Self.sortedByPath(files)
         // The sitemap lists the pages in path order: made from the sorted files (its own sort then
         // finds them in order), and put in its place among them.
@@ -73,13 +71,4 @@ extension SiteRenderer {
         }
         return order.map { files[$0] }
     }
-}
-
-/// The small renderers' files, written by the background thread before it leaves the dispatch
-/// group and read only after `wait()`.
-private final class SmallRenderers: @unchecked Sendable {
-    let renderers: [any OutputRenderer]
-    var files: [OutputFile] = []
-    init(renderers: [any OutputRenderer]) { self.renderers = renderers }
-    func run(_ context: RenderContext) { files = renderers.flatMap { $0.render(context) } }
 }

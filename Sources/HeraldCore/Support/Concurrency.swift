@@ -35,6 +35,7 @@ final class ResultBox<R>: @unchecked Sendable {
 }
 
 /// A value made on first use, once, by whichever thread asks first (the others wait for it).
+/// Unchecked Sendable: the value lives behind a Mutex; `make` is only called under it.
 final class Deferred<Value: Sendable>: @unchecked Sendable {
     private let lock: Mutex<Value?>
     private let make: (@Sendable () -> Value)?
@@ -60,6 +61,8 @@ final class Deferred<Value: Sendable>: @unchecked Sendable {
 }
 
 /// A value computed on a thread of its own from the moment it is made; `value` waits for it.
+/// Unchecked Sendable: `result` is written once, by that thread, before it signals `done`, and
+/// read only after waiting for `done`.
 final class Background<Value: Sendable>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Value?
