@@ -98,7 +98,8 @@ extension SiteWriter {
     }
 
     /// Makes folders in order on one thread (`run`) while other threads wait for the folder of the
-    /// file they are about to write (`wait(forFolderOf:)`).
+    /// file they are about to write (`wait(forFolderOf:)`). Unchecked Sendable: its mutable fields
+    /// are read and written only while holding `condition`.
     final class FolderMaker: @unchecked Sendable {
         let folders: [String]
         let base: String
