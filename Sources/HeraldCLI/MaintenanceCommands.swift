@@ -96,7 +96,8 @@ struct MaintenanceCommand: ParsableCommand {
 
         func run() throws {
             try Console.run {
-                let (model, _) = try loadModel(global)
+                let (model, problems) = try loadModel(global)
+                defer { exitOnErrors(problems) }
                 let rows = model.maintenances.map {
                     Row(
                         id: $0.id, title: $0.maintenance.title, status: $0.status.rawValue, scheduled_start: $0.maintenance.scheduledStart.rfc3339,

@@ -152,6 +152,28 @@ struct IncidentCommandTests {
         #expect(rows?.first?["status"] as? String == "in_progress")
     }
 
+    /// A list still shows what it can read, but a broken record or site.yml makes it exit 1 with
+    /// the problem on stderr, so a script never takes it for a clean store.
+    @Test func listsExitOneWhenTheContentHasErrors() throws {
+        let site = try TemporarySite()
+        let made = try site.herald(
+            "incident", "new", "--title", "Search is slow", "--severity", "minor", "--component", "search", "--message", "Slow.", "--now", now)
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(try site.herald("incident", "list", "--now", now).status == 0)
+        try site.write("content/incidents/2026-11-20-broken/incident.md", "---\ntitle: Broken\nseverity: huge\n---\n")
+        for command in ["incident", "maintenance"] {
+            let list = try site.herald(command, "list", "--json", "--now", now)
+            #expect(list.status == 1, "\(command) list: \(list.stderr)")
+            #expect(list.stderr.contains("incident.md:3: error: unknown severity 'huge'"), "\(list.stderr)")
+            let rows = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]]
+            #expect(rows != nil, "\(command) list still prints its rows: \(list.stdout)")
+            if command == "incident" {
+                let ids = rows?.compactMap { $0["id"] as? String } ?? []
+                #expect(ids.contains("2026-11-22-search-is-slow") && !ids.contains("2026-11-20-broken"), "\(ids)")
+            }
+        }
+    }
+
     @Test func idsClashGetSuffixes() throws {
         let site = try TemporarySite()
         for expected in ["2026-11-22-search-is-slow", "2026-11-22-search-is-slow-2", "2026-11-22-search-is-slow-3"] {
