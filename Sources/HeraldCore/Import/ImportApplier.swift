@@ -60,10 +60,10 @@ public struct ImportApplier {
             guard id == record.id else { throw HeraldError("import: record id '\(record.id)' was taken while staging") }
             let folder = parent.appendingPathComponent(id)
             let name = try fm.contentsOfDirectory(atPath: folder.path).first { $0 != mainFile && !$0.hasPrefix(".") } ?? ""
-            eventNames[first.source] = "\(folderName)/\(id)/\(name)"
+            for key in [first.source] + first.aliases { eventNames[key] = "\(folderName)/\(id)/\(name)" }
             for event in record.events.dropFirst() {
                 let name = try stagedWriter.createEvent(inFolder: folder, at: event.at.timestamp, kind: event.kind, fields: event.allFields, body: event.body)
-                eventNames[event.source] = "\(folderName)/\(id)/\(name)"
+                for key in [event.source] + event.aliases { eventNames[key] = "\(folderName)/\(id)/\(name)" }
             }
             if let progress, total >= 1000, (index + 1) % 1000 == 0 || index + 1 == total {
                 progress("staged \(index + 1) of \(total) records")
@@ -130,7 +130,7 @@ public struct ImportApplier {
                     let name = try writer.createEvent(inFolder: folder, at: event.at.timestamp, kind: event.kind, fields: event.allFields, body: event.body)
                     let url = folder.appendingPathComponent(name)
                     undo.append { unlink(url.path) }
-                    eventNames[event.source] = "\(folderName)/\(group.id)/\(name)"
+                    for key in [event.source] + event.aliases { eventNames[key] = "\(folderName)/\(group.id)/\(name)" }
                 }
             }
             for postmortem in plan.postmortems {
