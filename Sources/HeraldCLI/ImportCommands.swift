@@ -111,8 +111,13 @@ struct ImportCommand: ParsableCommand {
                 Console.error("herald: \(line)")
             }
         }
-        defer { if interactive && plan.records.count >= 1000 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
-        try applier.apply(plan, dryRun: dryRun)
+        // The progress line is cleared before anything else is printed, on success or failure.
+        func clearProgress() { if interactive && plan.records.count >= 1000 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+        do { try applier.apply(plan, dryRun: dryRun) } catch {
+            clearProgress()
+            throw error
+        }
+        clearProgress()
         print(dryRun ? "Would import (dry run, nothing written):" : "Imported:")
         for line in plan.summaryLines { print("  " + line) }
         if !dryRun, plan.records.count >= 1000 {

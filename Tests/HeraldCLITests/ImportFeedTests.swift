@@ -337,6 +337,28 @@ struct ImportFeedTests {
         #expect(ledger.keys.filter { $0.hasPrefix("update:") }.count == 23)
     }
 
+    // MARK: - Progress
+
+    /// On a terminal the progress line is rewritten in place (`\r…\e[K`) and cleared before the
+    /// summary; elsewhere it is one plain line per thousand records (ImportCommandTests).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func onATerminalTheProgressLineIsRewrittenInPlaceAndClearedBeforeTheSummary() throws {
+        let site = try TemporarySite()
+        var incidents: [String] = []
+        for n in 0..<1000 {
+            let minute = String(format: "%02d", n % 60)
+            incidents.append(#"{"id":"tty\#(n)","name":"Generated \#(n)","status":"resolved","impact":"minor","created_at":"2024-01-01T10:\#(minute):00.000Z","incident_updates":[{"id":"utty\#(n)","status":"resolved","body":"Fixed.","display_at":"2024-01-01T10:\#(minute):00.250Z"}]}"#)
+        }
+        try site.write("incidents.json", "{\"incidents\":[" + incidents.joined(separator: ",") + "]}")
+        // `script` runs herald with a pseudo-terminal as its standard error and output.
+        let command = "'\(HeraldRunner.executable.path)' --site '\(site.root.path)' import statuspage '\(site.root.path)/incidents.json'"
+        let result = try HeraldRunner.run(["-qec", command, "/dev/null"], in: site.root, executable: URL(fileURLWithPath: "/usr/bin/script"))
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("\rherald: staged 1000 of 1000 records\u{1B}[K"), "\(result.stdout.debugDescription)")
+        #expect(result.stdout.contains("\r\u{1B}[KImported:"), "the summary starts on a cleared line: \(result.stdout.debugDescription)")
+        #expect(result.stdout.contains("herald: imported in "))
+    }
+
     // MARK: - Posting order
 
     @Test func updatesAtTheSameMillisecondKeepStatuspageOrderThroughTheBuild() throws {
