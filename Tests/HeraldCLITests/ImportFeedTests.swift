@@ -203,12 +203,22 @@ struct ImportFeedTests {
         let site = try TemporarySite()
         let hostile = "<script>alert(1)</script>&lt;b&gt;bold&lt;/b&gt; *stars* # not a heading <img src=x onerror=alert(2)>"
             + "<a href=\"javascript:alert(3)\">click</a> and <a href=\"https://example.com/x\">a link</a><br>second line<br><br>second paragraph"
+        // And bodies built to make a parser go quadratic: tags that never close, scripts that never end.
+        let unclosed = String(repeating: "<a \"", count: 100_000), script = String(repeating: "<script>x", count: 50_000)
         try site.write("history.atom", feed([
             ("hostile1", "<b>Title</b> & co", "2025-06-01T10:00:00Z", Self.update("Jun 1", "09:00", "Investigating", hostile)),
+            ("hostile2", "Unclosed", "2025-06-02T10:00:00Z", String(Self.update("Jun 2", "09:00", "Investigating", "x " + unclosed).dropLast("</p>".count))),
+            ("hostile3", "Scripts", "2025-06-03T10:00:00Z", Self.update("Jun 3", "09:00", "Investigating", "y " + script)),
         ]))
+        let started = Date()
         let result = try site.herald("import", "statuspage", "history.atom")
+        #expect(Date().timeIntervalSince(started) < 60)
         #expect(result.status == 0, "\(result.stderr)")
-        let event = try #require(site.files(under: "content/incidents").first { $0.contains("investigating") })
+        let unclosedEvent = try #require(site.files(under: "content/incidents").first { $0.hasPrefix("2025-06-02") && $0.contains("investigating") })
+        #expect(try site.read("content/incidents/" + unclosedEvent).contains("x \\<a \"\\<a \""))
+        let scriptEvent = try #require(site.files(under: "content/incidents").first { $0.hasPrefix("2025-06-03") && $0.contains("investigating") })
+        #expect(try site.read("content/incidents/" + scriptEvent).hasSuffix("---\ny\n"), "a script's contents are dropped")
+        let event = try #require(site.files(under: "content/incidents").first { $0.hasPrefix("2025-06-01") && $0.contains("investigating") })
         let folder = String(event.split(separator: "/")[0])
         let text = try site.read("content/incidents/" + event)
         #expect(text.hasSuffix("\\<b\\>bold\\</b\\> \\*stars\\* \\# not a heading click and [a link](https://example.com/x)\\\nsecond line\n\nsecond paragraph\n"), "\(text)")

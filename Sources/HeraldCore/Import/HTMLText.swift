@@ -81,10 +81,10 @@ enum HTMLText {
                 j += 1
             }
             guard j < s.count else {
-                // Never closed: the rest is text, as a browser would not show it as a tag either.
-                text.append(c)
-                i += 1
-                continue
+                // Never closed: the rest is text (and is not scanned again for each '<' in it,
+                // which would be quadratic on a hostile body).
+                text.append(contentsOf: s[i...])
+                break
             }
             if !closing { attributes = parseAttributes(Array(s[attributeStart..<j])) }
             flush()
@@ -96,7 +96,7 @@ enum HTMLText {
                 var k = i
                 while k + end.count <= s.count {
                     var same = true
-                    for m in 0..<end.count where String(s[k + m]).lowercased() != String(end[m]) {
+                    for m in 0..<end.count where (s[k + m].value >= 65 && s[k + m].value <= 90 ? s[k + m].value + 32 : s[k + m].value) != end[m].value {
                         same = false
                         break
                     }

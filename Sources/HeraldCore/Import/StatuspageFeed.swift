@@ -43,7 +43,9 @@ enum StatuspageFeed {
     /// to `problems` with the file and line; nil then.
     static func entries(_ bytes: [UInt8], path: String, problems: inout ImportProblems) -> (entries: [RawEntry], isRSS: Bool)? {
         // No DOCTYPE: a Statuspage feed has none, and refusing it leaves no entity to expand or
-        // resolve (billion laughs, external entities), whatever the XML library would do.
+        // resolve (billion laughs, external entities), whatever the XML library would do. The
+        // whole file is searched (a comment before one could hide a prolog scan's end); escaped
+        // HTML never holds the words, only CDATA could, and no Statuspage feed uses it for that.
         if let at = find(Array("<!doctype".utf8), in: bytes) ?? find(Array("<!entity".utf8), in: bytes) {
             problems.error(path, line: lineNumber(of: at, in: bytes), "the feed declares a DOCTYPE or entities (expected a Statuspage feed, which has none; refused unread)")
             return nil
@@ -503,16 +505,13 @@ extension StatuspageImporter {
     /// (the feed shows times to the minute only), each used once, in time order. Returns
     /// (index in `feed`, index in `others`).
     static func matchFeedUpdates(_ feed: [SPUpdate], _ others: [(at: ImportTime, status: String)]) -> [(Int, Int)] {
-        var used: Set<Int> = []
+        func minute(_ t: ImportTime) -> Int64 { t.seconds - ((t.seconds % 60) + 60) % 60 }
+        // Each (minute, status) once, in order: linear however many updates a hostile file holds.
+        var waiting: [String: [Int]] = [:]
+        for j in others.indices.reversed() { waiting["\(minute(others[j].at)) \(others[j].status)", default: []].append(j) }
         var pairs: [(Int, Int)] = []
         for (f, update) in feed.enumerated() {
-            let minute = update.at.seconds - ((update.at.seconds % 60) + 60) % 60
-            if let j = others.indices.first(where: { j in
-                !used.contains(j) && others[j].status == update.status && others[j].at.seconds - ((others[j].at.seconds % 60) + 60) % 60 == minute
-            }) {
-                used.insert(j)
-                pairs.append((f, j))
-            }
+            if let j = waiting["\(minute(update.at)) \(update.status)"]?.popLast() { pairs.append((f, j)) }
         }
         return pairs
     }

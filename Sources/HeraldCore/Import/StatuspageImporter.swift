@@ -490,16 +490,19 @@ public struct StatuspageImporter {
         let entries = index?[folder] ?? []
         let own = fromFeed ? "feed-update:" : "update:"
         let claimed = Set(entries.filter { $0.key.hasPrefix(own) }.map(\.path))
-        var candidates = Array(Set(entries.filter { !$0.key.hasPrefix(own) && !claimed.contains($0.path) }.map(\.path))).sorted()
+        // The candidates by minute and kind, each taken once, oldest first.
+        var waiting: [String: [String]] = [:]
+        for path in Set(entries.filter { !$0.key.hasPrefix(own) && !claimed.contains($0.path) }.map(\.path)).sorted().reversed() {
+            guard let (minute, kind) = Self.minuteAndKind(ofEventPath: path) else { continue }
+            waiting[minute + " " + kind, default: []].append(path)
+        }
         var matched: Set<Int> = []
         var lines: [(String, String)] = []
         for (n, event) in events.enumerated() {
-            let minute = String(event.at.timestamp.basic.prefix(13))
-            guard let c = candidates.firstIndex(where: { Self.minuteAndKind(ofEventPath: $0).map { $0.minute == minute && $0.kind == event.kind } ?? false }) else { continue }
+            guard let path = waiting[String(event.at.timestamp.basic.prefix(13)) + " " + event.kind]?.popLast() else { continue }
             matched.insert(n)
-            lines.append((event.source, candidates[c]))
-            for alias in event.aliases { lines.append((alias, candidates[c])) }
-            candidates.remove(at: c)
+            lines.append((event.source, path))
+            for alias in event.aliases { lines.append((alias, path)) }
         }
         return (matched, lines)
     }
