@@ -17,9 +17,9 @@ struct ImportCommand: ParsableCommand {
     struct Statuspage: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "statuspage",
-            abstract: "Import Statuspage JSON: incidents.json, incidents/ID.json payloads, summary.json, scheduled-maintenances.json.")
+            abstract: "Import Statuspage JSON (incidents.json, incidents/ID.json, summary.json, scheduled-maintenances.json) or its history.atom/rss.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The files, as Statuspage serves or exports them.") var files: [String]
+        @Argument(help: "The files, as Statuspage serves or exports them (JSON, or history.atom / history.rss).") var files: [String]
         @Flag(name: .long, help: "Say what would be imported; write nothing.") var dryRun = false
 
         func run() throws {
@@ -98,6 +98,8 @@ struct ImportCommand: ParsableCommand {
     static func apply(_ plan: ImportPlan, layout: SiteLayout, dryRun: Bool) throws {
         for note in plan.notes { Console.error("herald: note: \(note)") }
         if plan.isEmpty {
+            // Only ledger lines (updates matched to ones imported before from the other source).
+            if !plan.extraLedger.isEmpty, !dryRun { try ImportApplier(layout: layout).apply(plan, dryRun: false) }
             print(
                 plan.alreadyImported > 0
                     ? "Nothing new to import: \(plan.alreadyImported) item\(plan.alreadyImported == 1 ? "" : "s") already imported." : "Nothing to import.")
@@ -113,8 +115,13 @@ struct ImportCommand: ParsableCommand {
                 Console.error("herald: \(line)")
             }
         }
-        defer { if interactive && plan.records.count >= 1000 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
-        try applier.apply(plan, dryRun: dryRun)
+        // The progress line is cleared before anything else is printed, on success or failure.
+        func clearProgress() { if interactive && plan.records.count >= 1000 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) } }
+        do { try applier.apply(plan, dryRun: dryRun) } catch {
+            clearProgress()
+            throw error
+        }
+        clearProgress()
         print(dryRun ? "Would import (dry run, nothing written):" : "Imported:")
         for line in plan.summaryLines { print("  " + line) }
         if !dryRun, plan.records.count >= 1000 {

@@ -34,8 +34,10 @@ package struct ImportApplier {
         let staged = SiteLayout(root: staging)
         var stagedWriter = RecordWriter(layout: staged)
         // Tens of thousands of files: one flush (sync) before they move into place,
-        // not one per file (fsync each took 10,000 incidents to minutes on a busy disk).
+        // not one per file (fsync each took 10,000 incidents to minutes on a busy disk); and the
+        // staging folder is this import's alone (no temporary names, no leftovers to look for).
         stagedWriter.syncsEachFile = false
+        stagedWriter.ownsFolders = true
 
         // site.yml (with the new components) and people.yml.
         let oldSite = try Data(contentsOf: layout.siteFile)
@@ -48,23 +50,28 @@ package struct ImportApplier {
         // New records.
         var eventNames: [String: String] = [:]  // ledger key → path under content/
         let total = plan.records.count
+        var madeParents: Set<String> = []
         for (index, record) in plan.records.enumerated() {
             let parent = record.kind == .incident ? staged.incidents : staged.maintenance
             let mainFile = record.kind == .incident ? "incident.md" : "maintenance.md"
             let folderName = record.kind == .incident ? "incidents" : "maintenance"
-            // Each event through the writer, oldest first: its posting sequence keeps the export's
-            // order for events at the same millisecond.
-            guard let first = record.events.first else { throw HeraldError("import: record '\(record.id)' has no event") }
-            let id = try stagedWriter.createRecord(
-                in: parent, id: record.id, mainFile: mainFile, mainText: RecordWriter.eventText(record.fields, body: record.summary),
-                firstUpdate: (first.at.timestamp, first.kind, first.allFields, first.body))
-            guard id == record.id else { throw HeraldError("import: record id '\(record.id)' was taken while staging") }
-            let folder = parent.appendingPathComponent(id)
-            let name = try fm.contentsOfDirectory(atPath: folder.path).first { $0 != mainFile && !$0.hasPrefix(".") } ?? ""
-            eventNames[first.source] = "\(folderName)/\(id)/\(name)"
-            for event in record.events.dropFirst() {
-                let name = try stagedWriter.createEvent(inFolder: folder, at: event.at.timestamp, kind: event.kind, fields: event.allFields, body: event.body)
-                eventNames[event.source] = "\(folderName)/\(id)/\(name)"
+            // Each event through the writer, oldest first, with its posting sequence (1, 2, …): the
+            // export's order for events at the same millisecond, named as every command names them.
+            // The folder is created in place: the staging folder is this import's alone.
+            guard !record.events.isEmpty else { throw HeraldError("import: record '\(record.id)' has no event") }
+            if madeParents.insert(parent.path).inserted { try fm.createDirectory(at: parent, withIntermediateDirectories: true) }
+            let folder = parent.appendingPathComponent(record.id)
+            guard mkdir(folder.path, 0o755) == 0 else {
+                throw HeraldError("import: cannot create the staged record '\(record.id)': \(String(cString: strerror(errno)))")
+            }
+            guard try stagedWriter.createExclusively(folder.appendingPathComponent(mainFile), text: RecordWriter.eventText(record.fields, body: record.summary))
+            else {
+                throw HeraldError("import: record id '\(record.id)' was taken while staging")
+            }
+            for (n, event) in record.events.enumerated() {
+                let name = try stagedWriter.createEvent(
+                    inFolder: folder, at: event.at.timestamp, seq: n + 1, kind: event.kind, fields: event.allFields, body: event.body)
+                for key in [event.source] + event.aliases { eventNames[key] = "\(folderName)/\(record.id)/\(name)" }
             }
             if let progress, total >= 1000, (index + 1) % 1000 == 0 || index + 1 == total {
                 progress("staged \(index + 1) of \(total) records")
@@ -85,8 +92,10 @@ package struct ImportApplier {
         for group in plan.added where !group.events.isEmpty {
             try copyRecord(group.kind, group.id)
             let folder = group.kind == .incident ? staged.incidentFolder(group.id) : staged.maintenanceFolder(group.id)
-            for event in group.events {
-                try stagedWriter.createEvent(inFolder: folder, at: event.at.timestamp, kind: event.kind, fields: event.allFields, body: event.body)
+            let next = RecordWriter.nextSequence(inFolder: folder)
+            for (n, event) in group.events.enumerated() {
+                try stagedWriter.createEvent(
+                    inFolder: folder, at: event.at.timestamp, seq: next + n, kind: event.kind, fields: event.allFields, body: event.body)
             }
         }
         for postmortem in plan.postmortems {
@@ -131,7 +140,7 @@ package struct ImportApplier {
                     let name = try writer.createEvent(inFolder: folder, at: event.at.timestamp, kind: event.kind, fields: event.allFields, body: event.body)
                     let url = folder.appendingPathComponent(name)
                     undo.append { unlink(url.path) }
-                    eventNames[event.source] = "\(folderName)/\(group.id)/\(name)"
+                    for key in [event.source] + event.aliases { eventNames[key] = "\(folderName)/\(group.id)/\(name)" }
                 }
             }
             for postmortem in plan.postmortems {

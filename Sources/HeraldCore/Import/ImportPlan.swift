@@ -59,14 +59,17 @@ package struct ImportPlan: Sendable {
         package var body: String
         /// The ledger key of what it came from, e.g. `update:h9h6zfb8b3qy`.
         package var source: String
+        /// Other ledger keys for the same update (the same update read from history.atom and JSON).
+        package var aliases: [String]
 
-        package init(at: ImportTime, kind: String, first: (String, String), fields: [(String, String)], body: String, source: String) {
+        package init(at: ImportTime, kind: String, first: (String, String), fields: [(String, String)], body: String, source: String, aliases: [String] = []) {
             self.at = at
             self.kind = kind
             self.first = first
             self.fields = fields
             self.body = body
             self.source = source
+            self.aliases = aliases
         }
 
         /// The front matter as `RecordWriter.createEvent` takes it (it adds `seq:` after `at:`).

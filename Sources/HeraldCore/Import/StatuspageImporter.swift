@@ -2,7 +2,8 @@ import Foundation
 
 /// `herald import statuspage FILE…`: what a Statuspage page serves and exports — incidents.json,
 /// `/api/v2/incidents/{id}.json` payloads, summary.json, components.json,
-/// scheduled-maintenances.json, or a bare array of incidents — turned into an `ImportPlan`.
+/// scheduled-maintenances.json, a bare array of incidents, or the page's history.atom / history.rss
+/// (`StatuspageFeed`; told apart by their first byte, not their names) — turned into an `ImportPlan`.
 /// docs/import.md says field by field what becomes what and what cannot round-trip.
 package struct StatuspageImporter {
     package var layout: SiteLayout
@@ -37,6 +38,11 @@ package struct StatuspageImporter {
         var at: ImportTime
         var order: Int
         var changes: [(code: String, status: String)]
+        /// The ledger key: `update:<id>`; a feed's update has no id and gets
+        /// `feed-update:<incident>:<minute>:<status>:<n>` (the n-th of that minute and status).
+        var key: String
+        /// Ledger keys of the same update read from the other source (a feed's, a JSON's).
+        var aliases: [String] = []
     }
 
     struct SPIncident {
@@ -54,6 +60,8 @@ package struct StatuspageImporter {
         var updates: [SPUpdate]
         var postmortem: (body: String, published: ImportTime?)?
         var updatedAt: ImportTime?
+        /// Read from history.atom/rss: no impact, no components, times to the minute.
+        var fromFeed = false
     }
 
     /// Reads the files; every problem in every file is collected before this throws.
@@ -63,6 +71,7 @@ package struct StatuspageImporter {
         var componentIndex: [String: Int] = [:]
         var incidents: [SPIncident] = []
         var incidentIndex: [String: Int] = [:]
+        var feedNotes: [String] = []
 
         func addComponent(_ c: SPComponent) {
             if let at = componentIndex[c.id] {
@@ -77,12 +86,24 @@ package struct StatuspageImporter {
             }
         }
         func addIncident(_ incident: SPIncident) {
-            if let at = incidentIndex[incident.id] {
+            if let at = incidentIndex[incident.id], incidents[at].fromFeed != incident.fromFeed {
+                // The same incident in a feed and in JSON: the JSON's fields and updates; the feed's
+                // updates that match one of them (same minute, same status) are that update.
+                var merged = incident.fromFeed ? incidents[at] : incident
+                let feed = incident.fromFeed ? incident : incidents[at]
+                let pairs = Self.matchFeedUpdates(feed.updates, merged.updates.map { ($0.at, $0.status) })
+                for (f, j) in pairs { merged.updates[j].aliases.append(feed.updates[f].key) }
+                let matched = Set(pairs.map(\.0))
+                merged.updates += feed.updates.indices.filter { !matched.contains($0) }.map { feed.updates[$0] }
+                merged.updates.sort { ($0.at, $0.order) < ($1.at, $1.order) }
+                incidents[at] = merged
+            } else if let at = incidentIndex[incident.id] {
                 // The same incident in two files: the newer copy's fields, every update of both.
                 var merged = (incidents[at].updatedAt ?? incidents[at].createdAt) >= (incident.updatedAt ?? incident.createdAt) ? incidents[at] : incident
                 let other = merged.path == incident.path && merged.updatedAt == incident.updatedAt ? incidents[at] : incident
-                let known = Set(merged.updates.map(\.id))
-                merged.updates += other.updates.filter { !known.contains($0.id) }
+                let known = Set(merged.updates.map(\.key))
+                merged.updates += other.updates.filter { !known.contains($0.key) }
+                merged.updates.sort { ($0.at, $0.order) < ($1.at, $1.order) }
                 merged.postmortem = merged.postmortem ?? other.postmortem
                 incidents[at] = merged
             } else {
@@ -92,12 +113,19 @@ package struct StatuspageImporter {
         }
 
         for file in files {
-            if file.shown.hasSuffix(".atom") || file.shown.hasSuffix(".xml") {
-                problems.error(file.shown, line: 0, "history.atom is not read yet (expected Statuspage JSON: incidents.json, summary.json, …)")
+            let path = file.shown
+            guard let bytes = ImportFiles.read(file.url, shown: path, problems: &problems) else { continue }
+            if StatuspageFeed.isXML(bytes) {
+                for incident in readFeed(bytes, path: path, problems: &problems, notes: &feedNotes) { addIncident(incident) }
                 continue
             }
-            guard let root = ImportFiles.json(file.url, shown: file.shown, problems: &problems) else { continue }
-            let path = file.shown
+            let root: JSONNode
+            do {
+                root = try JSONNode.parse(bytes)
+            } catch {
+                problems.error(path, line: error.line, "not valid JSON: \(error.message)")
+                continue
+            }
             var recognised = false
             if let list = root.arrayValue {
                 recognised = true
@@ -134,7 +162,9 @@ package struct StatuspageImporter {
             }
         }
         try problems.throwIfAny()
-        return try makePlan(components: components, incidents: incidents)
+        var plan = try makePlan(components: components, incidents: incidents)
+        plan.notes = feedNotes + plan.notes
+        return plan
     }
 
     // MARK: - Reading one value
@@ -312,7 +342,7 @@ package struct StatuspageImporter {
             }
         }
         guard problems.diagnostics.count == before, let id, let status, let at else { return nil }
-        return SPUpdate(id: id, status: status, body: body, at: at, order: order, changes: changes)
+        return SPUpdate(id: id, status: status, body: body, at: at, order: order, changes: changes, key: "update:" + id)
     }
 
     /// Statuspage shows a body's single line breaks as breaks; Markdown would join the lines. Each
@@ -384,6 +414,8 @@ package struct StatuspageImporter {
             plan.extraLedger.append((key, "components/" + id))
         }
 
+        var ledgerByFolder: [String: [(key: String, path: String)]]?
+        var feedIncidents = 0
         let loader = ContentLoader(layout: layout)
         var ids = RecordIDAllocator(existing: loader.recordIDs("incidents") + loader.recordIDs("maintenance"))
         for incident in incidents {
@@ -397,7 +429,19 @@ package struct StatuspageImporter {
                         "content/imports/statuspage.tsv: '\(existing)' for \(recordKey) is not a record (expected incidents/<id> or maintenance/<id>)")
                 }
                 let folder = kind == .incident ? layout.incidentFolder(id) : layout.maintenanceFolder(id)
-                let fresh = events.filter { ledger.entries[$0.source] == nil }
+                var fresh = events.filter { ledger.entries[$0.source] == nil }
+                if !fresh.isEmpty {
+                    // An update imported before from the other source (history.atom, JSON) is the same
+                    // update when its minute and status agree: its ledger key is added, nothing written.
+                    let (matched, lines) = matchImported(fresh, folder: existing, fromFeed: incident.fromFeed, ledger: ledger, index: &ledgerByFolder)
+                    plan.extraLedger += lines
+                    fresh = fresh.enumerated().filter { !matched.contains($0.offset) }.map(\.element)
+                    if !lines.isEmpty {
+                        plan.notes.append(
+                            "\(kind.rawValue) \(incident.id): \(lines.count) update\(lines.count == 1 ? "" : "s") matched \(lines.count == 1 ? "one" : "ones") imported before from \(incident.fromFeed ? "JSON" : "history.atom") (same minute and status): left as \(lines.count == 1 ? "it was" : "they were")"
+                        )
+                    }
+                }
                 plan.alreadyImported += 1 + (events.count - fresh.count)
                 if !FileManager.default.fileExists(atPath: folder.path) {
                     plan.notes.append(
@@ -434,6 +478,7 @@ package struct StatuspageImporter {
                     if incident.impact == "none" { plan.notes.append("incident \(incident.id) has impact 'none': imported as minor (Herald has no 'none')") }
                 }
                 let id = ids.make(date: incident.createdAt.timestamp, title: incident.name)
+                if incident.fromFeed { feedIncidents += 1 }
                 var fields: [(String, String)] = [
                     ("title", RecordWriter.yamlScalar(incident.name)), ("severity", severity), ("components", RecordWriter.yamlFlowList(components))
                 ]
@@ -442,7 +487,49 @@ package struct StatuspageImporter {
                 addPostmortem(incident, id: id, plan: &plan, ledger: ledger)
             }
         }
+        if feedIncidents > 0 {
+            plan.notes.append(
+                "\(feedIncidents) incident\(feedIncidents == 1 ? "" : "s") from a feed: history.atom has no impact and no components, so \(feedIncidents == 1 ? "it is" : "they are") imported as severity minor without components (set them in incident.md)"
+            )
+        }
         return plan
+    }
+
+    /// Which of `events` (new to the ledger) were imported before from the other source into
+    /// the record at `folder` (`incidents/<id>`): an event file the other source's ledger keys
+    /// name, not yet claimed by a key of this source, at the same minute and of the same kind.
+    /// Returns their indices and the ledger lines that record the match.
+    func matchImported(
+        _ events: [ImportPlan.PlannedEvent], folder: String, fromFeed: Bool, ledger: ImportLedger,
+        index: inout [String: [(key: String, path: String)]]?
+    ) -> (Set<Int>, [(String, String)]) {
+        if index == nil {
+            var byFolder: [String: [(key: String, path: String)]] = [:]
+            for (key, path) in ledger.entries where key.hasPrefix("update:") || key.hasPrefix("feed-update:") {
+                let parts = path.split(separator: "/")
+                guard parts.count == 3 else { continue }
+                byFolder[parts[0] + "/" + parts[1], default: []].append((key, path))
+            }
+            index = byFolder
+        }
+        let entries = index?[folder] ?? []
+        let own = fromFeed ? "feed-update:" : "update:"
+        let claimed = Set(entries.filter { $0.key.hasPrefix(own) }.map(\.path))
+        // The candidates by minute and kind, each taken once, oldest first.
+        var waiting: [String: [String]] = [:]
+        for path in Set(entries.filter { !$0.key.hasPrefix(own) && !claimed.contains($0.path) }.map(\.path)).sorted().reversed() {
+            guard let (minute, kind) = Self.minuteAndKind(ofEventPath: path) else { continue }
+            waiting[minute + " " + kind, default: []].append(path)
+        }
+        var matched: Set<Int> = []
+        var lines: [(String, String)] = []
+        for (n, event) in events.enumerated() {
+            guard let path = waiting[String(event.at.timestamp.basic.prefix(13)) + " " + event.kind]?.popLast() else { continue }
+            matched.insert(n)
+            lines.append((event.source, path))
+            for alias in event.aliases { lines.append((alias, path)) }
+        }
+        return (matched, lines)
     }
 
     func unique(_ ids: [String]) -> [String] {
@@ -457,7 +544,9 @@ package struct StatuspageImporter {
             for change in update.changes {
                 guard let id = components[change.code] else { continue }
                 if change.status == "under_maintenance" {
-                    plan.notes.append("update \(update.id) sets \(id) under_maintenance inside an incident: left out (Herald derives it from maintenance)")
+                    plan.notes.append(
+                        "update \(update.id.isEmpty ? update.key : update.id) sets \(id) under_maintenance inside an incident: left out (Herald derives it from maintenance)"
+                    )
                     continue
                 }
                 pairs.removeAll { $0.0 == id }
@@ -474,13 +563,15 @@ package struct StatuspageImporter {
             }
             body = template.replacingOccurrences(of: "{components}", with: names.isEmpty ? "our services" : names.joined(separator: ", "))
                 .replacingOccurrences(of: "{support}", with: settings.support)
-            plan.notes.append("update \(update.id) has no text: given the canned text for '\(update.status)'")
+            plan.notes.append("update \(update.id.isEmpty ? update.key : update.id) has no text: given the canned text for '\(update.status)'")
         }
         if update.status == "postmortem" {
             // Statuspage's postmortem notice: a follow-up, which Herald's API gives that status again.
-            return .init(at: update.at, kind: Event.followUp, first: ("kind", Event.followUp), fields: [], body: body, source: "update:" + update.id)
+            return .init(
+                at: update.at, kind: Event.followUp, first: ("kind", Event.followUp), fields: [], body: body, source: update.key, aliases: update.aliases)
         }
-        return .init(at: update.at, kind: update.status, first: ("status", update.status), fields: fields, body: body, source: "update:" + update.id)
+        return .init(
+            at: update.at, kind: update.status, first: ("status", update.status), fields: fields, body: body, source: update.key, aliases: update.aliases)
     }
 
     func addPostmortem(_ incident: SPIncident, id: String, plan: inout ImportPlan, ledger: ImportLedger) {

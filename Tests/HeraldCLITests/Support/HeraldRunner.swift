@@ -23,9 +23,11 @@ struct HeraldRunner {
     }()
 
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL, stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL, stdin: String? = nil, environment: [String: String] = [:], executable program: URL? = nil) throws
+        -> Result
+    {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program ?? executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
