@@ -149,42 +149,25 @@ enum HTMLText {
         return result
     }
 
-    static let entities: [String: String] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ", "ndash": "–", "mdash": "—",
-        "hellip": "…", "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "copy": "©", "reg": "®", "trade": "™",
-        "middot": "·", "bull": "•", "laquo": "«", "raquo": "»", "euro": "€", "times": "×", "deg": "°"
-    ]
-
-    /// Decodes `&amp;`, `&#39;`, `&#x27;` and the common named references; anything else stays as written.
+    /// Decodes character references (`&amp;`, `&#39;`, `&#x27;`, the named ones
+    /// `ReaderText.namedEntities` knows, as the leak scanner reads them); anything else stays as
+    /// written. NUL and other control characters become blank space.
     static func decode(_ text: String) -> String {
         guard text.contains("&") else { return text }
-        var out = ""
-        var rest = Substring(text)
-        while let amp = rest.firstIndex(of: "&") {
-            out += rest[..<amp]
-            let after = rest[rest.index(after: amp)...]
-            if let semi = after.prefix(12).firstIndex(of: ";") {
-                let name = String(after[..<semi])
-                var replacement: String?
-                if name.hasPrefix("#x") || name.hasPrefix("#X") {
-                    replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String($0) }
-                } else if name.hasPrefix("#") {
-                    replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
+        var out: [UInt8] = []
+        Array(text.utf8).withUnsafeBufferPointer { h in
+            var i = 0
+            while i < h.count {
+                if h[i] == 38, let (scalar, next) = ReaderText.entity(h, i) {
+                    if scalar.value >= 0x20 || scalar == "\n" || scalar == "\t" { out.append(contentsOf: String(scalar).utf8) } else { out.append(32) }
+                    i = next
                 } else {
-                    replacement = entities[name]
-                }
-                if let replacement {
-                    // NUL and other control characters become blank space.
-                    out += replacement.unicodeScalars.allSatisfy { $0.value >= 0x20 || $0 == "\n" || $0 == "\t" } ? replacement : " "
-                    rest = after[after.index(after: semi)...]
-                    continue
+                    out.append(h[i])
+                    i += 1
                 }
             }
-            out += "&"
-            rest = after
         }
-        out += rest
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: - Markdown

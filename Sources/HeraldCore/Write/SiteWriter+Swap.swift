@@ -75,11 +75,15 @@ extension SiteWriter {
         }
         try makeStateFolder()
         let verified = recognised ? previous.verified : [:]
-        // A kept page is the live file its key was read from (`Previous.keys`): it must still be there.
-        guard !files.contains(where: { $0.reused && verified[$0.path] == nil }) else {
+        // Each file's entry in the live manifest, looked up once. A kept page is the live file its
+        // key was read from (`Previous.keys`): it must still be there.
+        let liveEntries = files.map { verified[$0.path] }
+        guard !zip(files, liveEntries).contains(where: { $0.reused && $1 == nil }) else {
             throw HeraldError("internal error: a page was kept that the last build's output does not hold")
         }
-        let hashes = parallelMap(files) { file -> UInt64 in file.reused ? (verified[file.path]?.hash ?? 0) : StableHasher.hash(file.bytes) }
+        let hashes = parallelMap(Array(files.indices)) { index -> UInt64 in
+            files[index].reused ? (liveEntries[index]?.hash ?? 0) : StableHasher.hash(files[index].bytes)
+        }
 
         /// What to do with each file, given what the spare holds.
         func plans(_ spare: [String: Manifest.Entry]) -> [Plan] {
@@ -87,7 +91,7 @@ extension SiteWriter {
                 let file = files[index]
                 let hash = hashes[index]
                 let inSpare = spare[file.path]
-                if let live = verified[file.path], live.hash == hash, file.reused || live.size == file.bytes.count {
+                if let live = liveEntries[index], live.hash == hash, file.reused || live.size == file.bytes.count {
                     var entry = live
                     if entry.key != file.key {
                         entry.key = file.key
