@@ -309,7 +309,7 @@ enum StatuspageFeed {
         init(_ message: String) { self.message = message }
     }
 
-    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    static let months = Timestamp.monthNames.map { $0.prefix(3).lowercased() }
 
     /// `Nov 22, 14:05 UTC`, `Nov 22, 2024 14:05 UTC`, `Nov  2, 14:05:09 GMT`: month, day, year
     /// when written, time; `zone` is set when it is not UTC.
