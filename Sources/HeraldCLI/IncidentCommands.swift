@@ -201,7 +201,7 @@ struct IncidentCommand: ParsableCommand {
                         "STALE: no public update for \(DurationText.format(p.now.seconds - state.updatedAt.seconds)) (post at least every \(DurationText.format(p.settings.staleAfter)))"
                     )
                 }
-                for (role, person) in incident.roles { Console.line("role at start: \(role) = \(person)") }
+                for holder in incident.roles { Console.line("role at start: \(holder.role) = \(holder.person)") }
                 Console.line("")
                 printTimeline(incident.events, corrections: incident.corrections)
             }

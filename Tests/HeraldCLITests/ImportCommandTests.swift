@@ -198,7 +198,7 @@ struct ImportCommandTests {
         #expect(newer.stdout.contains("13 events added to content/incidents/\(id)"), "\(newer.stdout)")
         #expect(site.files(under: "content/incidents").filter { $0.hasSuffix("incident.md") }.count == 2, "no second incident")
         let content = try ContentLoader(layout: SiteLayout(root: site.root)).load()
-        let record = try #require(content.incidents.first { $0.id == id })
+        let record = try #require(content.incidents.first { $0.id == id }).incident
         let state = try #require(SiteAssembler.state(of: record, postmortem: nil))
         #expect(state.status == .resolved)
         #expect(state.incident.updates.count == 23)
@@ -219,7 +219,7 @@ struct ImportCommandTests {
             #expect(mine.group == (component["group_id"] as? String).flatMap { groups[$0] })
         }
         let content = try ContentLoader(layout: SiteLayout(root: site.root)).load()
-        let imported = content.incidents.filter { $0.id != incidentID }
+        let imported = content.incidents.filter { $0.id != incidentID }.map(\.incident)
         #expect(imported.count == 1)
         let open = imported.compactMap { SiteAssembler.state(of: $0, postmortem: nil) }.filter(\.isOpen)
         #expect(open.count == 1)
@@ -320,7 +320,7 @@ struct ImportCommandTests {
         #expect(settings.component("gateway")?.name == "Gateway")
         #expect(settings.component("api")?.group == "Core", "a system of the same name is the site's own component")
 
-        func incident(_ title: String) throws -> Incident { try #require(content.incidents.first { $0.title == title }, "\(title)") }
+        func incident(_ title: String) throws -> Incident { try #require(content.incidents.lazy.map(\.incident).first { $0.title == title }, "\(title)") }
         let east = try incident("US East connection problems")
         #expect(east.severity == .major)
         #expect(east.components == ["api", "media-proxy"])

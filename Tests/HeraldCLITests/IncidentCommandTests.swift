@@ -64,7 +64,7 @@ struct IncidentCommandTests {
         #expect(try site.herald("incident", "resolve", newID, "--message", "-", "--now", now, stdin: "Fixed.\nAll good.\n").status == 0)
 
         let content = try ContentLoader(layout: SiteLayout(root: site.root)).load()
-        let incident = try #require(content.incidents.first { $0.id == newID })
+        let incident = try #require(content.incidents.first { $0.id == newID }).incident
         #expect(incident.title == "Webhooks: delayed \"deliveries\"")
         #expect(incident.severity == .major)
         #expect(incident.components == ["api", "search"])
@@ -235,7 +235,7 @@ struct IncidentCommandTests {
         let files = try eventFiles(site, id).filter { $0.hasPrefix("20261122T143000.000Z-") && $0.contains("-identified-") }
         #expect(files.count == count)
         #expect(try eventFiles(site, id).allSatisfy { !$0.hasPrefix(".") }, "no temporary file is left behind")
-        let incident = try ContentLoader(layout: SiteLayout(root: site.root)).load().incidents[0]
+        let incident = try ContentLoader(layout: SiteLayout(root: site.root)).load().incidents[0].incident
         let bodies = Set(incident.events.compactMap { $0.status == "identified" ? $0.body : nil })
         #expect(bodies == Set((0..<count).map { "Update number \($0)\n" }))
     }

@@ -13,9 +13,7 @@ package struct SiteAssembler: Sendable {
         // Newest first. The order is worked out on the records' positions, from their facts (kept
         // by the parse cache), and each state is then made once, in its place: making them first
         // and sorting or moving them after copied 10,000 large states.
-        var records = content.incidents
-        // Records not loaded by ContentLoader (tests) have no facts yet.
-        for index in records.indices where records[index].facts == nil { records[index].facts = IncidentFacts(replaying: records[index]) }
+        let records = content.incidents
         let created = records.map { $0.facts?.createdAt.seconds ?? 0 }
         let order = records.indices.filter { records[$0].facts != nil }.sorted { (created[$0], records[$0].id) > (created[$1], records[$1].id) }
         let incidents = order.map { IncidentState(records[$0], records[$0].facts!, postmortem: published[records[$0].id]) }
@@ -43,8 +41,9 @@ package struct SiteAssembler: Sendable {
 
     /// One incident's derived state (nil when it has no public update).
     package static func state(of incident: Incident, postmortem: Postmortem?) -> IncidentState? {
-        guard let facts = incident.facts ?? IncidentFacts(replaying: incident) else { return nil }
-        return IncidentState(incident, facts, postmortem: postmortem)
+        let loaded = LoadedIncident(incident)
+        guard let facts = loaded.facts else { return nil }
+        return IncidentState(loaded, facts, postmortem: postmortem)
     }
 
     /// A maintenance's status: its latest update's, except that a `scheduled` update (or none)

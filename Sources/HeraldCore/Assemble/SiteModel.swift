@@ -5,7 +5,9 @@ import Foundation
 /// large value they were (an incident, its facts and its postmortem: a dozen references to retain
 /// and release) took more of a rebuild than making them.
 package final class IncidentState: Sendable {
-    package let incident: Incident
+    /// The record as loaded: `incident` decodes it from the parse cache when first asked for.
+    package let loaded: LoadedIncident
+    package var incident: Incident { loaded.incident }
     /// Public updates, oldest first.
     package var updates: [Event] { incident.updates }
     package let status: IncidentStatus
@@ -44,8 +46,8 @@ package final class IncidentState: Sendable {
         isOpen ? openComponentStatus[id] : affectedComponents.contains(id) ? .operational : nil
     }
 
-    init(_ incident: Incident, _ facts: IncidentFacts, postmortem: Postmortem?) {
-        self.incident = incident
+    init(_ loaded: LoadedIncident, _ facts: IncidentFacts, postmortem: Postmortem?) {
+        self.loaded = loaded
         status = facts.status
         reopened = facts.reopened
         startedAt = facts.startedAt
@@ -53,13 +55,13 @@ package final class IncidentState: Sendable {
         updatedAt = facts.updatedAt
         monitoringAt = facts.monitoringAt
         resolvedAt = facts.resolvedAt
-        openComponentStatus = facts.openComponentStatus
+        openComponentStatus = Dictionary(facts.openComponentStatus.map { ($0.id, $0.status) }) { a, _ in a }
         affectedComponents = facts.affectedComponents
         severity = facts.severity
         self.postmortem = postmortem
     }
 
-    package var id: String { incident.id }
+    package var id: String { loaded.id }
     /// Month key `2026/11` of the start, for history pages.
     package var monthKey: String {
         let c = createdAt.civil

@@ -97,16 +97,15 @@ extension ContentLoader {
     /// Counts records not taken from the cache in `misses`; problems go to `diagnostics`.
     func loadRecords<Value: Sendable>(
         _ names: [String], slots: [ContentCache.Slot?], stamps: (any Stamps)?, cache: ContentCache?,
-        cached: @Sendable (ContentCache, ContentCache.Slot, String) -> (Value, ContentCache.Block)?,
+        cached: @Sendable (ContentCache, ContentCache.Slot, String) -> Value?,
         parse: @Sendable (String) -> (Value?, [Diagnostic], ContentCache.FolderStamp?), encode: @Sendable (Value) -> ContentCache.Block,
         misses: inout Int, into diagnostics: inout [Diagnostic]
     ) -> [Loaded<Value>] {
         let results = parallelMap(Array(names.indices)) { index -> (Loaded<Value>?, [Diagnostic], hit: Bool) in
             let name = names[index]
             if let stamps, let cache, let slot = slots[index], let stamp = stamps.quick(name, slot, in: cache), stamp == slot.stamp,
-                let (value, block) = cached(cache, slot, name)
+                let value = cached(cache, slot, name)
             {
-                _ = block
                 return (Loaded(name: name, value: value, stamp: stamp, cacheEntry: cache.kept(slot)), [], true)
             }
             let (value, problems, stamped) = parse(name)

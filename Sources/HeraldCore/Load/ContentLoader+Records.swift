@@ -76,12 +76,12 @@ extension ContentLoader {
         let components = checkComponents(fields, settings: settings)
         let impactStarted = fields.time("impact_started")
         let upstream = fields.bool("upstream") ?? false
-        var roles: [(String, String)] = []
+        var roles: [Incident.Role] = []
         for pair in fields.pairs("roles") ?? [] {
             if !settings.roles.contains(pair.key) {
                 fields.error(pair.line, "unknown role '\(pair.key)' (expected \(expected(settings.roles)))")
             }
-            roles.append((pair.key, pair.value))
+            roles.append(Incident.Role(role: pair.key, person: pair.value))
         }
         fields.rejectUnknownKeys(expected: ["title", "severity", "components", "impact_started", "upstream", "roles"])
         diagnostics += fields.problems
@@ -98,12 +98,9 @@ extension ContentLoader {
             )
         }
         guard let title, let severity, !diagnostics.hasErrors else { return (nil, diagnostics) }
-        var incident = Incident(
+        let incident = Incident(
             id: id, title: title, severity: severity, components: components, impactStarted: impactStarted,
             upstream: upstream, roles: roles, summary: file.body, events: events, corrections: corrections)
-        // Replayed here, on the loader's threads, rather than by the assembler on one (and kept in
-        // the parse cache with the record).
-        incident.facts = IncidentFacts(replaying: incident)
         return (incident, diagnostics)
     }
 

@@ -79,18 +79,20 @@ package struct ContentLoader: Sendable {
         let loadedIncidents = loadRecords(
             incidentIDs, slots: incidentList.slots, stamps: reference.map { _ in FolderStamps(folder: incidentsFolder) }, cache: cache,
             cached: { cache, slot, id in
-                cache.incident(slot, id: id).map { incident, block in
-                    var incident = incident
-                    incident.stamp = slot.stamp
-                    return (incident, block)
+                // Should the record not decode when it is first asked for (a cache forged to pass
+                // its checksum), it is read again from its folder.
+                cache.incident(slot, id: id) {
+                    loadIncident(id, settings: settings, folder: RecordFolder.read(id, in: incidentsFolder.descriptor, reference: nil)).0
                 }
             },
             parse: { id in
+                // Replayed here, on the loader's threads, rather than by the assembler on one (and
+                // kept in the parse cache with the record).
                 let folder = RecordFolder.read(id, in: incidentsFolder.descriptor, reference: reference)
-                var (incident, problems) = loadIncident(id, settings: settings, folder: folder)
-                if let parsed = incident { problems += known.value.problems(parsed, root: root) }
-                if problems.isEmpty { incident?.stamp = folder.stamp?.value }
-                return (incident, problems, folder.stamp)
+                let (incident, problems) = loadIncident(id, settings: settings, folder: folder)
+                guard let incident else { return (nil, problems, folder.stamp) }
+                let more = problems + known.value.problems(incident, root: root)
+                return (LoadedIncident(incident, stamp: more.isEmpty ? folder.stamp?.value : nil), more, folder.stamp)
             }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let incidents = loadedIncidents.map(\.value)
         (next.incidents, next.listings[0]) = Self.cacheEntries(loadedIncidents, listed: incidentList)
@@ -119,7 +121,7 @@ package struct ContentLoader: Sendable {
         let loadedPostmortems = loadRecords(
             postmortemList.names, slots: postmortemList.slots, stamps: reference.map { _ in FileStamps(root: root) }, cache: cache,
             // A postmortem is checked against the incident ids too.
-            cached: { cache, slot, _ in cache.postmortem(slot).flatMap { knownIDs.contains($0.0.incidentID) ? $0 : nil } },
+            cached: { cache, slot, _ in cache.postmortem(slot).flatMap { knownIDs.contains($0.incidentID) ? $0 : nil } },
             parse: { path in
                 // Stamped before it is read: a change made meanwhile shows in the next build's stamp.
                 let stamp = reference.flatMap { ContentCache.fileStamp(root + path, reference: $0) }

@@ -201,7 +201,7 @@ enum FlatYAML {
     }
 
     static func scalar(_ b: Bytes, _ range: Range<Int>, line: Int, inFlow: Bool) -> YAMLValue? {
-        var lower = range.lowerBound
+        let lower = range.lowerBound
         var upper = range.upperBound
         while upper > lower, b[upper - 1] == 32 || b[upper - 1] == 9 || b[upper - 1] == 13 { upper -= 1 }
         guard upper > lower else { return inFlow ? nil : .scalar("", plain: true, line: line) }

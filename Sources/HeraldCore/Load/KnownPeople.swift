@@ -42,9 +42,9 @@ package struct KnownPeople: Sendable {
         var found: [Diagnostic] = []
         let folder = "content/incidents/\(incident.id)"
         found += idProblem(incident.id, path: folder)
-        for (role, person) in incident.roles where !knows(person) {
+        for holder in incident.roles where !knows(holder.person) {
             let path = folder + "/incident.md"
-            found.append(unknown(path, Self.line(in: root + path, key: role, value: person), field: "roles: \(role)"))
+            found.append(unknown(path, Self.line(in: root + path, key: holder.role, value: holder.person), field: "roles: \(holder.role)"))
         }
         for event in incident.events {
             let path = "\(folder)/\(event.fileName)"

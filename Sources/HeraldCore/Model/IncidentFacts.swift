@@ -10,7 +10,9 @@ struct IncidentFacts: Sendable, Equatable {
     var updatedAt: Timestamp
     var monitoringAt: Timestamp?
     var resolvedAt: Timestamp?
-    var openComponentStatus: [String: ComponentStatus]
+    /// While open, the status of each component the incident names or an update gave one (named
+    /// ones first; empty once resolved).
+    var openComponentStatus: [Event.ComponentChange]
     var affectedComponents: [String]
     /// The severity after the last escalation.
     var severity: Severity
@@ -47,10 +49,7 @@ extension IncidentFacts {
         // While open, the replay's statuses; once resolved, every affected component is
         // operational (`IncidentState.componentStatus`). The replay is open exactly when the
         // last update's status is not `resolved`.
-        var open: [String: ComponentStatus] = [:]
-        if replay.isOpen {
-            for (id, value) in replay.statuses { open[id] = value }
-        }
+        let open = replay.statuses.map { Event.ComponentChange(id: $0.id, status: $0.status) }
         let resolvedAt = status == .resolved ? last.at : nil
         let firstEvent = incident.events.first?.at ?? first.at
         self.init(

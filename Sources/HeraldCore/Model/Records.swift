@@ -39,7 +39,7 @@ package struct Event: Sendable, Hashable {
     /// An incident update's `severity:`: the incident's severity from this update on (escalation).
     package var severity: Severity?
     /// A maintenance update's `cancelled: true` (with status `completed`): the window was called off.
-    package var cancelled = false
+    package var cancelled: Bool = false
     /// When a correction (`kind: edit`) last changed this update's message or components.
     package var editedAt: Timestamp?
     /// The file the message (`body`, `bodyLine`) comes from when an edit replaced it; nil: this one.
@@ -109,7 +109,7 @@ package struct Correction: Sendable, Hashable {
     package var body: String
     package var bodyLine: Int
     /// The file line of `target:`, for errors.
-    var targetLine = 0
+    var targetLine: Int = 0
 
     package init(
         action: Action, fileName: String, at: Timestamp, seq: Int, by: String?, target: String, components: [Event.ComponentChange]?, body: String,
@@ -134,76 +134,53 @@ package struct Correction: Sendable, Hashable {
     }
 }
 
-package struct Incident: Sendable {
+package struct Incident: Sendable, Hashable {
+    /// Who held a role when the incident was opened (`roles:` in incident.md); later changes are
+    /// `kind: role` events.
+    package struct Role: Sendable, Hashable {
+        package var role: String
+        package var person: String
+
+        package init(role: String, person: String) {
+            self.role = role
+            self.person = person
+        }
+    }
+
     package var id: String
+    package var title: String
     package var severity: Severity
     package var components: [String]
     package var impactStarted: Timestamp?
     package var upstream: Bool
-    /// The title, roles, summary and events. A record read from the parse cache decodes them on
-    /// first use: a rebuild needs them only for the incidents it shows (see `ContentCache`).
-    let details: Deferred<IncidentDetails>
-    /// What the events say about the incident as a whole, kept by the parse cache so that a
-    /// rebuild need not replay the events of every incident (nil: `SiteAssembler` derives them).
-    var facts: IncidentFacts?
-    /// The stamp of the folder it was read from (`ContentCache`), when it can be trusted: part of
-    /// its pages' render keys (`RenderContext.sourceKey`).
-    package internal(set) var stamp: UInt64?
+    package var roles: [Role]
+    package var summary: String
+    /// Events as corrected: retracted updates left out, edited ones with their new text.
+    package var events: [Event]
+    /// The corrections applied to `events`, oldest first.
+    package var corrections: [Correction] = []
 
     package init(
-        id: String, title: String, severity: Severity, components: [String], impactStarted: Timestamp?, upstream: Bool,
-        roles: [(role: String, person: String)], summary: String, events: [Event], corrections: [Correction] = []
-    ) {
-        self.init(
-            id: id, severity: severity, components: components, impactStarted: impactStarted, upstream: upstream,
-            details: Deferred(IncidentDetails(title: title, roles: roles, summary: summary, events: events, corrections: corrections)))
-    }
-
-    init(
-        id: String, severity: Severity, components: [String], impactStarted: Timestamp?, upstream: Bool, details: Deferred<IncidentDetails>,
-        facts: IncidentFacts? = nil
+        id: String, title: String, severity: Severity, components: [String], impactStarted: Timestamp?, upstream: Bool, roles: [Role], summary: String,
+        events: [Event], corrections: [Correction] = []
     ) {
         self.id = id
+        self.title = title
         self.severity = severity
         self.components = components
         self.impactStarted = impactStarted
         self.upstream = upstream
-        self.details = details
-        self.facts = facts
-    }
-
-    package var title: String { details.value.title }
-    package var roles: [(role: String, person: String)] { details.value.roles }
-    package var summary: String { details.value.summary }
-    /// Events as corrected: retracted updates left out, edited ones with their new text.
-    package var events: [Event] { details.value.events }
-    /// Public updates (and follow-ups), oldest first, as corrected.
-    package var updates: [Event] { details.value.updates }
-    /// The corrections applied to `events`, oldest first.
-    package var corrections: [Correction] { details.value.corrections }
-}
-
-/// The parts of an incident that only its own pages and lists need.
-struct IncidentDetails: Sendable {
-    var title: String
-    var roles: [(role: String, person: String)]
-    var summary: String
-    var events: [Event]
-    /// `events` that are public updates.
-    let updates: [Event]
-    var corrections: [Correction]
-
-    init(title: String, roles: [(role: String, person: String)], summary: String, events: [Event], corrections: [Correction] = []) {
-        self.title = title
         self.roles = roles
         self.summary = summary
         self.events = events
         self.corrections = corrections
-        updates = events.filter(\.isPublic)
     }
+
+    /// Public updates (and follow-ups), oldest first, as corrected.
+    package var updates: [Event] { events.filter(\.isPublic) }
 }
 
-package struct Maintenance: Sendable {
+package struct Maintenance: Sendable, Hashable {
     package var id: String
     package var title: String
     package var components: [String]
@@ -224,8 +201,8 @@ package enum PostmortemStatus: String, CaseIterable, Sendable {
     case published
 }
 
-package struct Postmortem: Sendable {
-    package struct TimelineEntry: Sendable {
+package struct Postmortem: Sendable, Hashable {
+    package struct TimelineEntry: Sendable, Hashable {
         package var at: Timestamp
         package var text: String
         package var milestone: Milestone?
@@ -235,7 +212,7 @@ package struct Postmortem: Sendable {
     package enum ActionType: String, CaseIterable, Sendable { case prevent, mitigate, detect, process }
     package enum ActionStatus: String, CaseIterable, Sendable { case open, done }
 
-    package struct ActionItem: Sendable {
+    package struct ActionItem: Sendable, Hashable {
         package var title: String
         package var type: ActionType
         package var owner: String?
@@ -253,20 +230,4 @@ package struct Postmortem: Sendable {
     package var actionItems: [ActionItem]
     package var body: String
     package var bodyLine: Int
-}
-
-/// Everything read from `content/`: the input of every later stage.
-package struct SiteContent: Sendable {
-    package var settings: SiteSettings
-    package var people: [Person]
-    package var incidents: [Incident]
-    package var maintenances: [Maintenance]
-    package var postmortems: [Postmortem]
-    /// Set when loaded with a parse cache: what the records were read from. `sourceKey` covers
-    /// site.yml and the Herald binary; each incident's `stamp` its folder's files (`ContentCache`).
-    package var sourceKey: UInt64?
-    /// Each postmortem file's stamp, by incident id.
-    package var postmortemStamps: [String: UInt64] = [:]
-    /// What loading warned about (a FIFO skipped): `herald build` reports it too.
-    package var loadWarnings: [Diagnostic] = []
 }

@@ -127,7 +127,7 @@ package struct RenderContext: Sendable {
     /// published, and while it is open its duration so far as shown. Nil without a parse
     /// cache; pages then fall back to keys of their view models.
     package func sourceKey(_ prepared: PreparedIncident) -> UInt64? {
-        guard let site = model.content.sourceKey, let stamp = prepared.state.incident.stamp else { return nil }
+        guard let site = model.content.sourceKey, let stamp = prepared.state.loaded.stamp else { return nil }
         var hasher = StableHasher()
         hasher.combine("incident-sources")
         hasher.combine(theme.key)

@@ -59,7 +59,9 @@ public enum FuzzEntryPoints {
         let cache = ContentCache.read(file, key: key)
         for section in [cache.incidents, cache.maintenances, cache.postmortems] {
             for slot in section.slots {
-                _ = cache.incident(slot, id: "")
+                if let (_, record) = ContentCache.incidentParts(cache.store, slot.range) {
+                    _ = RecordCodec.decode(Incident.self, from: cache.store, range: record)
+                }
                 _ = cache.maintenance(slot)
                 _ = cache.postmortem(slot)
             }

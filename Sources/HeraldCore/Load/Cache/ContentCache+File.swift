@@ -22,13 +22,6 @@ extension ContentCache {
             checksum = StableHasher.checksum(store[range])
         }
 
-        /// A block of the cache read, with its checksum worked out anew.
-        init(_ store: ByteStore, _ range: Range<Int>) {
-            self.store = store
-            self.range = range
-            checksum = StableHasher.checksum(store[range])
-        }
-
         var bytes: UnsafeBufferPointer<UInt8> { store[range] }
     }
 
@@ -38,29 +31,59 @@ extension ContentCache {
     /// An unchanged record's entry for the next cache: the bytes of its entry in this one.
     func kept(_ slot: Slot) -> Entry { Entry(kept: store, range: slot.entry) }
 
-    /// The record a slot holds (its stamp already matched), and its block.
-    /// `id` is the slot's name, which the block repeats: it is compared, not decoded again.
-    func incident(_ slot: Slot, id: String) -> (Incident, Block)? { decode(slot) { $0.incident(id: id) } }
-    func maintenance(_ slot: Slot) -> (Maintenance, Block)? { decode(slot) { $0.maintenance() } }
-    func postmortem(_ slot: Slot) -> (Postmortem, Block)? { decode(slot) { $0.postmortem() } }
-
-    func decode<T>(_ slot: Slot, _ read: (inout ByteReader) -> T?) -> (T, Block)? {
-        let block = Block(store, slot.range)
-        guard block.checksum == slot.checksum else { return nil }
-        var reader = ByteReader(store, range: slot.range)
-        guard let value = read(&reader), reader.atEnd else { return nil }
-        return (value, block)
+    /// The record a slot holds (its stamp already matched); nil when its block does not check out.
+    /// An incident's block holds its facts, decoded now, and its record, decoded when first asked
+    /// for; should that fail (bytes forged to pass the checksum), `reread` reads it from its folder.
+    func incident(_ slot: Slot, id: String, reread: @escaping @Sendable () -> Incident?) -> LoadedIncident? {
+        guard checks(slot) else { return nil }
+        return Self.incident(in: store, slot.range, id: id, stamp: slot.stamp, reread: reread)
     }
 
-    static func encode(_ incident: Incident) -> Block { block { $0.incident(incident) } }
-    static func encode(_ maintenance: Maintenance) -> Block { block { $0.maintenance(maintenance) } }
-    static func encode(_ postmortem: Postmortem) -> Block { block { $0.postmortem(postmortem) } }
+    /// The incident whose block lies at `range` of `store`.
+    static func incident(in store: ByteStore, _ range: Range<Int>, id: String, stamp: UInt64?, reread: @escaping @Sendable () -> Incident?)
+        -> LoadedIncident?
+    {
+        guard let (facts, record) = incidentParts(store, range) else { return nil }
+        return LoadedIncident(id: id, facts: facts, stamp: stamp) {
+            if let incident = RecordCodec.decode(Incident.self, from: store, range: record), incident.id == id { return incident }
+            if let incident = reread() { return incident }
+            // The build has gone past reporting errors: it stops here, before anything is written.
+            FileHandle.standardError.write(
+                Data(
+                    "error: content/incidents/\(id): its copy in .herald-cache does not decode, and its folder no longer reads; delete .herald-cache and build again\n"
+                        .utf8))
+            exit(1)
+        }
+    }
 
-    static func block(_ write: (inout ByteWriter) -> Void) -> Block {
+    /// An incident's block: its facts, and where its record lies.
+    static func incidentParts(_ store: ByteStore, _ range: Range<Int>) -> (facts: IncidentFacts?, record: Range<Int>)? {
+        var reader = ByteReader(store, range: range)
+        guard let facts = reader.optional({ $0.span() }), let record = reader.span(), reader.atEnd else { return nil }
+        guard let facts else { return (nil, record) }
+        guard let decoded = RecordCodec.decode(IncidentFacts.self, from: store, range: facts) else { return nil }
+        return (decoded, record)
+    }
+
+    func maintenance(_ slot: Slot) -> Maintenance? { decode(Maintenance.self, slot) }
+    func postmortem(_ slot: Slot) -> Postmortem? { decode(Postmortem.self, slot) }
+
+    /// Whether a slot's block matches its checksum.
+    func checks(_ slot: Slot) -> Bool { StableHasher.checksum(store[slot.range]) == slot.checksum }
+
+    func decode<T: CacheCodable>(_ type: T.Type, _ slot: Slot) -> T? {
+        guard checks(slot) else { return nil }
+        return RecordCodec.decode(type, from: store, range: slot.range)
+    }
+
+    static func encode(_ loaded: LoadedIncident) -> Block {
         var writer = ByteWriter()
-        write(&writer)
+        writer.optional(loaded.facts) { $0.span(RecordCodec.encode($1)) }
+        writer.span(RecordCodec.encode(loaded.incident))
         return Block(writer.bytes)
     }
+    static func encode(_ maintenance: Maintenance) -> Block { Block(RecordCodec.encode(maintenance)) }
+    static func encode(_ postmortem: Postmortem) -> Block { Block(RecordCodec.encode(postmortem)) }
 
     // MARK: - Reading and writing
 

@@ -26,7 +26,7 @@ struct ContentCache: Sendable {
 
     /// The cache file of the site whose folder is `root`.
     static func url(inSite root: URL) -> URL { root.appendingPathComponent(folderName).appendingPathComponent(fileName) }
-    static let magic = "herald-content-cache 7\n"
+    static let magic = "herald-content-cache 8\n"
 
     struct Slot: Sendable {
         /// The record's id (a postmortem's path), as bytes of the cache.
