@@ -48,12 +48,11 @@ package struct ContentLoader: Sendable {
         // people.yml goes through Yams (a few milliseconds): read meanwhile, on a thread of its own.
         // Records parsed anew wait for it: their people fields are checked against it (a record
         // from the cache was checked when it was parsed; people.yml is part of the cache key).
-        let loadingPeople = Deferred<([Person], [Diagnostic])> {
+        let loadingPeople = Background<([Person], [Diagnostic])> {
             var problems: [Diagnostic] = []
             let people = loadPeople(into: &problems)
             return (people, problems)
         }
-        Thread.detachNewThread { _ = loadingPeople.value }
         let known = Deferred { KnownPeople(loadingPeople.value.0) }
         let root = layout.root.path + "/"
 

@@ -43,9 +43,8 @@ extension OutputRenderer {
 
 /// An incident's public texts, redacted and rendered at most once per build and shared by every
 /// page, feed and API file that shows it. They are made on first use: a rebuild that keeps most
-/// pages never needs the texts of most incidents. Unchecked Sendable: its one mutable field is
-/// behind `lock`.
-package final class PreparedIncident: @unchecked Sendable {
+/// pages never needs the texts of most incidents.
+package final class PreparedIncident: Sendable {
     package let state: IncidentState
     /// Its place in `RenderContext.incidents`.
     package let position: Int
@@ -53,31 +52,22 @@ package final class PreparedIncident: @unchecked Sendable {
     package var componentNames: [String] { texts.componentNames }
     package var id: String { state.id }
 
-    struct Texts {
+    struct Texts: Sendable {
         var title: String
         var updates: [PreparedUpdate]
         var summaryHTML: String
         var componentNames: [String]
     }
 
-    private let lock = NSLock()
-    private var made: Texts?
-    private let make: @Sendable () -> Texts
+    private let made: Deferred<Texts>
 
     init(state: IncidentState, position: Int, make: @escaping @Sendable () -> Texts) {
         self.state = state
         self.position = position
-        self.make = make
+        made = Deferred(make)
     }
 
-    private var texts: Texts {
-        lock.lock()
-        defer { lock.unlock() }
-        if let made { return made }
-        let texts = make()
-        made = texts
-        return texts
-    }
+    private var texts: Texts { made.value }
 
     package var title: String { texts.title }
     /// Public updates oldest first, message as HTML and plain text, redacted.
@@ -195,7 +185,7 @@ package struct RenderContext: Sendable {
         self.redactor = redactor
         let settings = model.settings
         @Sendable func names(_ ids: [String]) -> [String] { ids.map { settings.component($0)?.name ?? $0 } }
-        @Sendable func prepare(_ events: [Event], _ record: LazyRecordRedactor) -> [PreparedUpdate] {
+        @Sendable func prepare(_ events: [Event], _ record: Deferred<RecordRedactor>) -> [PreparedUpdate] {
             events.map { event in
                 let (html, text) =
                     redactor.mightRedact(event.body)
@@ -203,11 +193,11 @@ package struct RenderContext: Sendable {
                 return PreparedUpdate(event: event, status: event.status ?? "", html: html, text: text)
             }
         }
-        @Sendable func html(_ markdown: String, _ record: LazyRecordRedactor) -> String {
+        @Sendable func html(_ markdown: String, _ record: Deferred<RecordRedactor>) -> String {
             if markdown.isEmpty { return "" }
             return redactor.mightRedact(markdown) ? Markdown.html(record.value.prepareMarkdown(markdown), rewriter: record.value) : Markdown.html(markdown)
         }
-        @Sendable func text(_ plain: String, _ record: LazyRecordRedactor) -> String {
+        @Sendable func text(_ plain: String, _ record: Deferred<RecordRedactor>) -> String {
             redactor.mightRedact(plain) ? record.value.redact(plain) : plain
         }
         // On both cores: a rebuild prepares nothing else of most of its 10,000 incidents.
@@ -215,14 +205,14 @@ package struct RenderContext: Sendable {
             let state = model.incidents[position]
             return PreparedIncident(state: state, position: position) {
                 // Most records name nobody: their redactor is only built when a text might need it.
-                let record = LazyRecordRedactor { redactor.forRecord(roles: Self.roles(of: state.incident), texts: Self.texts(of: state.incident)) }
+                let record = Deferred<RecordRedactor> { redactor.forRecord(roles: Self.roles(of: state.incident), texts: Self.texts(of: state.incident)) }
                 return PreparedIncident.Texts(
                     title: text(state.incident.title, record), updates: prepare(state.updates, record),
                     summaryHTML: html(state.incident.summary, record), componentNames: names(state.affectedComponents))
             }
         }
         self.maintenances = parallelMap(model.maintenances) { state in
-            let record = LazyRecordRedactor {
+            let record = Deferred<RecordRedactor> {
                 redactor.forRecord(roles: [], texts: state.maintenance.events.map(\.body) + [state.maintenance.title, state.maintenance.summary])
             }
             return PreparedMaintenance(
@@ -250,20 +240,5 @@ package struct RenderContext: Sendable {
             if case .role(let role, let person) = event.kind { result.append((role, person, event.at)) }
         }
         return result
-    }
-}
-
-/// A record's redactor, made on first use (one record is prepared by one thread).
-final class LazyRecordRedactor: @unchecked Sendable {
-    private let make: () -> RecordRedactor
-    private var made: RecordRedactor?
-
-    init(_ make: @escaping () -> RecordRedactor) { self.make = make }
-
-    var value: RecordRedactor {
-        if let made { return made }
-        let record = make()
-        made = record
-        return record
     }
 }

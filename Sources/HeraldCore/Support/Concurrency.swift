@@ -60,14 +60,14 @@ final class Deferred<Value: Sendable>: @unchecked Sendable {
     }
 }
 
-/// A value computed on a thread of its own from the moment it is made; `value` waits for it.
+/// A value computed on a thread of its own from the moment it is made; `value` waits for it, from
+/// any thread. A thread of its own, not one of libdispatch's: whoever waits for it may occupy the
+/// pool's threads (the writers waiting for their folders in `SiteWriter.writeFirst`).
 /// Unchecked Sendable: `result` is written once, by that thread, before it signals `done`, and
-/// read only after waiting for `done`.
+/// read only after waiting for `done` (each waiter signals it again for the next).
 final class Background<Value: Sendable>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Value?
-    /// Only touched by the one thread that asks for the value.
-    private var received = false
 
     init(_ make: @escaping @Sendable () -> Value) {
         Thread.detachNewThread { [self] in
@@ -76,12 +76,9 @@ final class Background<Value: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// Waits for the value the first time; later calls return it at once. Ask from one thread only.
     var value: Value {
-        if !received {
-            done.wait()
-            received = true
-        }
+        done.wait()
+        defer { done.signal() }
         return result!
     }
 }

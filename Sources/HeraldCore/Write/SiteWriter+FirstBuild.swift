@@ -49,11 +49,7 @@ extension SiteWriter {
         let maker = FolderMaker(Self.folders(for: files), base: staging + "/", shownBase: shownBase)
         // A thread of its own, not one of libdispatch's: the writers block until it has made
         // their folders, so it must not wait for a pool thread they occupy.
-        let made = DispatchSemaphore(value: 0)
-        Thread {
-            maker.run()
-            made.signal()
-        }.start()
+        let making = Background { maker.run() }
         let outcomes = parallelMap(Array(files.indices)) { index -> Result<Manifest.Entry, HeraldError> in
             let file = files[index]
             if let failure = maker.wait(forFolderOf: file.path) { return .failure(HeraldError(failure)) }
@@ -64,7 +60,7 @@ extension SiteWriter {
             return .success(
                 Manifest.Entry(size: file.bytes.count, mtime: mtime, inode: UInt64(written.st_ino), hash: StableHasher.hash(file.bytes), key: file.key))
         }
-        made.wait()
+        making.value
         var entries: [(String, Manifest.Entry)] = []
         var failures: [String] = []
         var seen: Set<String> = []  // a folder that could not be made fails every file in it alike
