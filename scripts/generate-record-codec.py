@@ -97,6 +97,8 @@ def swift_type(written, scope, reached):
     if written.endswith("?"):
         return f"Optional<{swift_type(written[:-1], scope, reached)}>"
     if written.startswith("[") and written.endswith("]"):
+        if ":" in written:
+            sys.exit(f"{scope}: '{written}': a dictionary has no order to code it in; use an array of a struct (as IncidentFacts.openComponentStatus does)")
         return f"Array<{swift_type(written[1:-1], scope, reached)}>"
     if written in primitives:
         return written
