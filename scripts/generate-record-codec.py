@@ -6,7 +6,8 @@ The parse cache stores each record (`Incident`, `Maintenance`, `Postmortem`) and
 protocol (Load/Cache/RecordCodec.swift). This writes the conformance of every type those reach,
 read from their declarations in Sources/HeraldCore/Model: a struct writes its stored properties in
 declaration order and reads them back in the same order; an enum with a `String` raw value is its
-raw value; any other enum is a tag byte (its case's position) and the case's values. So adding a
+raw value; any other enum is a tag byte (its case's position) and the case's values; arrays,
+dictionaries (in key order) and optionals of these are coded by RecordCodec.swift. So adding a
 field to a record is one edit, to the model (plus reading it in the loader); scripts/test runs
 --check, so a field added without re-running this script fails the tests.
 
@@ -97,9 +98,11 @@ def swift_type(written, scope, reached):
     if written.endswith("?"):
         return f"Optional<{swift_type(written[:-1], scope, reached)}>"
     if written.startswith("[") and written.endswith("]"):
-        if ":" in written:
-            sys.exit(f"{scope}: '{written}': a dictionary has no order to code it in; use an array of a struct (as IncidentFacts.openComponentStatus does)")
-        return f"Array<{swift_type(written[1:-1], scope, reached)}>"
+        inner = written[1:-1]
+        if ":" in inner:
+            key, _, value = inner.partition(":")
+            return f"Dictionary<{swift_type(key, scope, reached)}, {swift_type(value, scope, reached)}>"
+        return f"Array<{swift_type(inner, scope, reached)}>"
     if written in primitives:
         return written
     full = resolve(written, scope)

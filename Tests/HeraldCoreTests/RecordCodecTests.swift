@@ -129,6 +129,23 @@ import Testing
         #expect(RecordCodec.decode(Postmortem.self, from: milestone) == nil, "a milestone is one of its cases")
     }
 
+    /// A dictionary is coded in key order, so equal ones code alike; one whose bytes name a key
+    /// twice is refused.
+    @Test func dictionariesCodeInKeyOrderAndRefuseAKeyTwice() {
+        let statuses: [String: ComponentStatus] = ["web": .majorOutage, "api": .degradedPerformance, "db": .operational]
+        var reversed: [String: ComponentStatus] = [:]
+        for key in statuses.keys.sorted().reversed() { reversed[key] = statuses[key] }
+        #expect(RecordCodec.encode(statuses) == RecordCodec.encode(reversed))
+        #expect(RecordCodec.decode([String: ComponentStatus].self, from: RecordCodec.encode(statuses)) == statuses)
+        var twice = ByteWriter()
+        twice.uint64(2)
+        for _ in 0..<2 {
+            twice.string("api")
+            twice.string("operational")
+        }
+        #expect(RecordCodec.decode([String: ComponentStatus].self, from: twice.bytes) == nil)
+    }
+
     /// Flipped bits anywhere give a record or nil, never a trap (the fuzz target does the same
     /// with coverage, in CI).
     @Test func flippedBitsNeverTrap() {

@@ -55,7 +55,7 @@ package final class IncidentState: Sendable {
         updatedAt = facts.updatedAt
         monitoringAt = facts.monitoringAt
         resolvedAt = facts.resolvedAt
-        openComponentStatus = Dictionary(facts.openComponentStatus.map { ($0.id, $0.status) }) { a, _ in a }
+        openComponentStatus = facts.openComponentStatus
         affectedComponents = facts.affectedComponents
         severity = facts.severity
         self.postmortem = postmortem

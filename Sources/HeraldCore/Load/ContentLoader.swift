@@ -85,12 +85,12 @@ package struct ContentLoader: Sendable {
                 }
             },
             parse: { id in
-                // Replayed here, on the loader's threads, rather than by the assembler on one (and
-                // kept in the parse cache with the record).
                 let folder = RecordFolder.read(id, in: incidentsFolder.descriptor, reference: reference)
                 let (incident, problems) = loadIncident(id, settings: settings, folder: folder)
                 guard let incident else { return (nil, problems, folder.stamp) }
                 let more = problems + known.value.problems(incident, root: root)
+                // Its facts are replayed here, on the loader's threads, rather than by the assembler
+                // on one (and kept in the parse cache with the record).
                 return (LoadedIncident(incident, stamp: more.isEmpty ? folder.stamp?.value : nil), more, folder.stamp)
             }, encode: ContentCache.encode, misses: &misses, into: &diagnostics)
         let incidents = loadedIncidents.map(\.value)

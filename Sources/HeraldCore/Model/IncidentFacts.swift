@@ -10,9 +10,7 @@ struct IncidentFacts: Sendable, Equatable {
     var updatedAt: Timestamp
     var monitoringAt: Timestamp?
     var resolvedAt: Timestamp?
-    /// While open, the status of each component the incident names or an update gave one (named
-    /// ones first; empty once resolved).
-    var openComponentStatus: [Event.ComponentChange]
+    var openComponentStatus: [String: ComponentStatus]
     var affectedComponents: [String]
     /// The severity after the last escalation.
     var severity: Severity
@@ -49,7 +47,10 @@ extension IncidentFacts {
         // While open, the replay's statuses; once resolved, every affected component is
         // operational (`IncidentState.componentStatus`). The replay is open exactly when the
         // last update's status is not `resolved`.
-        let open = replay.statuses.map { Event.ComponentChange(id: $0.id, status: $0.status) }
+        var open: [String: ComponentStatus] = [:]
+        if replay.isOpen {
+            for (id, value) in replay.statuses { open[id] = value }
+        }
         let resolvedAt = status == .resolved ? last.at : nil
         let firstEvent = incident.events.first?.at ?? first.at
         self.init(

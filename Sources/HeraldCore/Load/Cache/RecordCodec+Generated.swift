@@ -207,7 +207,7 @@ extension IncidentFacts: CacheCodable {
         guard let updatedAt = Timestamp(reading: &reader) else { return nil }
         guard let monitoringAt = Optional<Timestamp>(reading: &reader) else { return nil }
         guard let resolvedAt = Optional<Timestamp>(reading: &reader) else { return nil }
-        guard let openComponentStatus = Array<Event.ComponentChange>(reading: &reader) else { return nil }
+        guard let openComponentStatus = Dictionary<String, ComponentStatus>(reading: &reader) else { return nil }
         guard let affectedComponents = Array<String>(reading: &reader) else { return nil }
         guard let severity = Severity(reading: &reader) else { return nil }
         self.status = status

@@ -122,3 +122,24 @@ extension Array: CacheCodable where Element: CacheCodable {
         self = elements
     }
 }
+
+/// The count, then each key and its value in key order (so equal dictionaries code alike); a key
+/// that comes twice is refused.
+extension Dictionary: CacheCodable where Key: CacheCodable & Comparable, Value: CacheCodable {
+    func write(to writer: inout ByteWriter) {
+        writer.uint64(UInt64(count))
+        for key in keys.sorted() {
+            key.write(to: &writer)
+            self[key]!.write(to: &writer)
+        }
+    }
+    init?(reading reader: inout ByteReader) {
+        guard let count = reader.uint64(), count <= UInt64(reader.end - reader.offset) else { return nil }
+        var pairs: [Key: Value] = [:]
+        pairs.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            guard let key = Key(reading: &reader), let value = Value(reading: &reader), pairs.updateValue(value, forKey: key) == nil else { return nil }
+        }
+        self = pairs
+    }
+}
